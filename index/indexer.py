@@ -1,0 +1,251 @@
+"""Incremental, idempotent ingest: files in, chunks and vectors in the store.
+
+Re-running on the same files adds nothing; a changed file replaces its document's
+chunks; two files with the same text share one document; ``prune`` drops documents
+whose files are gone. A file that fails to load is reported and leaves what was
+already indexed untouched.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from council_qa.config import PROJECT_ROOT, Settings
+from index.embedding import load_embedding_model, wordpiece_counter
+from index.keyword import KeywordIndex
+from index.manifest import ADDING, DELETING, READY, DocumentEntry, Manifest
+from index.store import ChunkStore, open_store
+from ingest import LoadError, PreparedDocument, StructuredChunker, discover_files, prepare_document
+from llama_index.core.schema import MetadataMode
+
+CHUNKER_VERSION = 1
+ProgressCallback = Callable[[int, int, str], None]
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    chunks_total: int = 0
+    failed: list[dict[str, str]] = field(default_factory=list)
+    duplicates: list[dict[str, str]] = field(default_factory=list)
+    chunks_embedded: int = 0
+    embed_seconds: float = 0.0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def to_dict(self) -> dict:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "removed": self.removed,
+            "chunks_total": self.chunks_total,
+            "failed": self.failed,
+            "duplicates": self.duplicates,
+            "chunks_embedded": self.chunks_embedded,
+            "embed_seconds": round(self.embed_seconds, 3),
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def display_source(path: Path) -> str:
+    """Project-relative for the bundled corpus, else as absolute as needed to find it."""
+    resolved = path.resolve()
+    for base in (PROJECT_ROOT, Path.cwd()):
+        try:
+            return str(resolved.relative_to(base))
+        except ValueError:
+            continue
+    return str(resolved)
+
+
+class Indexer:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.embedder = load_embedding_model(settings)
+        self.store: ChunkStore = open_store(settings, settings.embed_model_name, self.embedder.dimension)
+        self.chunker = StructuredChunker(
+            chunk_tokens=settings.chunk_tokens,
+            max_embed_tokens=min(settings.max_wordpieces, self.embedder.max_tokens),
+            embed_token_counter=wordpiece_counter(settings),
+        )
+
+    @contextmanager
+    def _exclusive(self):
+        """One ingest at a time per index home, across processes."""
+        self.settings.home.mkdir(parents=True, exist_ok=True)
+        with open(self.settings.home / ".ingest.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def ingest(
+        self,
+        paths: Iterable[Path | str],
+        prune: bool = False,
+        overrides: dict | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> IngestReport:
+        started = time.perf_counter()
+        report = IngestReport()
+        roots = [Path(p) for p in paths]
+        with self._exclusive():
+            manifest = Manifest.load(self.settings.manifest_path)
+            manifest.embed_model = self.settings.embed_model_name
+            changed = self._recover(manifest)
+            files = list(discover_files(roots))
+            for number, path in enumerate(files, start=1):
+                if on_progress:
+                    on_progress(number - 1, len(files), str(path))
+                changed |= self._ingest_file(path, manifest, report, overrides)
+            if on_progress:
+                on_progress(len(files), len(files), "")
+            if prune:
+                changed |= self._prune(roots, files, manifest, report)
+            if changed or self._keyword_stale(manifest):
+                manifest.generation += 1
+                manifest.save()
+                self.rebuild_keyword_index(manifest.generation)
+            report.chunks_total = self.store.count()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _ingest_file(self, path: Path, manifest: Manifest, report: IngestReport, overrides: dict | None) -> bool:
+        key = str(path.resolve())
+        try:
+            prepared = prepare_document(path, self.chunker, overrides, source=display_source(path))
+        except LoadError as exc:
+            report.failed.append({"path": str(path), "error": exc.reason})
+            return False
+        doc_id = prepared.doc_id
+        fingerprint = self._fingerprint(prepared)
+        previous = manifest.doc_for_source(key)
+        existing = manifest.documents.get(doc_id)
+        if existing and (existing.fingerprint == fingerprint or previous != doc_id):
+            # The text is indexed already: at most this file joins its document.
+            if previous == doc_id:
+                report.unchanged += 1
+                return False
+            orphan = manifest.detach(key) if previous else None
+            existing.sources.append(key)
+            manifest.save()
+            if orphan:
+                self._delete(orphan, manifest)
+            if previous:
+                report.updated += 1
+                return True
+            report.duplicates.append({"path": str(path), "same_as": existing.sources[0]})
+            report.unchanged += 1
+            return False
+        if existing:
+            # Same file and text, new metadata or chunking settings: chunks are replaced.
+            self.store.delete_document(doc_id)
+        entry = DocumentEntry(
+            title=prepared.metadata.title,
+            doc_type=prepared.metadata.doc_type,
+            body=prepared.metadata.body,
+            meeting_date=prepared.metadata.meeting_date,
+            sha256=prepared.document.sha256,
+            fingerprint=fingerprint,
+            chunks=len(prepared.nodes),
+            sources=sorted(set((existing.sources if existing else []) + [key])),
+            state=ADDING,
+            ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        )
+        manifest.documents[doc_id] = entry
+        manifest.save()
+        self._embed_and_add(prepared, report)
+        entry.state = READY
+        if previous and previous != doc_id:
+            orphan = manifest.detach(key)
+            manifest.save()
+            if orphan:
+                self._delete(orphan, manifest)
+            report.updated += 1
+        elif existing:
+            report.updated += 1
+        else:
+            report.added += 1
+        manifest.save()
+        return True
+
+    def _embed_and_add(self, prepared: PreparedDocument, report: IngestReport) -> None:
+        texts = [n.get_content(metadata_mode=MetadataMode.EMBED) for n in prepared.nodes]
+        started = time.perf_counter()
+        vectors = self.embedder.embed_texts(texts)
+        report.embed_seconds += time.perf_counter() - started
+        report.chunks_embedded += len(texts)
+        for node, vector in zip(prepared.nodes, vectors):
+            node.embedding = vector
+        self.store.add(prepared.nodes)
+
+    def _fingerprint(self, prepared: PreparedDocument) -> str:
+        payload = json.dumps(
+            [prepared.document.sha256, prepared.metadata.as_dict(), self.settings.chunk_tokens,
+             self.chunker.max_embed_tokens, self.settings.embed_model_name, CHUNKER_VERSION],
+            sort_keys=True,
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+    def _recover(self, manifest: Manifest) -> bool:
+        """Finish what an interrupted run left: half-added or half-deleted documents go."""
+        unfinished = [d for d, e in manifest.documents.items() if e.state in (ADDING, DELETING)]
+        for doc_id in unfinished:
+            self._delete(doc_id, manifest)
+        return bool(unfinished)
+
+    def _delete(self, doc_id: str, manifest: Manifest) -> None:
+        manifest.documents[doc_id].state = DELETING
+        manifest.save()
+        self.store.delete_document(doc_id)
+        del manifest.documents[doc_id]
+        manifest.save()
+
+    def _prune(self, roots: list[Path], files: list[Path], manifest: Manifest, report: IngestReport) -> bool:
+        """Drop files that were under the named folders (or were named) and are gone."""
+        present = {str(p.resolve()) for p in files}
+        scopes = [r.resolve() for r in roots]
+        gone = [
+            source
+            for entry in manifest.documents.values()
+            for source in entry.sources
+            if source not in present and any(_within(Path(source), scope) for scope in scopes)
+        ]
+        for source in gone:
+            orphan = manifest.detach(source)
+            manifest.save()
+            if orphan:
+                self._delete(orphan, manifest)
+                report.removed += 1
+        return bool(gone)
+
+    def _keyword_stale(self, manifest: Manifest) -> bool:
+        marker = self.settings.keyword_index_path / "generation.json"
+        if not marker.exists():
+            return True
+        return json.loads(marker.read_text()).get("generation") != manifest.generation
+
+    def rebuild_keyword_index(self, generation: int) -> KeywordIndex:
+        keyword = KeywordIndex.build(self.store.iter_nodes(), generation)
+        keyword.save(self.settings.keyword_index_path)
+        return keyword
+
+
+def _within(path: Path, scope: Path) -> bool:
+    return path == scope or scope in path.parents

@@ -1,0 +1,91 @@
+"""The record of what is indexed, written atomically so a kill never leaves it torn.
+
+Each document is keyed by the hash of its text and lists the files that hold that
+text. A document is ``adding`` while its chunks go in and ``deleting`` while they come
+out; an interrupted run leaves that state behind and the next run finishes the job.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+FORMAT = 1
+READY, ADDING, DELETING = "ready", "adding", "deleting"
+
+
+@dataclass
+class DocumentEntry:
+    title: str
+    doc_type: str
+    body: str
+    meeting_date: str
+    sha256: str
+    fingerprint: str  # text, metadata and chunking settings: a change means re-index
+    chunks: int
+    sources: list[str] = field(default_factory=list)
+    state: str = ADDING
+    ingested_at: str = ""
+
+
+@dataclass
+class Manifest:
+    path: Path
+    embed_model: str = ""
+    generation: int = 0
+    documents: dict[str, DocumentEntry] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path) -> "Manifest":
+        if not path.exists():
+            return cls(path=path)
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        if raw.get("format") != FORMAT:
+            raise ValueError(f"{path}: unknown manifest format {raw.get('format')!r}")
+        documents = {doc_id: DocumentEntry(**entry) for doc_id, entry in raw.get("documents", {}).items()}
+        return cls(path=path, embed_model=raw.get("embed_model", ""), generation=raw.get("generation", 0),
+                   documents=documents)
+
+    def save(self) -> None:
+        """Write to a temporary file in the same folder, flush it to disk, then rename."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        payload = {
+            "format": FORMAT,
+            "embed_model": self.embed_model,
+            "generation": self.generation,
+            "documents": {doc_id: asdict(entry) for doc_id, entry in sorted(self.documents.items())},
+        }
+        fd, tmp = tempfile.mkstemp(prefix=".manifest-", suffix=".json", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(payload, handle, indent=1, ensure_ascii=False)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def doc_for_source(self, source: str) -> str | None:
+        for doc_id, entry in self.documents.items():
+            if source in entry.sources and entry.state != DELETING:
+                return doc_id
+        return None
+
+    def ready(self) -> dict[str, DocumentEntry]:
+        return {d: e for d, e in self.documents.items() if e.state == READY}
+
+    def detach(self, source: str) -> str | None:
+        """Remove a file from its document; returns the doc_id when none of its files is left."""
+        doc_id = self.doc_for_source(source)
+        if doc_id is None:
+            return None
+        entry = self.documents[doc_id]
+        entry.sources.remove(source)
+        if not entry.sources:
+            entry.state = DELETING
+            return doc_id
+        return None

@@ -1,0 +1,116 @@
+"""Where chunks and their vectors live, behind a small interface.
+
+``ChunkStore`` is what the rest of the product relies on; ``ChromaChunkStore`` keeps a
+Chroma collection through LlamaIndex's ``ChromaVectorStore``. A Chroma server (for
+shared deployments) is a different client behind the same interface.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from typing import Protocol
+
+from llama_index.core.schema import TextNode
+from llama_index.core.vector_stores.types import BasePydanticVectorStore
+from llama_index.core.vector_stores.utils import metadata_dict_to_node
+
+from council_qa.config import Settings, offline_environment
+
+
+class StoreError(Exception):
+    """The index cannot be opened or used as asked."""
+
+
+class EmbeddingModelMismatch(StoreError):
+    pass
+
+
+class ChunkStore(Protocol):
+    vector_store: BasePydanticVectorStore
+
+    def add(self, nodes: Sequence[TextNode]) -> None: ...
+
+    def delete_document(self, doc_id: str) -> None: ...
+
+    def count(self) -> int: ...
+
+    def iter_nodes(self, batch_size: int = 1000) -> Iterator[TextNode]: ...
+
+    def get_nodes(self, node_ids: Sequence[str]) -> list[TextNode]: ...
+
+
+class ChromaChunkStore:
+    """A Chroma collection that records which embedding model built it."""
+
+    def __init__(self, settings: Settings, embed_model_name: str, dimension: int) -> None:
+        offline_environment()
+        logging.getLogger("chromadb.telemetry").setLevel(logging.CRITICAL)
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        if settings.store != "persistent":
+            raise StoreError(f"unknown store {settings.store!r}: only 'persistent' is available")
+        settings.chroma_path.mkdir(parents=True, exist_ok=True)
+        self._client = chromadb.PersistentClient(
+            path=str(settings.chroma_path),
+            settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
+        )
+        # Chroma's default embedding function downloads a model; vectors always come from us.
+        self._collection = self._client.get_or_create_collection(
+            settings.collection,
+            embedding_function=None,
+            metadata={"embed_model": embed_model_name, "embed_dim": dimension, "hnsw:space": "cosine"},
+        )
+        recorded = (self._collection.metadata or {}).get("embed_model")
+        if recorded != embed_model_name:
+            raise EmbeddingModelMismatch(
+                f"the index in {settings.home} was built with embedding model {recorded!r}, "
+                f"not {embed_model_name!r}; use another COUNCIL_QA_HOME or delete the index"
+            )
+        self.vector_store = ChromaVectorStore(chroma_collection=self._collection)
+
+    def add(self, nodes: Sequence[TextNode]) -> None:
+        if nodes:
+            self.vector_store.add(list(nodes))
+
+    def delete_document(self, doc_id: str) -> None:
+        self._collection.delete(where={"doc_id": doc_id})
+
+    def count(self) -> int:
+        return self._collection.count()
+
+    def iter_nodes(self, batch_size: int = 1000) -> Iterator[TextNode]:
+        offset = 0
+        while True:
+            page = self._collection.get(include=["documents", "metadatas"], limit=batch_size, offset=offset)
+            if not page["ids"]:
+                return
+            for text, metadata in zip(page["documents"], page["metadatas"]):
+                yield metadata_dict_to_node(metadata, text=text)
+            offset += len(page["ids"])
+
+    def get_nodes(self, node_ids: Sequence[str]) -> list[TextNode]:
+        if not node_ids:
+            return []
+        page = self._collection.get(ids=list(node_ids), include=["documents", "metadatas"])
+        by_id = {
+            node_id: metadata_dict_to_node(metadata, text=text)
+            for node_id, text, metadata in zip(page["ids"], page["documents"], page["metadatas"])
+        }
+        return [by_id[i] for i in node_ids if i in by_id]
+
+    def document_ids(self) -> set[str]:
+        ids: set[str] = set()
+        offset = 0
+        while True:
+            page = self._collection.get(include=["metadatas"], limit=5000, offset=offset)
+            if not page["ids"]:
+                return ids
+            ids.update(m.get("doc_id", "") for m in page["metadatas"])
+            offset += len(page["ids"])
+
+
+def open_store(settings: Settings, embed_model_name: str, dimension: int) -> ChunkStore:
+    return ChromaChunkStore(settings, embed_model_name, dimension)

@@ -1,0 +1,61 @@
+"""Documents in: loaders, outline recovery, metadata and chunking.
+
+``prepare_document`` runs the whole stage for one file and knows nothing of embeddings,
+stores or questions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from llama_index.core.schema import TextNode
+
+from ingest.chunking import StructuredChunker, TokenCounter, tiktoken_counter
+from ingest.discover import discover_files
+from ingest.document import ExtractedDocument, HeadingMark, LoadError, PageSpan
+from ingest.loaders import load_document, register_loader, supported_extensions
+from ingest.metadata import DOC_TYPES, DocumentMetadata, detect_metadata, normalise_body, parse_date, read_sidecar
+from ingest.structure import SECTION_SEPARATOR, Outline, Section, outline
+
+
+@dataclass
+class PreparedDocument:
+    document: ExtractedDocument
+    outline: Outline
+    metadata: DocumentMetadata
+    nodes: list[TextNode]
+
+    @property
+    def doc_id(self) -> str:
+        return self.document.doc_id
+
+
+def prepare_document(
+    path: Path | str,
+    chunker: StructuredChunker,
+    overrides: dict | None = None,
+    source: str | None = None,
+) -> PreparedDocument:
+    """Load, outline, describe and chunk one file; raises :class:`LoadError` on bad input."""
+    path = Path(path)
+    document = load_document(path)
+    document_outline = outline(document)
+    if not document_outline.sections:
+        raise LoadError(path, "no body text found (only headings or page furniture)")
+    metadata = detect_metadata(document, document_outline)
+    try:
+        metadata = metadata.merged(read_sidecar(path)).merged(overrides or {})
+    except ValueError as exc:
+        raise LoadError(path, f"bad metadata: {exc}") from None
+    nodes = chunker.chunk(document, document_outline, metadata, source or str(path))
+    return PreparedDocument(document, document_outline, metadata, nodes)
+
+
+__all__ = [
+    "DOC_TYPES", "SECTION_SEPARATOR", "DocumentMetadata", "ExtractedDocument", "HeadingMark",
+    "LoadError", "Outline", "PageSpan", "PreparedDocument", "Section", "StructuredChunker",
+    "TokenCounter", "detect_metadata", "discover_files", "load_document", "normalise_body",
+    "outline", "parse_date", "prepare_document", "read_sidecar", "register_loader",
+    "supported_extensions", "tiktoken_counter",
+]

@@ -1,0 +1,227 @@
+"""Splits each section into LlamaIndex ``TextNode`` chunks that fit the embedding model.
+
+A chunk never crosses a section boundary, ends on a sentence (or line) where it can,
+stays within a tiktoken budget, and, with its title and heading path prepended as
+the embedding model sees it, within the model's own word-piece limit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+
+from llama_index.core.schema import MetadataMode, NodeRelationship, RelatedNodeInfo, TextNode
+
+from ingest.document import ExtractedDocument
+from ingest.metadata import DocumentMetadata
+from ingest.structure import Outline
+
+TokenCounter = Callable[[str], int]
+
+EMBEDDED_KEYS = ("title", "section")
+_PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
+_SENTENCE_END = re.compile(
+    r"(?:(?<=[.!?])|(?<=[.!?][\"\u201d\u2019)]))\s+(?=[A-Z0-9\u00a3\u201c\u2018\"(\u2022-])"
+)
+_WORD = re.compile(r"\S+")
+
+
+@lru_cache(maxsize=1)
+def tiktoken_counter() -> TokenCounter:
+    from council_qa.config import offline_environment
+
+    offline_environment()
+    import tiktoken
+
+    encoding = tiktoken.get_encoding("cl100k_base")
+    return lambda text: len(encoding.encode(text, disallowed_special=()))
+
+
+class StructuredChunker:
+    """Turns an outlined document into chunk nodes with flat, citable metadata."""
+
+    def __init__(
+        self,
+        chunk_tokens: int = 160,
+        max_embed_tokens: int = 256,
+        embed_token_counter: TokenCounter | None = None,
+    ) -> None:
+        if chunk_tokens < 16:
+            raise ValueError("chunk_tokens must be at least 16")
+        self.chunk_tokens = chunk_tokens
+        self.max_embed_tokens = max_embed_tokens
+        self.count_tokens = tiktoken_counter()
+        # Without the model's tokenizer, tiktoken with a safety margin stands in.
+        self.count_embed_tokens = embed_token_counter or (lambda t: int(self.count_tokens(t) * 1.3) + 2)
+
+    def chunk(
+        self,
+        document: ExtractedDocument,
+        outline: Outline,
+        metadata: DocumentMetadata,
+        source: str,
+    ) -> list[TextNode]:
+        nodes: list[TextNode] = []
+        for section in outline.sections:
+            for start, end in self._spans(document.text, section.start, section.end):
+                node = self._node(document, metadata, source, section.heading, start, end, len(nodes))
+                nodes.extend(self._fit(document, metadata, source, section.heading, node, len(nodes)))
+        return self._renumber(nodes, document.doc_id)
+
+    # -- splitting -------------------------------------------------------
+
+    def _spans(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        units = self._units(text, start, end)
+        spans: list[tuple[int, int]] = []
+        current: tuple[int, int] | None = None
+        current_tokens = 0
+        for u_start, u_end in units:
+            tokens = self.count_tokens(text[u_start:u_end])
+            if current and current_tokens + tokens <= self.chunk_tokens:
+                current = (current[0], u_end)
+                current_tokens += tokens
+            else:
+                if current:
+                    spans.append(current)
+                current, current_tokens = (u_start, u_end), tokens
+        if current:
+            spans.append(current)
+        # A short tail reads better joined to the chunk before it, when it fits.
+        if len(spans) >= 2:
+            tail = self.count_tokens(text[spans[-1][0]:spans[-1][1]])
+            joined = self.count_tokens(text[spans[-2][0]:spans[-1][1]])
+            if tail < self.chunk_tokens // 4 and joined <= self.chunk_tokens * 1.25:
+                spans[-2:] = [(spans[-2][0], spans[-1][1])]
+        return spans
+
+    def _units(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        """Sentences; a sentence over budget falls back to lines, then to word runs."""
+        units: list[tuple[int, int]] = []
+        for p_start, p_end in _split(text, start, end, _PARAGRAPH):
+            for s_start, s_end in _split(text, p_start, p_end, _SENTENCE_END):
+                if self.count_tokens(text[s_start:s_end]) <= self.chunk_tokens:
+                    units.append((s_start, s_end))
+                    continue
+                for l_start, l_end in _split(text, s_start, s_end, re.compile(r"\n")):
+                    if self.count_tokens(text[l_start:l_end]) <= self.chunk_tokens:
+                        units.append((l_start, l_end))
+                    else:
+                        units.extend(self._word_runs(text, l_start, l_end))
+        return units
+
+    def _word_runs(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        runs: list[tuple[int, int]] = []
+        run_start, run_tokens, last_end = None, 0, start
+        for m in _WORD.finditer(text, start, end):
+            tokens = self.count_tokens(m.group(0)) + 1
+            if run_start is not None and run_tokens + tokens > self.chunk_tokens:
+                runs.append((run_start, last_end))
+                run_start, run_tokens = None, 0
+            if run_start is None:
+                run_start = m.start()
+            run_tokens += tokens
+            last_end = m.end()
+        if run_start is not None:
+            runs.append((run_start, last_end))
+        return runs
+
+    # -- nodes -------------------------------------------------------------
+
+    def _node(
+        self,
+        document: ExtractedDocument,
+        metadata: DocumentMetadata,
+        source: str,
+        section: str,
+        start: int,
+        end: int,
+        index: int,
+    ) -> TextNode:
+        page_start, page_end = document.pages_for(start, end)
+        meta = {
+            "title": metadata.title,
+            "section": section,
+            "doc_id": document.doc_id,
+            "doc_type": metadata.doc_type,
+            "body": metadata.body,
+            "meeting_date": metadata.meeting_date,
+            "meeting_day": int(metadata.meeting_date.replace("-", "")) if metadata.meeting_date else 0,
+            "page_start": page_start,
+            "page_end": page_end,
+            "char_start": start,
+            "char_end": end,
+            "source": source,
+            "chunk_index": index,
+        }
+        node = TextNode(
+            id_=f"{document.doc_id}-{index:04d}",
+            text=document.text[start:end],
+            metadata=meta,
+            excluded_embed_metadata_keys=[k for k in meta if k not in EMBEDDED_KEYS],
+            excluded_llm_metadata_keys=[k for k in meta if k not in EMBEDDED_KEYS],
+            metadata_template="{value}",
+            metadata_seperator="\n",
+            start_char_idx=start,
+            end_char_idx=end,
+        )
+        node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=document.doc_id)
+        return node
+
+    def embed_tokens(self, node: TextNode) -> int:
+        return self.count_embed_tokens(node.get_content(metadata_mode=MetadataMode.EMBED))
+
+    def _fit(
+        self,
+        document: ExtractedDocument,
+        metadata: DocumentMetadata,
+        source: str,
+        section: str,
+        node: TextNode,
+        index: int,
+    ) -> list[TextNode]:
+        """Split a chunk in two until the embedding model would see all of it."""
+        if self.embed_tokens(node) <= self.max_embed_tokens:
+            return [node]
+        start, end = node.metadata["char_start"], node.metadata["char_end"]
+        units = self._units(document.text, start, end)
+        if len(units) < 2:
+            units = self._word_runs(document.text, start, end)
+        if len(units) < 2:
+            words = list(_WORD.finditer(document.text, start, end))
+            if len(words) < 2:
+                return [node]  # a single enormous "word": let the model truncate it
+            units = [(w.start(), w.end()) for w in words]
+        middle = len(units) // 2
+        halves = [(units[0][0], units[middle - 1][1]), (units[middle][0], units[-1][1])]
+        out: list[TextNode] = []
+        for h_start, h_end in halves:
+            half = self._node(document, metadata, source, section, h_start, h_end, index + len(out))
+            out.extend(self._fit(document, metadata, source, section, half, index + len(out)))
+        return out
+
+    @staticmethod
+    def _renumber(nodes: list[TextNode], doc_id: str) -> list[TextNode]:
+        for index, node in enumerate(nodes):
+            node.id_ = f"{doc_id}-{index:04d}"
+            node.metadata["chunk_index"] = index
+        return nodes
+
+
+def _split(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Pieces of ``text[start:end]`` between matches of ``pattern``, trimmed of white space."""
+    pieces = []
+    cursor = start
+    for m in pattern.finditer(text, start, end):
+        pieces.append((cursor, m.start()))
+        cursor = m.end()
+    pieces.append((cursor, end))
+    trimmed = []
+    for s, e in pieces:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            trimmed.append((s, e))
+    return trimmed

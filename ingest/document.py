@@ -1,0 +1,71 @@
+"""What a loader hands on: the extracted text and the structure it could see."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class LoadError(Exception):
+    """A file that cannot be ingested; ``str()`` is the one-line reason."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(reason)
+        self.path = str(path)
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class PageSpan:
+    """Characters ``[start, end)`` of the extracted text come from page ``number`` (1-based)."""
+
+    number: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class HeadingMark:
+    """A heading the source format declared (Word style, HTML ``<h2>``, Markdown ``##``)."""
+
+    start: int
+    end: int
+    level: int
+    title: str
+
+
+@dataclass
+class ExtractedDocument:
+    """A document's text as extracted, with offsets every later stage refers to.
+
+    ``headings`` is ``None`` when the format carries no heading markup (plain text,
+    PDF); the outline is then recovered from the text itself.
+    """
+
+    source: Path
+    text: str
+    format: str
+    pages: list[PageSpan] = field(default_factory=list)
+    headings: list[HeadingMark] | None = None
+    title_hint: str = ""
+    date_hint: str = ""
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    @property
+    def doc_id(self) -> str:
+        """Identity of the text, not the file: two files with the same text share it."""
+        return self.sha256[:16]
+
+    def pages_for(self, start: int, end: int) -> tuple[int, int]:
+        """First and last page holding characters ``[start, end)``; ``(0, 0)`` if unpaged."""
+        hit = [p.number for p in self.pages if p.start < end and start < p.end]
+        if not hit:
+            return (0, 0)
+        return (min(hit), max(hit))

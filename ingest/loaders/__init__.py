@@ -1,0 +1,69 @@
+"""Loaders turn one file into an :class:`~ingest.document.ExtractedDocument`.
+
+A small registry keyed by file extension: ``register_loader(".rtf", load_rtf)`` adds
+a format without touching the rest of the pipeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from ingest.document import ExtractedDocument, LoadError
+from ingest.loaders.docx import load_docx
+from ingest.loaders.html import load_html
+from ingest.loaders.pdf import load_pdf
+from ingest.loaders.text import load_markdown, load_text
+
+Loader = Callable[[Path], ExtractedDocument]
+
+_LOADERS: dict[str, Loader] = {}
+
+
+def register_loader(extension: str, loader: Loader) -> None:
+    _LOADERS[extension.lower()] = loader
+
+
+def supported_extensions() -> list[str]:
+    return sorted(_LOADERS)
+
+
+def load_document(path: Path | str) -> ExtractedDocument:
+    """Load any supported file; every failure is a :class:`LoadError` with one-line reason."""
+    path = Path(path)
+    loader = _LOADERS.get(path.suffix.lower())
+    if loader is None:
+        kinds = ", ".join(supported_extensions())
+        raise LoadError(path, f"unsupported file type '{path.suffix or '(none)'}' (supported: {kinds})")
+    try:
+        if path.stat().st_size == 0:
+            raise LoadError(path, "empty file")
+        document = loader(path)
+    except LoadError:
+        raise
+    except OSError as exc:
+        raise LoadError(path, f"cannot read file ({exc.strerror or exc})") from exc
+    except Exception as exc:  # a parser's own error: report it, never a traceback
+        raise LoadError(path, f"cannot parse {path.suffix.lstrip('.').upper()} ({_one_line(exc)})") from exc
+    if not document.text.strip():
+        raise LoadError(path, "no text found in the file")
+    return document
+
+
+def _one_line(exc: Exception) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:200]
+
+
+for _ext, _loader in {
+    ".pdf": load_pdf,
+    ".docx": load_docx,
+    ".html": load_html,
+    ".htm": load_html,
+    ".md": load_markdown,
+    ".markdown": load_markdown,
+    ".txt": load_text,
+}.items():
+    register_loader(_ext, _loader)
+
+__all__ = ["Loader", "load_document", "register_loader", "supported_extensions"]

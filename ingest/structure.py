@@ -1,0 +1,415 @@
+"""Recovers a document's outline: its title and every section with its heading path.
+
+Formats with heading markup (Word styles, HTML, Markdown) give the headings directly.
+Plain text and PDF text do not, so headings are recognised line by line: short lines
+that stand apart from the prose around them, enumerated headings ("Key Area 2: ...",
+"Appendix I"), numbered headings, and the column headings of a flattened table
+(short lines that recur as a group, such as "What have we done so far?").
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from ingest.columns import assign_blocks_to_columns
+from ingest.document import ExtractedDocument
+from ingest.furniture import is_furniture
+
+SECTION_SEPARATOR = " > "
+
+# Heading ranks for text without markup: a heading closes every open heading of
+# the same or a higher rank number.
+RANK_TITLE = 0
+RANK_APPENDIX = 1
+RANK_ENUMERATED = 2
+RANK_PLAIN = 3
+RANK_NUMBERED = 4
+RANK_COLUMN = 5
+
+_APPENDIX = re.compile(r"^(appendix|annex|annexe|schedule)\b[\s\w.:-]{0,100}$", re.IGNORECASE)
+_ENUMERATED = re.compile(
+    r"^(key area|part|chapter|section|priority|theme|objective|outcome|ambition|pillar|"
+    r"workstream|item|agenda item)\s+([0-9]+|[ivxlc]+)\b",
+    re.IGNORECASE,
+)
+_NUMBER_PREFIX = re.compile(r"^\d{1,2}(\.\d{1,2})*[.)]?\s+")
+_NUMBERED = re.compile(r"^\d{1,2}(\.\d{1,2})*[.)]?\s+\S")
+_SENTENCE_START = re.compile(r"^(we|it|this|these|they|there|i|he|she|you|our \w+ (is|are|was|were|will))\b", re.IGNORECASE)
+_ENDS_CLAUSE = re.compile(r"[.,;:\u2013\u2014-]$")
+_MAX_HEADING_WORDS = 16
+
+
+@dataclass(frozen=True)
+class Section:
+    """Characters ``[start, end)`` of the text sit under the heading ``path``."""
+
+    path: tuple[str, ...]
+    start: int
+    end: int
+
+    @property
+    def heading(self) -> str:
+        return SECTION_SEPARATOR.join(self.path)
+
+
+@dataclass(frozen=True)
+class Outline:
+    title: str
+    sections: list[Section]
+
+
+@dataclass(frozen=True)
+class _Line:
+    start: int
+    end: int
+    raw: str
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.raw.split())
+
+    @property
+    def blank(self) -> bool:
+        return not self.raw.strip()
+
+
+@dataclass
+class _Heading:
+    first: int  # line indexes, inclusive
+    last: int
+    rank: int
+    title: str
+
+
+def split_lines(text: str) -> list[_Line]:
+    lines, offset = [], 0
+    for raw in text.split("\n"):
+        lines.append(_Line(offset, offset + len(raw), raw))
+        offset += len(raw) + 1
+    return lines
+
+
+def outline(document: ExtractedDocument) -> Outline:
+    lines = split_lines(document.text)
+    furniture = [not ln.blank and is_furniture(ln.raw) for ln in lines]
+    if document.headings is not None:
+        headings = _marked_headings(document, lines)
+    else:
+        headings = _detected_headings(lines, furniture)
+    if document.headings is not None and headings:
+        top = min(h.rank for h in headings)
+        first = headings[0]
+        if first.rank == top and sum(h.rank == top for h in headings) == 1 and _at_start(first, lines, furniture):
+            first.rank = RANK_TITLE
+    title = headings[0].title if headings and headings[0].rank == RANK_TITLE else ""
+    sections = _sections(lines, furniture, headings)
+    return Outline(title=title or document.title_hint, sections=sections)
+
+
+def _at_start(heading: _Heading, lines: list[_Line], furniture: list[bool]) -> bool:
+    return all(lines[i].blank or furniture[i] for i in range(heading.first))
+
+
+def _marked_headings(document: ExtractedDocument, lines: list[_Line]) -> list[_Heading]:
+    starts = {ln.start: i for i, ln in enumerate(lines)}
+    headings = []
+    for mark in document.headings or []:
+        first = starts.get(mark.start)
+        if first is None:  # heading not at a line start: find its line
+            first = max(i for i, ln in enumerate(lines) if ln.start <= mark.start)
+        last = first
+        while last + 1 < len(lines) and lines[last + 1].start < mark.end:
+            last += 1
+        headings.append(_Heading(first, last, mark.level, mark.title))
+    return headings
+
+
+# ---------------------------------------------------------------- detection
+
+
+def _detected_headings(lines: list[_Line], furniture: list[bool]) -> list[_Heading]:
+    content = [i for i, ln in enumerate(lines) if not ln.blank and not furniture[i]]
+    position = {line_index: k for k, line_index in enumerate(content)}
+    columns = _column_headings(lines, content)
+    headings: list[_Heading] = []
+    in_table = False
+    k = 0
+    while k < len(content):
+        i = content[k]
+        span = _column_span(lines, content, k, columns)
+        if span:
+            headings.append(_Heading(i, content[k + span - 1], RANK_COLUMN, _joined(lines, content[k : k + span])))
+            in_table = True
+            k += span
+            continue
+        previous_is_heading = bool(headings) and k > 0 and headings[-1].last == content[k - 1]
+        found = _heading_at(
+            lines, content, position, k, columns, in_table,
+            first=not headings and k == 0, previous_is_heading=previous_is_heading,
+        )
+        if found:
+            if found.rank == RANK_APPENDIX:
+                in_table = False
+            headings.append(found)
+            k = position[found.last] + 1
+            continue
+        k += 1
+    return headings
+
+
+def _column_headings(lines: list[_Line], content: list[int]) -> set[str]:
+    """Short lines that recur, and recur next to each other: a flattened table's header."""
+    counts = Counter(lines[i].text.lower() for i in content if _short_title_like(lines[i].text))
+    recurring = {text for text, n in counts.items() if n >= 2}
+    pairs: Counter[tuple[str, str]] = Counter()
+    for a, b in zip(content, content[1:]):
+        ta, tb = lines[a].text.lower(), lines[b].text.lower()
+        if ta in recurring and tb in recurring and ta != tb:
+            pairs[(ta, tb)] += 1
+    grouped = {t for pair, n in pairs.items() if n >= 2 for t in pair}
+    return grouped
+
+
+def _column_span(lines: list[_Line], content: list[int], k: int, columns: set[str]) -> int:
+    """1 or 2 when the column heading starts at content line ``k`` (it may wrap)."""
+    if not columns:
+        return 0
+    if lines[content[k]].text.lower() in columns:
+        return 1
+    if k + 1 < len(content) and content[k + 1] == content[k] + 1:
+        if _joined(lines, content[k : k + 2]).lower() in columns:
+            return 2
+    return 0
+
+
+def _heading_at(
+    lines: list[_Line],
+    content: list[int],
+    position: dict[int, int],
+    k: int,
+    columns: set[str],
+    in_table: bool,
+    first: bool,
+    previous_is_heading: bool = False,
+) -> _Heading | None:
+    i = content[k]
+    text = lines[i].text
+    # A heading may wrap onto lines that continue it in lower case.
+    last_k = k
+    while (
+        last_k + 1 < len(content)
+        and content[last_k + 1] == content[last_k] + 1
+        and last_k - k < 2
+        and lines[content[last_k + 1]].text[:1].islower()
+        and not _ENDS_CLAUSE.search(lines[content[last_k]].text)
+    ):
+        last_k += 1
+    title = _joined(lines, content[k : last_k + 1])
+    if not _short_title_like(title) or (last_k > k and not first and not _is_enumerated(title)):
+        return None
+    rank = _rank(title, lines, content, k, last_k)
+    if rank is None:
+        return None
+    nxt = last_k + 1
+    next_text = lines[content[nxt]].text if nxt < len(content) else ""
+    gap_after = nxt < len(content) and content[nxt] > content[last_k] + 1
+    if not next_text or next_text[:1].islower():
+        return None
+    if first and rank == RANK_PLAIN and (last_k > k or len(title.split()) >= 3):
+        return _Heading(i, content[last_k], RANK_TITLE, title)
+    if rank == RANK_PLAIN:
+        if title.endswith("!") or not _stands_apart(lines, content, k, i, previous_is_heading):
+            return None
+        if in_table and not _column_heading_follows(lines, content, nxt, columns):
+            return None
+        if not (gap_after or _body_or_heading_follows(lines, content, nxt, columns)):
+            return None
+    return _Heading(i, content[last_k], rank, title)
+
+
+def _body_or_heading_follows(lines: list[_Line], content: list[int], k: int, columns: set[str]) -> bool:
+    """Prose, a recognised heading, or a short line that is itself followed by prose."""
+    text = lines[content[k]].text
+    if len(text.split()) >= 7 or _column_span(lines, content, k, columns) or _looks_like_heading(text):
+        return True
+    if re.search(r"[.!?][\"\u201d\u2019)]?$", text) and len(text.split()) >= 3:
+        return True  # a short finished sentence is prose
+    if not _short_title_like(text) or k + 1 >= len(content):
+        return False
+    after = lines[content[k + 1]].text
+    gap = content[k + 1] > content[k] + 1
+    return gap or len(after.split()) >= 7
+
+
+def _rank(title: str, lines: list[_Line], content: list[int], k: int, last_k: int) -> int | None:
+    if _APPENDIX.match(title):
+        return RANK_APPENDIX
+    if _is_enumerated(title):
+        return RANK_ENUMERATED
+    if _NUMBERED.match(title):
+        neighbours = [content[j] for j in (k - 1, last_k + 1) if 0 <= j < len(content)]
+        adjacent_items = [
+            j for j in neighbours
+            if abs(j - content[k]) <= 1 or abs(j - content[last_k]) <= 1
+        ]
+        if any(_NUMBERED.match(lines[j].text) for j in adjacent_items):
+            return None  # a numbered list, not a heading
+        return RANK_NUMBERED
+    if _SENTENCE_START.match(title):
+        return None
+    return RANK_PLAIN
+
+
+def _is_enumerated(title: str) -> bool:
+    return bool(_ENUMERATED.match(title))
+
+
+def _stands_apart(lines: list[_Line], content: list[int], k: int, i: int, previous_is_heading: bool) -> bool:
+    """After a heading, a blank line or a finished sentence, or indented like PDF headings.
+
+    Never straight after a line ending in a colon: that introduces a list.
+    """
+    if k == 0:
+        return True
+    prev_text = lines[content[k - 1]].text
+    if prev_text.endswith(":"):
+        return False
+    if previous_is_heading or lines[i].raw[:1] in (" ", "\t") or content[k - 1] < i - 1:
+        return True
+    return bool(re.search(r"[.!?;\"\u201d]$", prev_text))
+
+
+def _column_heading_follows(lines: list[_Line], content: list[int], k: int, columns: set[str]) -> bool:
+    return k < len(content) and _column_span(lines, content, k, columns) > 0
+
+
+def _short_title_like(text: str) -> bool:
+    words = text.split()
+    if not words or len(words) > _MAX_HEADING_WORDS or len(text) > 140:
+        return False
+    if _ENDS_CLAUSE.search(text) or ". " in _NUMBER_PREFIX.sub("", text):
+        return False
+    if not any(ch.isalpha() for ch in text):
+        return False
+    first = text[0]
+    return first.isupper() or first.isdigit() or first in "\u2018'\"\u201c("
+
+
+def _looks_like_heading(text: str) -> bool:
+    return bool(_APPENDIX.match(text) or _is_enumerated(text))
+
+
+def _joined(lines: list[_Line], indexes: list[int]) -> str:
+    return " ".join(lines[i].text for i in indexes)
+
+
+# ---------------------------------------------------------------- sections
+
+_Body = tuple[tuple[str, ...], list[list[int]]]  # heading path, blocks of line indexes
+
+
+def _sections(lines: list[_Line], furniture: list[bool], headings: list[_Heading]) -> list[Section]:
+    """Body text between headings, with stacked empty headings given their content."""
+    heading_at = {h.first: h for h in headings}
+    stack: list[tuple[int, str]] = []
+    current: list[list[int]] = []
+    bodies: list[_Body] = [((), current)]
+    i = 0
+    while i < len(lines):
+        heading = heading_at.get(i)
+        if heading and heading.rank == RANK_TITLE:
+            i = heading.last + 1
+            continue
+        if heading:
+            while stack and stack[-1][0] >= heading.rank:
+                stack.pop()
+            stack.append((heading.rank, heading.title))
+            current = []
+            bodies.append((tuple(t for _, t in stack), current))
+            i = heading.last + 1
+            continue
+        if lines[i].blank or furniture[i]:
+            if current and current[-1]:
+                current.append([])
+        else:
+            if not current:
+                current.append([])
+            current[-1].append(i)
+        i += 1
+    bodies = [(path, [b for b in blocks if b]) for path, blocks in bodies]
+    rank_of = {h.title: h.rank for h in headings}
+    bodies = _unstack(bodies, lines, rank_of)
+    sections = [
+        Section(path, lines[block[0]].start, lines[block[-1]].end)
+        for path, blocks in bodies
+        for block in blocks
+    ]
+    sections.sort(key=lambda s: s.start)
+    return _merge_adjacent(sections, lines)
+
+
+def _unstack(bodies: list[_Body], lines: list[_Line], rank_of: dict[str, int]) -> list[_Body]:
+    """Sibling headings printed one after another, then their texts one after another.
+
+    A table or a multi-column page flattened to text does this: the blocks under the
+    last heading of such a run are shared out among the run's headings.
+    """
+    out = list(bodies)
+    k = 0
+    while k < len(out):
+        path, blocks = out[k]
+        if blocks or not path:
+            k += 1
+            continue
+        run = [k]
+        j = k + 1
+        while (
+            j < len(out)
+            and len(out[j][0]) == len(path)
+            and out[j][0][:-1] == path[:-1]
+            and rank_of.get(out[j][0][-1]) == rank_of.get(path[-1])
+        ):
+            run.append(j)
+            if out[j][1]:
+                break
+            j += 1
+        shared = out[run[-1]][1]
+        if len(run) < 2 or not shared:
+            k += 1
+            continue
+        titles = [out[r][0][-1] for r in run]
+        if rank_of.get(titles[-1]) == RANK_COLUMN:
+            texts = ["\n".join(lines[i].text for i in block) for block in shared]
+            owners = assign_blocks_to_columns(titles, texts)
+        elif len(shared) < len(run):
+            # Fewer texts than headings: the first headings introduce the rest.
+            offset = len(run) - len(shared)
+            owners = [offset + n for n in range(len(shared))]
+        else:
+            owners = [min(n, len(run) - 1) for n in range(len(shared))]
+        for r in run:
+            out[r] = (out[r][0], [])
+        for block, owner in zip(shared, owners):
+            out[run[owner]][1].append(block)
+        k = run[-1] + 1
+    return out
+
+
+def _merge_adjacent(sections: list[Section], lines: list[_Line]) -> list[Section]:
+    """Join consecutive blocks of one section when only blank lines lie between."""
+    occupied = [ln.start for ln in lines if not ln.blank]
+    merged: list[Section] = []
+    for section in sections:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and previous.path == section.path
+            and bisect.bisect_right(occupied, previous.end) == bisect.bisect_left(occupied, section.start)
+        ):
+            merged[-1] = Section(section.path, previous.start, section.end)
+        else:
+            merged.append(section)
+    return merged

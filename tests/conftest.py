@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from council_qa.config import BUNDLED_CORPUS, Settings, offline_environment  # noqa: E402
+
+offline_environment()
+
+MEETING = BUNDLED_CORPUS / "barnet-hwbb-2026-01-22-meeting-summary.txt"
+STRATEGY = BUNDLED_CORPUS / "barnet-jhws-2021-2025-strategy.txt"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """A fresh, empty index home for one test."""
+    return Settings.from_env(environ={}, home=tmp_path / "home")
+
+
+@pytest.fixture(scope="session")
+def corpus_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """An index of the bundled corpus, built once and shared read-only by the session."""
+    from index import Indexer
+
+    home = tmp_path_factory.mktemp("corpus-index")
+    settings = Settings.from_env(environ={}, home=home)
+    report = Indexer(settings).ingest([BUNDLED_CORPUS])
+    assert report.ok and report.added == 2
+    return settings
+
+
+@pytest.fixture(scope="session")
+def wordpieces():
+    from index import wordpiece_counter
+
+    return wordpiece_counter(Settings.from_env(environ={}))

@@ -1,0 +1,183 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from council_qa.config import Settings
+from index import CouncilIndex, EmbeddingModelMismatch, Indexer, Manifest
+from index.manifest import ADDING
+from tests.conftest import MEETING
+from tests.files import make_docx, make_pdf
+
+MINUTES = "Cabinet - 4 March 2025\n\nHousing\n\nCabinet approved the housing plan for 2025.\n"
+REPORT = "Libraries report\n\nOpening hours\n\nThe library opening hours consultation closes in April.\n"
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def chunk_ids(settings: Settings) -> list[str]:
+    return sorted(n.node_id for n in Indexer(settings).store.iter_nodes())
+
+
+def test_reingest_adds_nothing(settings: Settings, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    write(docs, "minutes.txt", MINUTES)
+    write(docs, "report.txt", REPORT)
+    first = Indexer(settings).ingest([docs])
+    assert (first.added, first.unchanged, first.failed) == (2, 0, [])
+    before = chunk_ids(settings)
+    second = Indexer(settings).ingest([docs])
+    assert (second.added, second.updated, second.unchanged, second.chunks_embedded) == (0, 0, 2, 0)
+    assert chunk_ids(settings) == before
+    assert second.chunks_total == len(before)
+
+
+def test_changed_document_replaces_its_chunks(settings: Settings, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    path = write(docs, "minutes.txt", MINUTES)
+    Indexer(settings).ingest([docs])
+    old = chunk_ids(settings)
+    path.write_text(MINUTES.replace("housing plan", "revised housing plan"), encoding="utf-8")
+    report = Indexer(settings).ingest([docs])
+    assert (report.added, report.updated) == (0, 1)
+    new = chunk_ids(settings)
+    assert len(new) == len(old) and not set(new) & set(old)
+    texts = [n.text for n in Indexer(settings).store.iter_nodes()]
+    assert any("revised housing plan" in t for t in texts)
+    assert not any("approved the housing plan" in t for t in texts)
+    assert len(Manifest.load(settings.manifest_path).documents) == 1
+
+
+def test_prune_removes_documents_whose_files_are_gone(settings: Settings, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    write(docs, "minutes.txt", MINUTES)
+    gone = write(docs, "report.txt", REPORT)
+    other = write(tmp_path / "elsewhere", "other.txt", REPORT.replace("April", "May"))
+    Indexer(settings).ingest([docs, other])
+    gone.unlink()
+    kept = Indexer(settings).ingest([docs])
+    assert kept.removed == 0, "without --prune nothing is removed"
+    pruned = Indexer(settings).ingest([docs], prune=True)
+    assert pruned.removed == 1
+    titles = sorted(e.title for e in Manifest.load(settings.manifest_path).ready().values())
+    assert titles == ["Cabinet - 4 March 2025", "Libraries report"]  # other folder untouched
+    assert not any("closes in April" in n.text for n in Indexer(settings).store.iter_nodes())
+
+
+def test_same_text_in_two_files_is_indexed_once(settings: Settings, tmp_path: Path) -> None:
+    a = write(tmp_path / "a", "minutes.txt", MINUTES)
+    b = write(tmp_path / "b", "copy-of-minutes.txt", MINUTES)
+    report = Indexer(settings).ingest([a, b])
+    assert report.added == 1 and report.unchanged == 1
+    assert report.duplicates == [{"path": str(b), "same_as": str(a.resolve())}]
+    manifest = Manifest.load(settings.manifest_path)
+    (entry,) = manifest.documents.values()
+    assert sorted(entry.sources) == sorted([str(a.resolve()), str(b.resolve())])
+    assert report.chunks_total == entry.chunks
+    # Removing one copy keeps the document; removing both removes it.
+    a.unlink()
+    assert Indexer(settings).ingest([tmp_path / "a", tmp_path / "b"], prune=True).removed == 0
+    b.unlink()
+    assert Indexer(settings).ingest([tmp_path / "a", tmp_path / "b"], prune=True).removed == 1
+    assert Indexer(settings).store.count() == 0
+
+
+def test_bad_files_fail_alone_and_lose_nothing(settings: Settings, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    good = write(docs, "minutes.txt", MINUTES)
+    Indexer(settings).ingest([docs])
+    before = chunk_ids(settings)
+    (docs / "empty.txt").write_bytes(b"")
+    (docs / "garbage.pdf").write_bytes(b"\x00\xff" * 300)
+    (docs / "notes.xlsx").write_bytes(b"PK")
+    (docs / "latin.txt").write_bytes("£5".encode("cp1252"))
+    make_pdf(docs / "new.pdf", [["Scrutiny committee", "The committee reviewed waiting times."]])
+    # The good file turns into garbage: its indexed version must survive.
+    good.write_bytes(b"\xff\xfe\x00bad")
+    report = Indexer(settings).ingest([docs])
+    failed = {Path(f["path"]).name: f["error"] for f in report.failed}
+    assert set(failed) == {"empty.txt", "garbage.pdf", "notes.xlsx", "latin.txt", "minutes.txt"}
+    assert failed["garbage.pdf"].startswith("not a PDF")
+    assert report.added == 1  # new.pdf still went in
+    after = chunk_ids(settings)
+    assert set(before) <= set(after)
+    again = Indexer(settings).ingest([docs])
+    assert again.added == 0 and chunk_ids(settings) == after
+
+
+def test_interrupted_ingest_is_finished_by_the_next_run(settings: Settings, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    write(docs, "minutes.txt", MINUTES)
+    indexer = Indexer(settings)
+    indexer.ingest([docs])
+    complete = chunk_ids(settings)
+    # Simulate a kill after chunks went in but before the manifest said "ready",
+    # with half the chunks written.
+    manifest = Manifest.load(settings.manifest_path)
+    (doc_id,) = manifest.documents
+    manifest.documents[doc_id].state = ADDING
+    manifest.save()
+    indexer.store.delete_document(doc_id)
+    indexer.store.add(list(indexer.store.get_nodes(complete[:1])) or [])
+    report = Indexer(settings).ingest([docs])
+    assert report.added == 1
+    assert chunk_ids(settings) == complete
+
+
+def test_reader_rebuilds_a_stale_keyword_index(settings: Settings, tmp_path: Path) -> None:
+    write(tmp_path / "docs", "minutes.txt", MINUTES)
+    Indexer(settings).ingest([tmp_path / "docs"])
+    shutil.rmtree(settings.keyword_index_path)  # as if killed before the rebuild
+    index = CouncilIndex(settings)
+    hits = index.keyword.retrieve("housing plan", top_k=3)
+    assert hits and "housing plan" in hits[0].node.text
+
+
+def test_pdf_and_docx_chunks_carry_pages(settings: Settings, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    make_pdf(docs / "paper.pdf", [["# Public health report", "Smoking rates fell in 2024."],
+                                  ["# Next steps", "A vaping campaign starts in schools."]])
+    make_docx(docs / "plan.docx", [("title", "Carers plan"), ("h1", "Respite"), ("p", "Respite breaks double."),
+                                   ("pagebreak", None), ("h1", "Funding"), ("p", "The budget is £2m.")])
+    assert Indexer(settings).ingest([docs]).added == 2
+    pages = {n.text: (n.metadata["page_start"], n.metadata["page_end"], n.metadata["section"])
+             for n in Indexer(settings).store.iter_nodes()}
+    assert pages["A vaping campaign starts in schools."] == (2, 2, "Next steps")
+    assert pages["The budget is £2m."] == (2, 2, "Funding")
+    assert pages["Respite breaks double."] == (1, 1, "Respite")
+
+
+def test_sidecar_and_overrides_set_metadata(settings: Settings, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    path = write(docs, "paper.txt", REPORT)
+    (docs / "paper.txt.meta.json").write_text('{"doc_type": "report", "body": "Cabinet"}', encoding="utf-8")
+    Indexer(settings).ingest([docs], overrides={"meeting_date": "2025-03-04"})
+    (entry,) = Manifest.load(settings.manifest_path).documents.values()
+    assert (entry.doc_type, entry.body, entry.meeting_date) == ("report", "Cabinet", "2025-03-04")
+    (docs / "paper.txt.meta.json").write_text('{"doc_type": "budget"}', encoding="utf-8")
+    report = Indexer(settings).ingest([path])
+    assert report.failed and "doc_type must be one of" in report.failed[0]["error"]
+
+
+def test_opening_with_another_embedding_model_is_an_error(settings: Settings, tmp_path: Path) -> None:
+    write(tmp_path / "docs", "minutes.txt", MINUTES)
+    Indexer(settings).ingest([tmp_path / "docs"])
+    from index.store import ChromaChunkStore
+
+    with pytest.raises(EmbeddingModelMismatch, match="was built with embedding model"):
+        ChromaChunkStore(settings, "other/model", 384)
+
+
+def test_bundled_meeting_ingests_with_detected_metadata(settings: Settings) -> None:
+    report = Indexer(settings).ingest([MEETING])
+    assert report.added == 1
+    (entry,) = Manifest.load(settings.manifest_path).documents.values()
+    assert (entry.doc_type, entry.body, entry.meeting_date) == ("minutes", "Health & Wellbeing Board", "2026-01-22")

@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest import ExtractedDocument, StructuredChunker, outline
+from ingest.columns import DONE, MEASURES, NEXT, assign_blocks_to_columns, column_kind
+
+MINUTES = """Cabinet
+Tuesday 4 March 2025
+
+Apologies for absence
+
+Apologies were received from Councillor Smith.
+
+Declarations of interest
+
+None were declared.
+
+Housing Delivery Plan
+
+The Cabinet Member introduced the report. Members asked about temporary
+accommodation costs, which rose by 12% last year.
+RESOLVED that the plan be approved.
+
+Library Opening Hours
+
+The consultation closes on 30 April. The service will report back in June.
+"""
+
+
+def doc(text: str, name: str = "doc.txt") -> ExtractedDocument:
+    return ExtractedDocument(source=Path(name), text=text, format="text")
+
+
+def sections_by_heading(text: str) -> dict[str, str]:
+    document = doc(text)
+    return {s.heading: " ".join(text[s.start:s.end].split()) for s in outline(document).sections}
+
+
+def test_plain_text_minutes_headings() -> None:
+    sections = sections_by_heading(MINUTES)
+    assert sections["Housing Delivery Plan"].startswith("The Cabinet Member introduced the report.")
+    assert "RESOLVED that the plan be approved." in sections["Housing Delivery Plan"]
+    assert sections["Library Opening Hours"] == "The consultation closes on 30 April. The service will report back in June."
+    assert sections["Apologies for absence"] == "Apologies were received from Councillor Smith."
+
+
+def test_wrapped_prose_lines_are_not_headings() -> None:
+    text = ("Introduction\n\nThe board agreed that the strategy would be refreshed\n"
+            "Every year with partners\nfrom the voluntary sector.\n")
+    sections = sections_by_heading(text)
+    assert list(sections) == ["Introduction"]
+
+
+def test_list_after_colon_is_not_a_heading_run() -> None:
+    text = ("Engagement\n\nWe asked residents through:\n\nOnline survey (May 2024)\n"
+            "Drop-in sessions at libraries\nWorkshops with carers groups\n")
+    sections = sections_by_heading(text)
+    assert list(sections) == ["Engagement"]
+    assert "Drop-in sessions at libraries" in sections["Engagement"]
+
+
+def test_numbered_headings_nest_under_their_parent() -> None:
+    text = ("Our principles\n1. Prevention first\nWe will act before problems grow and cost more.\n\n"
+            "2. Working together\nWe will share data across partners to plan services.\n")
+    sections = sections_by_heading(text)
+    assert sections["Our principles > 1. Prevention first"].startswith("We will act before")
+    assert sections["Our principles > 2. Working together"].startswith("We will share data")
+
+
+def test_stacked_headings_get_their_own_texts() -> None:
+    # A multi-column page flattened to text: three titles, then three texts.
+    text = ("Key Area 1: Healthy places\nOur commitments\nClean air\n\nSafe streets\n\nGreen spaces\n\n"
+            "We will cut air pollution near schools.\n\nWe will light every park path.\n\n"
+            "We will plant 1,000 trees in parks.\n")
+    sections = sections_by_heading(text)
+    assert sections["Key Area 1: Healthy places > Clean air"] == "We will cut air pollution near schools."
+    assert sections["Key Area 1: Healthy places > Safe streets"] == "We will light every park path."
+    assert sections["Key Area 1: Healthy places > Green spaces"] == "We will plant 1,000 trees in parks."
+
+
+TABLE = """Appendix A: delivery plan
+Reduce smoking
+What we have achieved
+
+What we will do next
+
+How we will know
+
+Launched a stop smoking service in pharmacies.
+Trained 40 staff in brief advice.
+
+Continue to fund the pharmacy service.
+Develop a vaping cessation offer for young people.
+
+Reduction in smoking prevalence
+Number of quits at four weeks
+
+Healthy weight
+What we have achieved
+
+What we will do next
+
+How we will know
+
+Commissioned a family weight management service.
+
+Expand the service to secondary schools.
+
+Percentage of children of healthy weight
+"""
+
+
+def test_flattened_table_columns_are_recovered() -> None:
+    sections = sections_by_heading(TABLE)
+    base = "Appendix A: delivery plan > Reduce smoking"
+    assert sections[f"{base} > What we have achieved"].startswith("Launched a stop smoking service")
+    assert sections[f"{base} > What we will do next"].startswith("Continue to fund")
+    assert sections[f"{base} > How we will know"].startswith("Reduction in smoking prevalence")
+    assert sections["Appendix A: delivery plan > Healthy weight > How we will know"] == (
+        "Percentage of children of healthy weight")
+
+
+def test_column_assignment_follows_content_not_only_order() -> None:
+    titles = ["What have we done so far?", "What are we going to do next?", "What will show our progress?"]
+    assert [column_kind(t) for t in titles] == [DONE, NEXT, MEASURES]
+    blocks = [
+        "Develop a new physical activity strategy.\nContinue to support walking groups.",
+        "Commissioned a falls service.\nDelivered 12 health walks.\nInstalled outdoor gyms.",
+        "Increase in adults who are active\nNumber of health walk participants",
+    ]
+    assert assign_blocks_to_columns(titles, blocks) == [1, 0, 2]
+
+
+def test_chunks_never_cross_sections_and_respect_the_budget() -> None:
+    long_item = " ".join(f"Sentence {i} about the carers budget and respite services." for i in range(60))
+    text = f"Carers\n\n{long_item}\n\nLibraries\n\nOne short paragraph about libraries.\n"
+    document = doc(text)
+    chunker = StructuredChunker(chunk_tokens=60, max_embed_tokens=256)
+    from ingest import DocumentMetadata
+
+    nodes = chunker.chunk(document, outline(document), DocumentMetadata("T", "other"), "doc.txt")
+    carers = [n for n in nodes if n.metadata["section"] == "Carers"]
+    assert len(carers) >= 5
+    assert all(chunker.count_tokens(n.text) <= 60 for n in carers)
+    assert all(n.text.rstrip().endswith(".") for n in carers)
+    libraries = [n for n in nodes if n.metadata["section"] == "Libraries"]
+    assert [n.text for n in libraries] == ["One short paragraph about libraries."]
+
+
+def test_overlong_embedding_text_is_split_by_the_model_limit() -> None:
+    paragraph = "The board noted the report. " * 30
+    document = doc(f"Item\n\n{paragraph}\n")
+    from ingest import DocumentMetadata
+
+    # A model that counts 4 tokens per word forces splits beyond the tiktoken budget.
+    chunker = StructuredChunker(chunk_tokens=400, max_embed_tokens=120,
+                                embed_token_counter=lambda t: 4 * len(t.split()))
+    nodes = chunker.chunk(document, outline(document), DocumentMetadata("T", "other"), "d")
+    assert len(nodes) > 1
+    assert all(chunker.embed_tokens(n) <= 120 for n in nodes)
+    assert " ".join(n.text for n in nodes).split() == paragraph.split()
