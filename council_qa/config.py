@@ -24,6 +24,8 @@ def offline_environment() -> None:
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     if "TIKTOKEN_CACHE_DIR" not in os.environ:
         # llama-index-core ships the cl100k_base file; tiktoken would download it.
         import llama_index.core
@@ -55,6 +57,7 @@ class Settings:
     chunk_tokens: int = 160  # tiktoken budget for a chunk's text
     max_wordpieces: int = 256  # the embedding model's own limit, heading path included
 
+    retrieval: str = "hybrid"  # hybrid | dense | keyword
     dense_top_k: int = 20
     keyword_top_k: int = 20
     fusion_top_k: int = 12

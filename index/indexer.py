@@ -236,10 +236,8 @@ class Indexer:
         return bool(gone)
 
     def _keyword_stale(self, manifest: Manifest) -> bool:
-        marker = self.settings.keyword_index_path / "generation.json"
-        if not marker.exists():
-            return True
-        return json.loads(marker.read_text()).get("generation") != manifest.generation
+        on_disk = KeywordIndex.load(self.settings.keyword_index_path)
+        return on_disk is None or on_disk.generation != manifest.generation
 
     def rebuild_keyword_index(self, generation: int) -> KeywordIndex:
         keyword = KeywordIndex.build(self.store.iter_nodes(), generation)

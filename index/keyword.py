@@ -8,15 +8,25 @@ from __future__ import annotations
 
 import json
 import logging
+import math
+import re
 import shutil
+import threading
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 from llama_index.core.retrievers import BaseRetriever
-from llama_index.core.schema import BaseNode, NodeWithScore, QueryBundle
+from llama_index.core.schema import BaseNode, MetadataMode, NodeWithScore, QueryBundle
 from llama_index.core.vector_stores.types import MetadataFilters
 
 GENERATION_FILE = "generation.json"
+FORMAT = 4  # bump when tokenisation changes: older indexes are rebuilt
+TERMS_FILE = "document_frequencies.json"
+CORPUS_FILE = "chunks.jsonl"
+# Words of two or more characters, and lone digits ("Key Area 2").
+TOKEN_PATTERN = r"(?u)\b(?:\w\w+|\d)\b"
+_TOKEN = re.compile(TOKEN_PATTERN)
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
@@ -24,10 +34,16 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 class KeywordIndex:
     """A bm25s index over chunk text with its heading path (what the embedder sees)."""
 
-    def __init__(self, bm25, generation: int, size: int) -> None:
+    def __init__(self, bm25, generation: int, size: int, document_frequencies: dict[str, int] | None = None) -> None:
         self._bm25 = bm25
         self.generation = generation
         self.size = size
+        self.document_frequencies = document_frequencies or {}
+
+    def idf(self, term: str) -> float:
+        """Inverse document frequency of a stemmed term (rarer terms weigh more)."""
+        df = self.document_frequencies.get(term, 0)
+        return math.log(1 + (self.size - df + 0.5) / (df + 0.5))
 
     @classmethod
     def build(cls, nodes: Iterable[BaseNode], generation: int) -> "KeywordIndex":
@@ -36,22 +52,30 @@ class KeywordIndex:
         node_list = list(nodes)
         if not node_list:
             return cls(None, generation, 0)
-        retriever = BM25Retriever.from_defaults(nodes=node_list, similarity_top_k=1)
+        retriever = BM25Retriever.from_defaults(nodes=node_list, similarity_top_k=1, token_pattern=TOKEN_PATTERN)
         retriever.bm25.corpus = retriever.corpus  # what a saved and reloaded index carries
-        return cls(retriever.bm25, generation, len(node_list))
+        frequencies: Counter[str] = Counter()
+        for node in node_list:
+            frequencies.update(set(terms(node.get_content(metadata_mode=MetadataMode.EMBED))))
+        return cls(retriever.bm25, generation, len(node_list), dict(frequencies))
 
     @classmethod
     def load(cls, path: Path) -> "KeywordIndex | None":
         marker = path / GENERATION_FILE
-        if not marker.exists():
+        if not marker.exists() or not (path / TERMS_FILE).exists():
             return None
         info = json.loads(marker.read_text(encoding="utf-8"))
+        if info.get("format") != FORMAT:
+            return None
         if info.get("size", 0) == 0:
             return cls(None, info["generation"], 0)
         import bm25s
 
-        bm25 = bm25s.BM25.load(str(path), load_corpus=True)
-        return cls(bm25, info["generation"], info["size"])
+        bm25 = bm25s.BM25.load(str(path), load_corpus=False)
+        with (path / CORPUS_FILE).open(encoding="utf-8") as handle:
+            bm25.corpus = [json.loads(line) for line in handle]
+        frequencies = json.loads((path / TERMS_FILE).read_text(encoding="utf-8"))
+        return cls(bm25, info["generation"], info["size"], frequencies)
 
     def save(self, path: Path) -> None:
         """Write beside the old copy, then swap folders, so readers never see half of it."""
@@ -60,15 +84,27 @@ class KeywordIndex:
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir(parents=True)
         if self._bm25 is not None:
-            self._bm25.save(str(staging), corpus=self._bm25.corpus)
+            corpus, self._bm25.corpus = self._bm25.corpus, None  # bm25s would save it with a progress bar
+            try:
+                self._bm25.save(str(staging))
+            finally:
+                self._bm25.corpus = corpus
+            with (staging / CORPUS_FILE).open("w", encoding="utf-8") as handle:
+                for entry in corpus:
+                    handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        (staging / TERMS_FILE).write_text(json.dumps(self.document_frequencies), encoding="utf-8")
         (staging / GENERATION_FILE).write_text(
-            json.dumps({"generation": self.generation, "size": self.size}), encoding="utf-8"
+            json.dumps({"generation": self.generation, "size": self.size, "format": FORMAT}), encoding="utf-8"
         )
         shutil.rmtree(retired, ignore_errors=True)
         if path.exists():
             path.rename(retired)
         staging.rename(path)
         shutil.rmtree(retired, ignore_errors=True)
+
+    def entries(self) -> list[dict]:
+        """Every indexed chunk's metadata (LlamaIndex's flat node dict), in index order."""
+        return list(self._bm25.corpus) if self._bm25 is not None else []
 
     def retrieve(self, query: str, top_k: int, filters: MetadataFilters | None = None) -> list[NodeWithScore]:
         if self._bm25 is None or top_k <= 0:
@@ -82,9 +118,27 @@ class KeywordIndex:
         if self._bm25 is None:
             return EmptyRetriever()
         try:
-            return BM25Retriever(existing_bm25=self._bm25, similarity_top_k=min(top_k, self.size), filters=filters)
+            return BM25Retriever(existing_bm25=self._bm25, similarity_top_k=min(top_k, self.size), filters=filters,
+                                 token_pattern=TOKEN_PATTERN)
         except ValueError:  # every chunk filtered out
             return EmptyRetriever()
+
+
+_local = threading.local()
+
+
+def _stemmer():
+    """One stemmer per thread: PyStemmer objects are not safe to share."""
+    if not hasattr(_local, "stemmer"):
+        import Stemmer
+
+        _local.stemmer = Stemmer.Stemmer("english")
+    return _local.stemmer
+
+
+def terms(text: str) -> list[str]:
+    """Lower-cased, stemmed word tokens, as the BM25 index sees them (stop words kept)."""
+    return _stemmer().stemWords(_TOKEN.findall(text.lower()))
 
 
 class EmptyRetriever(BaseRetriever):

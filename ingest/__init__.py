@@ -16,6 +16,7 @@ from ingest.discover import discover_files
 from ingest.document import ExtractedDocument, HeadingMark, LoadError, PageSpan
 from ingest.loaders import load_document, register_loader, supported_extensions
 from ingest.metadata import DOC_TYPES, DocumentMetadata, detect_metadata, normalise_body, parse_date, read_sidecar
+from ingest.sentences import sentence_spans
 from ingest.structure import SECTION_SEPARATOR, Outline, Section, outline
 
 
@@ -56,6 +57,6 @@ __all__ = [
     "DOC_TYPES", "SECTION_SEPARATOR", "DocumentMetadata", "ExtractedDocument", "HeadingMark",
     "LoadError", "Outline", "PageSpan", "PreparedDocument", "Section", "StructuredChunker",
     "TokenCounter", "detect_metadata", "discover_files", "load_document", "normalise_body",
-    "outline", "parse_date", "prepare_document", "read_sidecar", "register_loader",
+    "outline", "parse_date", "prepare_document", "read_sidecar", "register_loader", "sentence_spans",
     "supported_extensions", "tiktoken_counter",
 ]

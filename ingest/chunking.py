@@ -15,16 +15,14 @@ from llama_index.core.schema import MetadataMode, NodeRelationship, RelatedNodeI
 
 from ingest.document import ExtractedDocument
 from ingest.metadata import DocumentMetadata
+from ingest.sentences import PARAGRAPH_BREAK, SENTENCE_END, split_spans
 from ingest.structure import Outline
 
 TokenCounter = Callable[[str], int]
 
 EMBEDDED_KEYS = ("title", "section")
-_PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
-_SENTENCE_END = re.compile(
-    r"(?:(?<=[.!?])|(?<=[.!?][\"\u201d\u2019)]))\s+(?=[A-Z0-9\u00a3\u201c\u2018\"(\u2022-])"
-)
 _WORD = re.compile(r"\S+")
+_LINE = re.compile(r"\n")
 
 
 @lru_cache(maxsize=1)
@@ -98,12 +96,12 @@ class StructuredChunker:
     def _units(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
         """Sentences; a sentence over budget falls back to lines, then to word runs."""
         units: list[tuple[int, int]] = []
-        for p_start, p_end in _split(text, start, end, _PARAGRAPH):
-            for s_start, s_end in _split(text, p_start, p_end, _SENTENCE_END):
+        for p_start, p_end in split_spans(text, start, end, PARAGRAPH_BREAK):
+            for s_start, s_end in split_spans(text, p_start, p_end, SENTENCE_END):
                 if self.count_tokens(text[s_start:s_end]) <= self.chunk_tokens:
                     units.append((s_start, s_end))
                     continue
-                for l_start, l_end in _split(text, s_start, s_end, re.compile(r"\n")):
+                for l_start, l_end in split_spans(text, s_start, s_end, _LINE):
                     if self.count_tokens(text[l_start:l_end]) <= self.chunk_tokens:
                         units.append((l_start, l_end))
                     else:
@@ -206,22 +204,3 @@ class StructuredChunker:
             node.id_ = f"{doc_id}-{index:04d}"
             node.metadata["chunk_index"] = index
         return nodes
-
-
-def _split(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
-    """Pieces of ``text[start:end]`` between matches of ``pattern``, trimmed of white space."""
-    pieces = []
-    cursor = start
-    for m in pattern.finditer(text, start, end):
-        pieces.append((cursor, m.start()))
-        cursor = m.end()
-    pieces.append((cursor, end))
-    trimmed = []
-    for s, e in pieces:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            trimmed.append((s, e))
-    return trimmed

@@ -321,6 +321,9 @@ def _sections(lines: list[_Line], furniture: list[bool], headings: list[_Heading
     while i < len(lines):
         heading = heading_at.get(i)
         if heading and heading.rank == RANK_TITLE:
+            # The title line stays in the text: it often states the meeting and its date.
+            current.append(list(range(heading.first, heading.last + 1)))
+            current.append([])
             i = heading.last + 1
             continue
         if heading:

@@ -1,0 +1,55 @@
+"""Ingest throughput on the bundled corpus against the embedding model's own throughput.
+
+Both are measured in the same process on the same chunk texts, so the ratio shows the
+pipeline's overhead (loading, outline, chunking, store writes, BM25) on a noisy machine.
+Run: python bench/ingest_throughput.py [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from llama_index.core.schema import MetadataMode
+
+from council_qa.config import BUNDLED_CORPUS, Settings, offline_environment
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    offline_environment()
+    from index import Indexer
+
+    load_started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as warm:
+        Indexer(Settings.from_env(home=Path(warm)))  # model load, once per process
+    load_seconds = time.perf_counter() - load_started
+
+    ingest_runs, model_runs, chunks = [], [], 0
+    for _ in range(args.repeat):
+        with tempfile.TemporaryDirectory() as home:
+            settings = Settings.from_env(home=Path(home))
+            indexer = Indexer(settings)
+            started = time.perf_counter()
+            report = indexer.ingest([BUNDLED_CORPUS])
+            ingest_runs.append(time.perf_counter() - started)
+            chunks = report.chunks_total
+            texts = [n.get_content(metadata_mode=MetadataMode.EMBED) for n in indexer.store.iter_nodes()]
+            started = time.perf_counter()
+            indexer.embedder.embed_texts(texts)
+            model_runs.append(time.perf_counter() - started)
+    ingest_s, model_s = statistics.median(ingest_runs), statistics.median(model_runs)
+    print(f"model load (once per process): {load_seconds:.1f} s")
+    print(f"chunks on the bundled corpus:  {chunks}")
+    print(f"ingest wall time (median of {args.repeat}): {ingest_s:.2f} s = {chunks / ingest_s:.1f} chunks/s")
+    print(f"embedding model alone, same texts:  {model_s:.2f} s = {chunks / model_s:.1f} chunks/s")
+    print(f"pipeline / model time ratio: {ingest_s / model_s:.2f}x (1.00 = no overhead)")
+
+
+if __name__ == "__main__":
+    main()

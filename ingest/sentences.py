@@ -1,0 +1,71 @@
+"""Sentence and list-item boundaries in extracted text, as character spans.
+
+PDF text keeps the printed line breaks, and flattened tables run list items together
+without full stops; a line break before a capitalised word ends an item unless the
+line before it clearly continues (a comma, "and", "of", ...).
+"""
+
+from __future__ import annotations
+
+import re
+
+SENTENCE_END = re.compile(
+    r"(?:(?<=[.!?])|(?<=[.!?][\"\u201d\u2019)]))\s+(?=[A-Z0-9\u00a3\u201c\u2018\"(\u2022-])"
+)
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+_CONTINUES = re.compile(
+    r"(,|;|:|-|\u2013|\(|&|\b(and|or|of|the|to|for|in|a|an|with|by|on|at|from|as|such|that|which|is|are|be|our|their|its|into|including|e\.g\.|i\.e\.))$",
+    re.IGNORECASE,
+)
+_ITEM_BREAK = re.compile(r"\n(?=[ \t]*[\u2022\-\u2013*]?\s*[A-Z0-9\u00a3\u2018\u201c])")
+_BULLET = re.compile(r"^[\s\u2022\-\u2013*\uf0b7]+")
+
+
+def split_spans(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Pieces of ``text[start:end]`` between matches of ``pattern``, trimmed of white space."""
+    pieces, cursor = [], start
+    for m in pattern.finditer(text, start, end):
+        pieces.append((cursor, m.start()))
+        cursor = m.end()
+    pieces.append((cursor, end))
+    trimmed = []
+    for s, e in pieces:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            trimmed.append((s, e))
+    return trimmed
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentences and list items of ``text[start:end]``, bullets stripped."""
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    for p_start, p_end in split_spans(text, start, end, PARAGRAPH_BREAK):
+        for s_start, s_end in split_spans(text, p_start, p_end, SENTENCE_END):
+            for i_start, i_end in _items(text, s_start, s_end):
+                bullet = _BULLET.match(text, i_start, i_end)
+                if bullet:
+                    i_start = bullet.end()
+                if i_end > i_start:
+                    spans.append((i_start, i_end))
+    return spans
+
+
+def _name_wraps(before: str) -> bool:
+    """ "Barnet Tree\nPolicy", "FAB\nPartnership Board": a capitalised name runs on."""
+    last = before.split()[-1].strip("()\u2019'\"")
+    return bool(last) and last[0].isupper()
+
+
+def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans, cursor = [], start
+    for m in _ITEM_BREAK.finditer(text, start, end):
+        before = text[cursor:m.start()].rstrip()
+        if before and not _CONTINUES.search(before) and not _name_wraps(before):
+            spans.append((cursor, m.start()))
+            cursor = m.end()
+    spans.append((cursor, end))
+    return [(s, e) for s, e in spans if text[s:e].strip()]

@@ -1,0 +1,237 @@
+"""The one code path from a question to a cited answer, shared by CLI, web chat and eval.
+
+question -> (follow-up rewritten) -> hybrid retrieval -> rerank -> evidence check ->
+backend writes with [n] markers -> markers checked and renumbered -> quotes verified.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from llama_index.core.schema import NodeWithScore, QueryBundle
+
+from council_qa.config import Settings
+from index import CouncilIndex
+from ingest import sentence_spans
+from rag.backends import AnswerBackend, AnswerContext, Source, Turn, create_backend
+from rag.citations import MARKER, best_quote, claims_by_marker, normalise, quote_occurs, renumber
+from rag.lexical import QueryTerms, content_terms
+from rag.rerank import create_reranker
+from rag.retrieval import HybridRetriever, Retrieved
+from rag.types import REFUSAL, Answer, Citation, Filters
+
+CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+RELATED = 3
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Logistic evidence model fitted on the evaluation set by ``council-qa eval --calibrate``."""
+
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+
+    @classmethod
+    def load(cls, path: Path = CALIBRATION_FILE) -> "Calibration":
+        if path.exists():
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            return cls(raw["weights"], raw["bias"], raw["threshold"])
+        # Until calibrated: trust any retrieval with some overlap.
+        return cls({"top_cosine": 4.0, "sentence_coverage": 4.0, "chunk_coverage": 2.0}, -4.0, 0.5)
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = self.bias + sum(w * features.get(k, 0.0) for k, w in self.weights.items())
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+def evidence_features(sources: list[Source], terms: QueryTerms, top_cosine: float) -> dict[str, float]:
+    """How well the best sources match the question, by meaning and by rare words."""
+    if not sources:
+        return {"top_cosine": 0.0, "sentence_coverage": 0.0, "chunk_coverage": 0.0}
+    sentence_coverage, chunk_coverage = 0.0, 0.0
+    for source in sources[:3]:
+        text = source.node.get_content()
+        section = str(source.node.metadata.get("section", ""))
+        chunk_coverage = max(chunk_coverage, terms.coverage(set(content_terms(text + " " + section))))
+        for start, end in sentence_spans(text):
+            sentence_coverage = max(sentence_coverage, terms.coverage(set(content_terms(text[start:end]))))
+    return {
+        "top_cosine": top_cosine,
+        "sentence_coverage": sentence_coverage,
+        "chunk_coverage": chunk_coverage,
+    }
+
+
+class AnswerEngine:
+    """Holds the models and indexes for a process; safe to share between threads."""
+
+    def __init__(self, settings: Settings, index: CouncilIndex | None = None,
+                 calibration: Calibration | None = None) -> None:
+        self.settings = settings
+        self.index = index or CouncilIndex(settings)
+        self.retriever = HybridRetriever(self.index, settings)
+        self.reranker = create_reranker(settings.reranker, self.index)
+        self.calibration = calibration or Calibration.load()
+        self._backends: dict[str, AnswerBackend] = {}
+        self._lock = threading.Lock()
+
+    # -- parts -----------------------------------------------------------------
+
+    def backend(self, name: str | None = None) -> AnswerBackend:
+        name = name or self.settings.backend
+        with self._lock:
+            if name not in self._backends:
+                self._backends[name] = create_backend(name, self.settings)
+            return self._backends[name]
+
+    def threshold(self) -> float:
+        if self.settings.abstain_threshold is not None:
+            return self.settings.abstain_threshold
+        return self.calibration.threshold
+
+    def retrieve(self, question: str, filters: Filters | None = None,
+                 timings: dict[str, float] | None = None) -> tuple[list[NodeWithScore], Retrieved]:
+        """Ranked candidates after fusion and reranking, exactly as answers see them."""
+        timings = timings if timings is not None else {}
+        started = time.perf_counter()
+        retrieved = self.retriever.retrieve(question, filters, mode=self.settings.retrieval)
+        timings["retrieve"] = _ms(started)
+        started = time.perf_counter()
+        nodes = retrieved.nodes
+        if self.reranker is not None:
+            bundle = QueryBundle(query_str=question, embedding=retrieved.query_embedding)
+            nodes = self.reranker.postprocess_nodes(nodes, query_bundle=bundle)
+        timings["rerank"] = _ms(started)
+        return nodes, retrieved
+
+    # -- answering -------------------------------------------------------------
+
+    def ask(self, question: str, history: list[Turn] | None = None, filters: Filters | None = None,
+            backend: str | None = None) -> Answer:
+        answer = None
+        for event in self.stream(question, history, filters, backend):
+            if isinstance(event, Answer):
+                answer = event
+        assert answer is not None
+        return answer
+
+    def stream(self, question: str, history: list[Turn] | None = None, filters: Filters | None = None,
+               backend: str | None = None) -> Iterator[str | Answer]:
+        """Yields text as it is written, then the finished :class:`Answer`."""
+        started = time.perf_counter()
+        timings: dict[str, float] = {}
+        writer = self.backend(backend)
+        question = question.strip()
+        standalone = writer.condense(question, history or []) if history else question
+        self.index.refresh()
+        nodes, retrieved = self.retrieve(standalone, filters, timings)
+        terms = QueryTerms.of(standalone, self.index.keyword)
+        sources = [
+            Source(n=i + 1, node=hit.node, score=hit.score or 0.0,
+                   cosine=retrieved.dense_cosine.get(hit.node.node_id, 0.0))
+            for i, hit in enumerate(nodes[: self.settings.answer_sources])
+        ]
+        features = evidence_features(sources, terms, retrieved.top_cosine)
+        evidence = self.calibration.probability(features)
+        answer = Answer(question=question, answer=REFUSAL, abstained=True, standalone_question=standalone,
+                        backend=writer.name, evidence=evidence, features=features, timings_ms=timings,
+                        retrieved=nodes)
+        context = AnswerContext(terms=terms, query_embedding=retrieved.query_embedding,
+                                embed_texts=self.index.embedder.embed_texts)
+        raw = ""
+        gen_started = time.perf_counter()
+        if sources and evidence >= self.threshold():
+            for delta in writer.generate(standalone, sources, context):
+                raw += delta
+                yield delta
+        timings["generate"] = _ms(gen_started)
+        self._finish(answer, raw, sources, context, nodes)
+        timings["total"] = _ms(started)
+        yield answer
+
+    def _finish(self, answer: Answer, raw: str, sources: list[Source], context: AnswerContext,
+                nodes: list[NodeWithScore]) -> None:
+        text = raw.strip()
+        if text and not _is_refusal(text):
+            grounded = ground(text, sources)
+            renumbered, order = renumber(grounded, len(sources))
+            if order:
+                answer.answer = renumbered
+                answer.abstained = False
+                claims = claims_by_marker(renumbered)
+                for new, original in enumerate(order, start=1):
+                    source = sources[original - 1]
+                    quote = context.quotes.get(original, "")
+                    if not quote_occurs(quote, source.node.get_content()):
+                        quote = best_quote(source.node.get_content(), claims.get(new, [renumbered]))
+                    answer.citations.append(_citation(new, source.node, quote, source.score))
+                return
+        answer.answer = REFUSAL
+        answer.abstained = True
+        answer.related = [
+            _citation(i + 1, hit.node, best_quote(hit.node.get_content(), [answer.standalone_question]),
+                      hit.score or 0.0)
+            for i, hit in enumerate(nodes[:RELATED])
+        ]
+
+
+def ground(text: str, sources: list[Source]) -> str:
+    """Every sentence must cite a source: an unmarked one gets the source that holds its
+    words, or is dropped when none does. Layout (lines, list dashes) is kept."""
+    source_terms = [set(content_terms(s.node.get_content())) for s in sources]
+    pieces, cursor = [], 0
+    for start, end in sentence_spans(text):
+        sentence = text[start:end]
+        pieces.append(text[cursor:start])
+        cursor = end
+        if MARKER.search(sentence):
+            pieces.append(sentence)
+            continue
+        words = set(content_terms(sentence))
+        shares = [len(words & terms) / len(words) if words else 0.0 for terms in source_terms]
+        best = max(range(len(shares)), key=shares.__getitem__, default=None)
+        if best is not None and shares[best] >= 0.6:
+            pieces.append(f"{sentence} [{sources[best].n}]")
+        elif pieces:
+            pieces[-1] = pieces[-1].rstrip(" -")
+    pieces.append(text[cursor:])
+    return re.sub(r"\n{2,}", "\n", "".join(pieces)).strip()
+
+
+def _is_refusal(text: str) -> bool:
+    refusal = normalise(REFUSAL).lower().rstrip(".")
+    return normalise(text).lower().startswith(refusal[:30]) or refusal in normalise(text).lower()
+
+
+def _citation(n: int, node, quote: str, score: float) -> Citation:
+    meta = node.metadata
+    return Citation(
+        n=n,
+        node_id=node.node_id,
+        doc_id=meta.get("doc_id", ""),
+        title=meta.get("title", ""),
+        doc_type=meta.get("doc_type", ""),
+        section=meta.get("section", ""),
+        page=int(meta.get("page_start", 0) or 0),
+        page_end=int(meta.get("page_end", 0) or 0),
+        meeting_date=meta.get("meeting_date", ""),
+        source=meta.get("source", ""),
+        quote=quote,
+        text=node.get_content(),
+        score=round(float(score), 6),
+        char_start=int(meta.get("char_start", 0) or 0),
+        char_end=int(meta.get("char_end", 0) or 0),
+    )
+
+
+def _ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000.0
+

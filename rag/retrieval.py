@@ -1,0 +1,182 @@
+"""Dense and keyword retrieval over the index, fused by reciprocal rank.
+
+The vector index and the BM25 index are opened once per process; the LlamaIndex
+retriever objects built per query are thin views over them (they carry the query's
+filters and top-k), so nothing is rebuilt per query.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from llama_index.core import VectorStoreIndex
+from llama_index.core.llms import MockLLM
+from llama_index.core.retrievers import BaseRetriever, QueryFusionRetriever
+from llama_index.core.schema import NodeWithScore, QueryBundle
+from llama_index.core.vector_stores.types import MetadataFilters
+from llama_index.core.vector_stores.utils import metadata_dict_to_node
+
+from council_qa.config import Settings
+from index import CouncilIndex, KeywordIndex
+from ingest import SECTION_SEPARATOR
+from rag.lexical import QueryTerms, content_terms
+from rag.types import Filters
+
+MODES = ("hybrid", "dense", "keyword", "hybrid+sections")
+
+
+@dataclass
+class Retrieved:
+    """Fused candidates plus each retriever's own score for them."""
+
+    nodes: list[NodeWithScore]
+    dense_cosine: dict[str, float] = field(default_factory=dict)
+    keyword_score: dict[str, float] = field(default_factory=dict)
+    query_embedding: list[float] | None = None
+
+    @property
+    def top_cosine(self) -> float:
+        return max(self.dense_cosine.values(), default=0.0)
+
+
+class _Recording(BaseRetriever):
+    """Passes a retriever through and keeps the scores it gave, by node id."""
+
+    def __init__(self, inner: BaseRetriever, scores: dict[str, float], to_cosine: bool = False) -> None:
+        super().__init__()
+        self._inner = inner
+        self._scores = scores
+        self._to_cosine = to_cosine
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        results = self._inner.retrieve(query_bundle)
+        for hit in results:
+            score = hit.score or 0.0
+            if self._to_cosine:
+                # ChromaVectorStore reports exp(-distance); with cosine distance this
+                # recovers the cosine similarity.
+                import math
+
+                score = 1.0 + math.log(max(score, 1e-12))
+            self._scores[hit.node.node_id] = score
+        return results
+
+
+class SectionRetriever(BaseRetriever):
+    """Finds the headings a question names ("Key Area 2", "Neighbourhood Health") and
+    returns the chunks under them, shallowest headings first, in document order."""
+
+    def __init__(self, index: CouncilIndex, top_k: int, filters: MetadataFilters | None = None) -> None:
+        super().__init__()
+        self._index = index
+        self._top_k = top_k
+        self._filters = filters
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        outline = _outline_for(self._index.keyword)
+        terms = QueryTerms.of(query_bundle.query_str, self._index.keyword)
+        if not terms.weights:
+            return []
+        best: list[tuple[float, tuple[str, str]]] = []
+        for key, variants in outline.heading_terms.items():
+            score = max(_match(terms, heading_terms) for heading_terms in variants)
+            if score > 0:
+                best.append((score, key))
+        best.sort(reverse=True)
+        if not best or best[0][0] < 0.5:
+            return []
+        top_score = best[0][0]
+        keys = [key for score, key in best if score >= top_score - 1e-9]
+        entries = [e for key in keys for e in outline.chunks[key]]
+        entries.sort(key=lambda e: (e["section"].count(SECTION_SEPARATOR), e["doc_id"], e["chunk_index"]))
+        if self._filters is not None:
+            from llama_index.core.vector_stores.utils import build_metadata_filter_fn
+
+            keep = build_metadata_filter_fn(lambda e: e, self._filters)
+            entries = [e for e in entries if keep(e)]
+        return [
+            NodeWithScore(node=metadata_dict_to_node(e), score=top_score / (1 + rank))
+            for rank, e in enumerate(entries[: self._top_k])
+        ]
+
+
+def _match(terms: QueryTerms, heading_terms: set[str]) -> float:
+    """F-score of question and heading words: recall by IDF weight, precision by count."""
+    recall = terms.coverage(heading_terms)
+    if recall <= 0:
+        return 0.0
+    precision = sum(t in terms.weights for t in heading_terms) / len(heading_terms)
+    return 2 * recall * precision / (recall + precision)
+
+
+_LABEL = re.compile(r"^((?:[A-Za-z]+\s+){1,2}(?:\d+|[IVXLC]+))\s*[:.\u2013-]")
+
+
+@dataclass
+class _Outline:
+    heading_terms: dict[tuple[str, str], list[set[str]]]  # a heading, and its label ("Key Area 2")
+    chunks: dict[tuple[str, str], list[dict]]
+
+
+@lru_cache(maxsize=4)
+def _outline_cached(keyword_id: int, generation: int, keyword: KeywordIndex) -> _Outline:
+    heading_terms: dict[tuple[str, str], set[str]] = {}
+    chunks: dict[tuple[str, str], list[dict]] = {}
+    for entry in keyword.entries():
+        parts = [p for p in entry.get("section", "").split(SECTION_SEPARATOR) if p]
+        for depth in range(len(parts)):
+            key = (entry["doc_id"], SECTION_SEPARATOR.join(parts[: depth + 1]))
+            if key not in heading_terms:
+                variants = [set(content_terms(parts[depth]))]
+                label = _LABEL.match(parts[depth])
+                if label:
+                    variants.append(set(content_terms(label.group(1))))
+                heading_terms[key] = [v for v in variants if v]
+            chunks.setdefault(key, []).append(entry)
+    heading_terms = {k: v for k, v in heading_terms.items() if v}
+    return _Outline(heading_terms, chunks)
+
+
+def _outline_for(keyword: KeywordIndex) -> _Outline:
+    return _outline_cached(id(keyword), keyword.generation, keyword)
+
+
+class HybridRetriever:
+    def __init__(self, index: CouncilIndex, settings: Settings) -> None:
+        self.index = index
+        self.settings = settings
+        self._vector_index = VectorStoreIndex.from_vector_store(
+            index.store.vector_store, embed_model=index.embedder.model
+        )
+        self._llm = MockLLM()  # fusion generates no extra queries, so never calls it
+
+    def retrieve(self, query: str, filters: Filters | None = None, mode: str = "hybrid",
+                 top_k: int | None = None) -> Retrieved:
+        if mode not in MODES:
+            raise ValueError(f"unknown retrieval mode {mode!r} (use {', '.join(MODES)})")
+        settings = self.settings
+        metadata_filters = filters.to_metadata_filters() if filters else None
+        embedding = self.index.embedder.embed_query(query) if mode != "keyword" else None
+        bundle = QueryBundle(query_str=query, embedding=embedding)
+        result = Retrieved(nodes=[], query_embedding=embedding)
+        retrievers: list[BaseRetriever] = []
+        if mode in ("hybrid", "dense", "hybrid+sections"):
+            dense = self._vector_index.as_retriever(similarity_top_k=settings.dense_top_k, filters=metadata_filters)
+            retrievers.append(_Recording(dense, result.dense_cosine, to_cosine=True))
+        if mode in ("hybrid", "keyword", "hybrid+sections"):
+            keyword = self.index.keyword.retriever(settings.keyword_top_k, metadata_filters)
+            retrievers.append(_Recording(keyword, result.keyword_score))
+        if mode == "hybrid+sections":
+            retrievers.append(SectionRetriever(self.index, settings.keyword_top_k, metadata_filters))
+        fusion = QueryFusionRetriever(
+            retrievers,
+            llm=self._llm,
+            mode="reciprocal_rerank",
+            similarity_top_k=top_k or settings.fusion_top_k,
+            num_queries=1,
+            use_async=False,
+        )
+        result.nodes = fusion.retrieve(bundle)
+        return result

@@ -1,0 +1,122 @@
+"""What an answer is: text with [n] markers, the sources they point at, and timings."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from llama_index.core.vector_stores.types import FilterOperator, MetadataFilter, MetadataFilters
+
+REFUSAL = "The papers I have do not answer this question."
+
+
+@dataclass
+class Citation:
+    """One cited chunk, with the sentence in it that supports the claim."""
+
+    n: int
+    node_id: str
+    doc_id: str
+    title: str
+    doc_type: str
+    section: str
+    page: int
+    page_end: int
+    meeting_date: str
+    source: str
+    quote: str
+    text: str
+    score: float
+    char_start: int = 0
+    char_end: int = 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    related: list[Citation] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    standalone_question: str = ""
+    backend: str = ""
+    evidence: float = 0.0
+    features: dict[str, float] = field(default_factory=dict)
+    # The ranked candidates the answer was written from (for evaluation; not serialised).
+    retrieved: list = field(default_factory=list, repr=False)
+
+    def to_dict(self) -> dict:
+        return {
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "citations": [c.to_dict() for c in self.citations],
+            "related": [c.to_dict() for c in self.related],
+            "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+            "question": self.question,
+            "standalone_question": self.standalone_question,
+            "backend": self.backend,
+            "evidence": round(self.evidence, 4),
+        }
+
+    def with_citations_text(self) -> str:
+        """The answer followed by its numbered sources, for copying elsewhere."""
+        lines = [self.answer, ""]
+        for c in self.citations:
+            where = f"{c.title}, {c.section}" if c.section else c.title
+            page = f", p. {c.page}" if c.page else ""
+            lines.append(f"[{c.n}] {where}{page} ({c.source})")
+        return "\n".join(lines).rstrip()
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Metadata filters a user can set: document type, board, meeting date range."""
+
+    doc_type: str | None = None
+    body: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+
+    @classmethod
+    def parse(cls, pairs: list[str] | tuple[str, ...]) -> "Filters":
+        """From ``KEY=VALUE`` strings (CLI); unknown keys are an error."""
+        values: dict[str, str] = {}
+        for pair in pairs:
+            key, sep, value = pair.partition("=")
+            key = key.strip().replace("-", "_")
+            if not sep or key not in {"doc_type", "body", "date_from", "date_to"}:
+                raise ValueError(f"bad filter {pair!r}: use doc_type=, body=, date_from= or date_to=")
+            values[key] = value.strip()
+        return cls(**values)
+
+    def __post_init__(self) -> None:
+        for value in (self.date_from, self.date_to):
+            if value:
+                date.fromisoformat(value)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.doc_type or self.body or self.date_from or self.date_to)
+
+    def to_metadata_filters(self) -> MetadataFilters | None:
+        filters: list[MetadataFilter] = []
+        if self.doc_type:
+            filters.append(MetadataFilter(key="doc_type", value=self.doc_type, operator=FilterOperator.EQ))
+        if self.body:
+            from ingest import normalise_body
+
+            body = normalise_body(self.body) or self.body
+            filters.append(MetadataFilter(key="body", value=body, operator=FilterOperator.EQ))
+        if self.date_from:
+            filters.append(MetadataFilter(key="meeting_day", value=_day(self.date_from), operator=FilterOperator.GTE))
+        if self.date_to:
+            filters.append(MetadataFilter(key="meeting_day", value=_day(self.date_to), operator=FilterOperator.LTE))
+        return MetadataFilters(filters=filters) if filters else None
+
+
+def _day(iso: str) -> int:
+    return int(date.fromisoformat(iso).strftime("%Y%m%d"))
