@@ -121,6 +121,112 @@ def stats(ctx, as_json) -> None:
         click.echo(f"  {doc_type:<9} {counts['documents']:>4} documents {counts['chunks']:>6} chunks")
 
 
+@cli.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer, citations and timings as JSON.")
+@click.option("--filter", "filters", multiple=True, metavar="KEY=VALUE",
+              help="Restrict sources: doc_type=minutes, body=Cabinet, date_from=2025-01-01, date_to=...")
+@click.option("--backend", type=click.Choice(["extractive", "openai", "llamacpp"]), default=None,
+              help="How the answer is written (default extractive, or COUNCIL_QA_BACKEND).")
+@click.pass_context
+def ask(ctx, question, as_json, filters, backend) -> None:
+    """Answer QUESTION from the indexed papers, citing every claim."""
+    from rag import AnswerEngine, Filters
+
+    settings = _settings(ctx)
+    try:
+        parsed = Filters.parse(filters)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--filter") from None
+    engine = _engine(settings)
+    try:
+        answer = engine.ask(question, filters=parsed, backend=backend)
+    except ValueError as exc:  # a backend that is not configured
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        payload = answer.to_dict()
+        _emit_json({k: payload[k] for k in ("answer", "abstained", "citations", "related", "timings_ms")})
+        return
+    click.echo(answer.answer)
+    shown = answer.citations or answer.related
+    if shown:
+        click.echo("\nSources:" if answer.citations else "\nNearest passages:")
+    for c in shown:
+        where = " > ".join(x for x in (c.title, c.section) if x)
+        page = f", p. {c.page}" if c.page else ""
+        click.echo(f"[{c.n}] {where}{page}\n    \"{c.quote}\"")
+
+
+def _engine(settings: Settings):
+    from index import Manifest
+    from rag import AnswerEngine
+
+    if not Manifest.load(settings.manifest_path).ready():
+        raise click.ClickException(f"the index in {settings.home} is empty: run 'council-qa ingest' first")
+    return AnswerEngine(settings)
+
+
+@cli.command(name="eval")
+@click.option("--set", "set_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Question set (JSONL); default the bundled Barnet set.")
+@click.option("--backend", type=click.Choice(["extractive", "openai", "llamacpp"]), default=None)
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+@click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write report.md (every failed question) and a chart by category here.")
+@click.option("--baseline", is_flag=True, help="Also run a plain LlamaIndex starter pipeline and compare.")
+@click.option("--calibrate", is_flag=True, help="Fit the abstention model on this set and save it.")
+@click.option("--gate", is_flag=True, help="Exit 1 when a metric misses eval/thresholds.toml.")
+@click.pass_context
+def evaluate(ctx, set_path, backend, as_json, report_dir, baseline, calibrate, gate) -> None:
+    """Measure retrieval and answer quality on a question set, through the chat's own code path."""
+    from eval.baseline import StarterPipeline
+    from eval.dataset import BUNDLED_SET, EvalSetError, load_questions
+    from eval.gate import gate_failures, load_thresholds
+    from eval.metrics import summarise
+    from eval.report import metrics_table, write_report
+    from eval.runner import run_questions
+    from index import Manifest
+
+    settings = _settings(ctx)
+    path = set_path or BUNDLED_SET
+    try:
+        questions = load_questions(path)
+    except EvalSetError as exc:
+        raise click.ClickException(str(exc)) from None
+    engine = _engine(settings)
+    if calibrate:
+        from eval.calibrate import calibrate as fit_calibration, save
+
+        settings_all = settings.replace(abstain_threshold=0.0)
+        probe = type(engine)(settings_all, index=engine.index)
+        _, features = run_questions(probe, questions, backend=backend)
+        engine.calibration = fit_calibration(features, [q.answerable for q in questions])
+        save(engine.calibration, note=f"{path.name}, {len(questions)} questions")
+        if not as_json:
+            click.echo(f"calibrated on {path.name}: {engine.calibration}", err=True)
+    results, _ = run_questions(engine, questions, backend=backend)
+    metrics = summarise(results)
+    columns = {"council-qa": metrics}
+    baseline_results = None
+    if baseline:
+        sources = [Path(src) for e in Manifest.load(settings.manifest_path).ready().values() for src in e.sources[:1]]
+        baseline_results = StarterPipeline(settings, sources).run(questions)
+        columns["baseline"] = summarise(baseline_results)
+    if report_dir:
+        report = write_report(report_dir, results, path.name, baseline_results)
+        if not as_json:
+            click.echo(f"report: {report}", err=True)
+    if as_json:
+        _emit_json(metrics if not baseline else {**metrics, "baseline": columns["baseline"]})
+    else:
+        click.echo(metrics_table(columns))
+    if gate:
+        failures = gate_failures(metrics, load_thresholds())
+        for failure in failures:
+            click.echo(f"gate: {failure}", err=True)
+        ctx.exit(1 if failures else 0)
+
+
 def main() -> None:
     cli(obj={})
 

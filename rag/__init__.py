@@ -4,7 +4,8 @@
 """
 
 from rag.backends import AnswerBackend, Source, Turn, backend_names, register_backend
-from rag.engine import AnswerEngine, Calibration, evidence_features
+from rag.engine import AnswerEngine, Calibration
+from rag.evidence import evidence_features
 from rag.rerank import register_reranker, reranker_names
 from rag.retrieval import MODES, HybridRetriever, Retrieved
 from rag.types import REFUSAL, Answer, Citation, Filters

@@ -22,6 +22,7 @@ from index import CouncilIndex
 from ingest import sentence_spans
 from rag.backends import AnswerBackend, AnswerContext, Source, Turn, create_backend
 from rag.citations import MARKER, best_quote, claims_by_marker, normalise, quote_occurs, renumber
+from rag.evidence import SentenceVectors, evidence_features, source_sentences
 from rag.lexical import QueryTerms, content_terms
 from rag.rerank import create_reranker
 from rag.retrieval import HybridRetriever, Retrieved
@@ -44,30 +45,12 @@ class Calibration:
         if path.exists():
             raw = json.loads(path.read_text(encoding="utf-8"))
             return cls(raw["weights"], raw["bias"], raw["threshold"])
-        # Until calibrated: trust any retrieval with some overlap.
-        return cls({"top_cosine": 4.0, "sentence_coverage": 4.0, "chunk_coverage": 2.0}, -4.0, 0.5)
+        # Until calibrated: answer whenever a sentence is close in meaning or in words.
+        return cls({"sentence_cosine": 4.0, "sentence_coverage": 4.0}, -3.0, 0.5)
 
     def probability(self, features: dict[str, float]) -> float:
         z = self.bias + sum(w * features.get(k, 0.0) for k, w in self.weights.items())
         return 1.0 / (1.0 + math.exp(-z))
-
-
-def evidence_features(sources: list[Source], terms: QueryTerms, top_cosine: float) -> dict[str, float]:
-    """How well the best sources match the question, by meaning and by rare words."""
-    if not sources:
-        return {"top_cosine": 0.0, "sentence_coverage": 0.0, "chunk_coverage": 0.0}
-    sentence_coverage, chunk_coverage = 0.0, 0.0
-    for source in sources[:3]:
-        text = source.node.get_content()
-        section = str(source.node.metadata.get("section", ""))
-        chunk_coverage = max(chunk_coverage, terms.coverage(set(content_terms(text + " " + section))))
-        for start, end in sentence_spans(text):
-            sentence_coverage = max(sentence_coverage, terms.coverage(set(content_terms(text[start:end]))))
-    return {
-        "top_cosine": top_cosine,
-        "sentence_coverage": sentence_coverage,
-        "chunk_coverage": chunk_coverage,
-    }
 
 
 class AnswerEngine:
@@ -80,6 +63,7 @@ class AnswerEngine:
         self.retriever = HybridRetriever(self.index, settings)
         self.reranker = create_reranker(settings.reranker, self.index)
         self.calibration = calibration or Calibration.load()
+        self.sentence_vectors = SentenceVectors()
         self._backends: dict[str, AnswerBackend] = {}
         self._lock = threading.Lock()
 
@@ -139,13 +123,17 @@ class AnswerEngine:
                    cosine=retrieved.dense_cosine.get(hit.node.node_id, 0.0))
             for i, hit in enumerate(nodes[: self.settings.answer_sources])
         ]
-        features = evidence_features(sources, terms, retrieved.top_cosine)
+        scoring_started = time.perf_counter()
+        sentences = source_sentences(sources, retrieved.query_embedding, self.sentence_vectors,
+                                     self.index.embedder.embed_texts)
+        timings["rerank"] += _ms(scoring_started)  # sentence scoring is part of the second stage
+        features = evidence_features(sources, sentences, terms, retrieved.top_cosine,
+                                     terms.unknown_share(self.index.keyword))
         evidence = self.calibration.probability(features)
         answer = Answer(question=question, answer=REFUSAL, abstained=True, standalone_question=standalone,
                         backend=writer.name, evidence=evidence, features=features, timings_ms=timings,
                         retrieved=nodes)
-        context = AnswerContext(terms=terms, query_embedding=retrieved.query_embedding,
-                                embed_texts=self.index.embedder.embed_texts)
+        context = AnswerContext(terms=terms, sentences=sentences)
         raw = ""
         gen_started = time.perf_counter()
         if sources and evidence >= self.threshold():

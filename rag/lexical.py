@@ -20,12 +20,44 @@ STOP_WORDS = frozenset(
     yours yourself yourselves tell said say says please give list explain describe much many
     anything something does did whats there any being""".split()
 )
-_QUANTITY_QUESTION = re.compile(r"\b(how (much|many|long|often)|what (percentage|proportion|number|amount)|cost|budget|£)\b", re.I)
-_TIME_QUESTION = re.compile(r"\b(when|what (date|day|time|year|month))\b", re.I)
-_NUMBER = re.compile(r"[£$]?\d[\d,.]*(%|m\b|k\b)?")
-_DATE_WORD = re.compile(r"\b(\d{1,2}(st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*|"
-                        r"(january|february|march|april|may|june|july|august|september|october|november|december)\b|"
-                        r"\d{1,2}[.:]\d{2}\s*(am|pm)|\b(19|20)\d{2}\b)", re.I)
+# The kind of answer a question asks for, and how to see it in a sentence.
+_QUESTION_TYPES = [
+    ("person", re.compile(r"^\s*who\b|\bwho (is|was|chairs|chaired|leads|presented|spoke|said)\b|\bname of the\b|"
+                          r"\bwhich (officer|councillor|person|member|director)\b", re.I)),
+    ("date", re.compile(r"\bwhen\b|\b(what|which) (date|day|time|year|month)\b|\bon what (exact )?date\b|\bhow soon\b",
+                        re.I)),
+    ("quantity", re.compile(r"\bhow (much|many|large|big|long|often)\b|\bwhat (percentage|proportion|number|amount|"
+                            r"share|rate)\b|\b(budget|cost|costs|salary|deficit|population|percentage|per cent)\b|%", re.I)),
+]
+_MONEY_OR_SHARE = re.compile(r"[£$€]\s?\d|\b\d+(\.\d+)?\s?(%|per ?cent|percent)|\b\d+(\.\d+)?\s?(m|bn|k|million|billion)\b",
+                             re.I)
+_COUNT = re.compile(r"\b\d{1,3}(,\d{3})+\b|\b(?!(19|20)\d{2}\b)\d+(\.\d+)?\s+[a-z]|\b(one|two|three|four|five|six|"
+                    r"seven|eight|nine|ten|eleven|twelve|fifteen|twenty|fifty|hundred|thousand)\b", re.I)
+_DAY_MONTH = re.compile(r"\b\d{1,2}(st|nd|rd|th)?\s+(of\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
+                        r"\b(january|february|march|april|may|june|july|august|september|october|november|december)"
+                        r"\s+\d{1,2}(st|nd|rd|th)?\b|\b\d{1,2}[.:]\d{2}\s*(am|pm)\b", re.I)
+_MONTH_OR_YEAR = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|"
+                            r"december|spring|summer|autumn|winter)\b|\b(19|20)\d{2}\b", re.I)
+_PERSON = re.compile(r"\b(Cllr|Councillor|Dr|Professor|Mr|Mrs|Ms|Miss|Lord|Lady|Sir|Dame)\.? [A-Z]|"
+                     r"\b[A-Z][a-z]+ [A-Z][a-z]+(?= from\b| of the\b| said\b| presented\b| \()")
+
+
+def answer_type(question: str) -> str:
+    """"person", "date", "quantity", or "" when the question asks for no particular kind."""
+    for kind, pattern in _QUESTION_TYPES:
+        if pattern.search(question):
+            return kind
+    return ""
+
+
+def has_answer_type(text: str, kind: str, exact_date: bool = False) -> bool:
+    if kind == "quantity":
+        return bool(_MONEY_OR_SHARE.search(text) or _COUNT.search(text))
+    if kind == "date":
+        return bool(_DAY_MONTH.search(text) or (not exact_date and _MONTH_OR_YEAR.search(text)))
+    if kind == "person":
+        return bool(_PERSON.search(text))
+    return True
 
 
 def content_terms(text: str) -> list[str]:
@@ -40,13 +72,22 @@ class QueryTerms:
     """A question's content terms with their weights (IDF from the keyword index)."""
 
     weights: dict[str, float]
-    wants_quantity: bool
-    wants_time: bool
+    answer_type: str = ""
+    exact_date: bool = False
 
     @classmethod
     def of(cls, question: str, keyword: KeywordIndex) -> "QueryTerms":
         weights = {t: max(keyword.idf(t), 0.1) for t in dict.fromkeys(content_terms(question))}
-        return cls(weights, bool(_QUANTITY_QUESTION.search(question)), bool(_TIME_QUESTION.search(question)))
+        exact = bool(re.search(r"\b(exact|what|which) (date|day)\b|\bon what date\b", question, re.I))
+        return cls(weights, answer_type(question), exact)
+
+    def unknown_share(self, keyword: KeywordIndex) -> float:
+        """Share of the question's weight on words no indexed chunk contains."""
+        total = self.total
+        if not total or not keyword.document_frequencies:
+            return 0.0
+        missing = sum(w for t, w in self.weights.items() if t not in keyword.document_frequencies)
+        return missing / total
 
     @property
     def total(self) -> float:
@@ -59,14 +100,12 @@ class QueryTerms:
             return 0.0
         return sum(w for t, w in self.weights.items() if t in text_terms) / total
 
+    def fits(self, text: str) -> bool:
+        """Whether ``text`` holds the kind of answer asked for (a number for "how much")."""
+        return has_answer_type(text, self.answer_type, self.exact_date)
+
     def answer_shape_bonus(self, text: str) -> float:
-        """Numbers for "how much", dates and times for "when"."""
-        bonus = 0.0
-        if self.wants_quantity and _NUMBER.search(text):
-            bonus += 1.0
-        if self.wants_time and _DATE_WORD.search(text):
-            bonus += 1.0
-        return bonus
+        return 1.0 if self.answer_type and self.fits(text) else 0.0
 
 
 def jaccard(a: set[str], b: set[str]) -> float:

@@ -5,9 +5,31 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from llama_index.core.schema import TextNode
 from llama_index.core.vector_stores.types import FilterOperator, MetadataFilter, MetadataFilters
 
 REFUSAL = "The papers I have do not answer this question."
+
+
+@dataclass
+class Source:
+    """A retrieved chunk as shown to an answer backend: [n] refers to it."""
+
+    n: int
+    node: TextNode
+    score: float
+    cosine: float = 0.0
+
+
+@dataclass
+class Sentence:
+    """One sentence of a source, with how close it is to the question."""
+
+    source: Source
+    position: int
+    text: str
+    terms: set[str]
+    cosine: float = 0.0
 
 
 @dataclass

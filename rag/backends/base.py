@@ -6,20 +6,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from llama_index.core.schema import TextNode
-
 from council_qa.config import Settings
 from rag.lexical import QueryTerms
-
-
-@dataclass
-class Source:
-    """A retrieved chunk as shown to a backend: number ``n`` is what [n] refers to."""
-
-    n: int
-    node: TextNode
-    score: float
-    cosine: float = 0.0
+from rag.types import Sentence, Source
 
 
 @dataclass
@@ -27,8 +16,7 @@ class AnswerContext:
     """What a backend may use besides the sources, and where it leaves its quotes."""
 
     terms: QueryTerms
-    query_embedding: list[float] | None = None
-    embed_texts: Callable[[list[str]], list[list[float]]] | None = None
+    sentences: list[Sentence] = field(default_factory=list)  # of the sources, with cosines
     quotes: dict[int, str] = field(default_factory=dict)  # source n -> supporting sentence
 
 

@@ -11,16 +11,15 @@ when the sentences come from different sections each is labelled with its headin
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from council_qa.config import Settings
-from ingest import SECTION_SEPARATOR, sentence_spans
-from rag.backends.base import AnswerContext, Source, Turn
+from ingest import SECTION_SEPARATOR
+from rag.backends.base import AnswerContext, Turn
 from rag.conversation import condense_by_rule
 from rag.lexical import QueryTerms, content_terms, jaccard
+from rag.types import Sentence, Source
 
 MAX_SENTENCES = 3
 MAX_LIST_ITEMS = 6
@@ -34,35 +33,16 @@ _LIST_QUESTION = re.compile(
 
 @dataclass
 class ScoredSentence:
-    source: Source
-    text: str
-    position: int
-    terms: set[str]
+    sentence: Sentence
     score: float
 
+    @property
+    def source(self) -> Source:
+        return self.sentence.source
 
-class SentenceVectors:
-    """Embeddings of sentences already seen, so repeated sources cost nothing."""
-
-    def __init__(self, capacity: int = 50_000) -> None:
-        self._cache: OrderedDict[str, list[float]] = OrderedDict()
-        self._capacity = capacity
-        self._lock = threading.Lock()
-
-    def get(self, texts: list[str], embed) -> list[list[float]]:
-        with self._lock:
-            missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
-        if missing:
-            vectors = embed(missing)
-            with self._lock:
-                for text, vector in zip(missing, vectors):
-                    self._cache[text] = vector
-                while len(self._cache) > self._capacity:
-                    self._cache.popitem(last=False)
-        with self._lock:
-            for text in texts:
-                self._cache.move_to_end(text)
-            return [self._cache[t] for t in texts]
+    @property
+    def text(self) -> str:
+        return self.sentence.text
 
 
 class ExtractiveBackend:
@@ -70,45 +50,26 @@ class ExtractiveBackend:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.vectors = SentenceVectors()
 
     def condense(self, question: str, history: list[Turn]) -> str:
         return condense_by_rule(question, history)
 
-    def score_sentences(self, sources: list[Source], context: AnswerContext) -> list[ScoredSentence]:
+    def score_sentences(self, context: AnswerContext) -> list[ScoredSentence]:
         terms: QueryTerms = context.terms
-        candidates: list[tuple[Source, int, str]] = []
-        for source in sources:
-            text = source.node.get_content()
-            for position, (start, end) in enumerate(sentence_spans(text)):
-                sentence = " ".join(text[start:end].split())
-                if len(sentence.split()) >= 3:
-                    candidates.append((source, position, sentence))
-        similarities = self._similarities([c[2] for c in candidates], context)
         scored = []
-        for (source, position, sentence), similarity in zip(candidates, similarities):
-            rank = source.n - 1
-            section_terms = set(content_terms(str(source.node.metadata.get("section", ""))))
-            sentence_terms = set(content_terms(sentence))
-            words = len(sentence.split())
+        for sentence in context.sentences:
+            section_terms = set(content_terms(str(sentence.source.node.metadata.get("section", ""))))
+            words = len(sentence.text.split())
             score = (
-                0.8 * terms.coverage(sentence_terms)
-                + 0.3 * terms.coverage(sentence_terms | section_terms)
-                + 1.0 * similarity
-                + 0.2 * terms.answer_shape_bonus(sentence)
-                + 0.15 / (1 + rank)
+                0.8 * terms.coverage(sentence.terms)
+                + 0.3 * terms.coverage(sentence.terms | section_terms)
+                + 1.0 * sentence.cosine
+                + 0.2 * terms.answer_shape_bonus(sentence.text)
+                + 0.15 / sentence.source.n
                 - 0.004 * max(0, words - 45)
             )
-            scored.append(ScoredSentence(source, sentence, position, sentence_terms, score))
+            scored.append(ScoredSentence(sentence, score))
         return scored
-
-    def _similarities(self, sentences: list[str], context: AnswerContext) -> list[float]:
-        if not sentences or context.query_embedding is None or context.embed_texts is None:
-            return [0.0] * len(sentences)
-        import numpy as np
-
-        vectors = np.array(self.vectors.get(sentences, context.embed_texts))
-        return [float(x) for x in vectors @ np.array(context.query_embedding)]
 
     def select(self, scored: list[ScoredSentence], wants_list: bool) -> list[ScoredSentence]:
         ranked = sorted(scored, key=lambda s: s.score, reverse=True)
@@ -121,7 +82,7 @@ class ExtractiveBackend:
         for candidate in ranked:
             if len(chosen) == limit or candidate.score < floor:
                 break
-            if any(jaccard(candidate.terms, c.terms) > 0.5 for c in chosen):
+            if any(jaccard(candidate.sentence.terms, c.sentence.terms) > 0.5 for c in chosen):
                 continue
             length = len(candidate.text.split())
             if chosen and words + length > MAX_WORDS * (2 if wants_list else 1):
@@ -132,18 +93,20 @@ class ExtractiveBackend:
         first_rank: dict[int, int] = {}
         for i, c in enumerate(chosen):
             first_rank.setdefault(c.source.n, i)
-        return sorted(chosen, key=lambda c: (first_rank[c.source.n], c.position))
+        return sorted(chosen, key=lambda c: (first_rank[c.source.n], c.sentence.position))
 
     def generate(self, question: str, sources: list[Source], context: AnswerContext) -> Iterator[str]:
         wants_list = bool(_LIST_QUESTION.search(question))
-        chosen = self.select(self.score_sentences(sources, context), wants_list)
+        chosen = self.select(self.score_sentences(context), wants_list)
         labelled = len({heading_label(c.source) for c in chosen}) > 1
+        previous_label = ""
         for i, sentence in enumerate(chosen):
             context.quotes.setdefault(sentence.source.n, sentence.text)
             text = sentence.text if sentence.text[-1] in ".!?" else sentence.text + "."
             label = heading_label(sentence.source) if labelled else ""
-            if label and label.lower() not in text.lower():
+            if label and label != previous_label and label.lower() not in text.lower():
                 text = f"{label}: {text}"
+            previous_label = label
             separator = "" if i == 0 else ("\n" if wants_list else " ")
             yield f"{separator}{'- ' if wants_list else ''}{text} [{sentence.source.n}]"
 

@@ -1,0 +1,84 @@
+"""Sentence-level evidence for a question: computed once, used to decide whether to
+answer at all and, by the extractive backend, to choose what to say."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+import numpy as np
+
+from ingest import sentence_spans
+from rag.lexical import QueryTerms, content_terms
+from rag.types import Sentence, Source
+
+Embed = Callable[[list[str]], list[list[float]]]
+FEATURES = ("top_cosine", "sentence_cosine", "sentence_coverage", "chunk_coverage", "unknown_terms", "typed_support")
+
+
+class SentenceVectors:
+    """Embeddings of sentences already seen, so repeated sources cost nothing."""
+
+    def __init__(self, capacity: int = 50_000) -> None:
+        self._cache: OrderedDict[str, list[float]] = OrderedDict()
+        self._capacity = capacity
+        self._lock = threading.Lock()
+
+    def get(self, texts: list[str], embed: Embed) -> list[list[float]]:
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            vectors = embed(missing)
+            with self._lock:
+                for text, vector in zip(missing, vectors):
+                    self._cache[text] = vector
+                while len(self._cache) > self._capacity:
+                    self._cache.popitem(last=False)
+        with self._lock:
+            found = []
+            for text in texts:
+                vector = self._cache.get(text)
+                if vector is None:  # evicted meanwhile by another thread
+                    vector = embed([text])[0]
+                found.append(vector)
+            return found
+
+
+def source_sentences(sources: list[Source], query_embedding: list[float] | None,
+                     vectors: SentenceVectors | None, embed: Embed | None) -> list[Sentence]:
+    """Every sentence (of three words or more) of the sources, with its cosine to the question."""
+    sentences: list[Sentence] = []
+    for source in sources:
+        text = source.node.get_content()
+        for position, (start, end) in enumerate(sentence_spans(text)):
+            sentence = " ".join(text[start:end].split())
+            if len(sentence.split()) >= 3:
+                sentences.append(Sentence(source, position, sentence, set(content_terms(sentence))))
+    if sentences and query_embedding is not None and vectors is not None and embed is not None:
+        matrix = np.array(vectors.get([s.text for s in sentences], embed))
+        for sentence, cosine in zip(sentences, matrix @ np.array(query_embedding)):
+            sentence.cosine = float(cosine)
+    return sentences
+
+
+def evidence_features(sources: list[Source], sentences: list[Sentence], terms: QueryTerms,
+                      top_cosine: float, unknown_share: float) -> dict[str, float]:
+    """How well the best sources match the question, by meaning and by rare words."""
+    leading = {s.n for s in sources[:3]}
+    near = [s for s in sentences if s.source.n in leading]
+    chunk_coverage = max(
+        (terms.coverage(set(content_terms(s.node.get_content() + " " + str(s.node.metadata.get("section", "")))))
+         for s in sources[:3]),
+        default=0.0,
+    )
+    return {
+        "top_cosine": top_cosine,
+        "sentence_cosine": max((s.cosine for s in near), default=0.0),
+        "sentence_coverage": max((terms.coverage(s.terms) for s in near), default=0.0),
+        "chunk_coverage": chunk_coverage,
+        "unknown_terms": unknown_share,
+        # The best sentence that also holds the kind of answer asked for (a sum, a date, a name).
+        "typed_support": max(
+            (0.5 * terms.coverage(s.terms) + 0.5 * s.cosine for s in near if terms.fits(s.text)), default=0.0),
+    }
