@@ -197,10 +197,16 @@ def evaluate(ctx, set_path, backend, as_json, report_dir, baseline, calibrate, g
     if calibrate:
         from eval.calibrate import calibrate as fit_calibration, save
 
+        from eval.gate import load_thresholds
+
         settings_all = settings.replace(abstain_threshold=0.0)
         probe = type(engine)(settings_all, index=engine.index)
-        _, features = run_questions(probe, questions, backend=backend)
-        engine.calibration = fit_calibration(features, [q.answerable for q in questions])
+        answered, features = run_questions(probe, questions, backend=backend)
+        floors = load_thresholds()["floors"]
+        engine.calibration = fit_calibration(
+            features, [q.answerable for q in questions],
+            must=[sum(r.must_satisfied) / len(r.must_satisfied) if r.must_satisfied else 0.0 for r in answered],
+            floors=(floors.get("must_recall", 0.85), floors.get("abstain_recall", 0.80)))
         save(engine.calibration, note=f"{path.name}, {len(questions)} questions")
         if not as_json:
             click.echo(f"calibrated on {path.name}: {engine.calibration}", err=True)

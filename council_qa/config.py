@@ -57,7 +57,7 @@ class Settings:
     chunk_tokens: int = 160  # tiktoken budget for a chunk's text
     max_wordpieces: int = 256  # the embedding model's own limit, heading path included
 
-    retrieval: str = "hybrid"  # hybrid | dense | keyword
+    retrieval: str = "hybrid+sections"  # hybrid+sections | hybrid | dense | keyword
     dense_top_k: int = 20
     keyword_top_k: int = 20
     fusion_top_k: int = 12

@@ -19,6 +19,7 @@ from pathlib import Path
 from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import BaseNode, MetadataMode, NodeWithScore, QueryBundle
 from llama_index.core.vector_stores.types import MetadataFilters
+from llama_index.retrievers.bm25 import BM25Retriever
 
 GENERATION_FILE = "generation.json"
 FORMAT = 4  # bump when tokenisation changes: older indexes are rebuilt
@@ -47,8 +48,6 @@ class KeywordIndex:
 
     @classmethod
     def build(cls, nodes: Iterable[BaseNode], generation: int) -> "KeywordIndex":
-        from llama_index.retrievers.bm25 import BM25Retriever
-
         node_list = list(nodes)
         if not node_list:
             return cls(None, generation, 0)
@@ -113,13 +112,11 @@ class KeywordIndex:
 
     def retriever(self, top_k: int, filters: MetadataFilters | None = None):
         """A LlamaIndex retriever sharing this index; cheap to make per query."""
-        from llama_index.retrievers.bm25 import BM25Retriever
-
         if self._bm25 is None:
             return EmptyRetriever()
         try:
-            return BM25Retriever(existing_bm25=self._bm25, similarity_top_k=min(top_k, self.size), filters=filters,
-                                 token_pattern=TOKEN_PATTERN)
+            return MatchingBM25Retriever(existing_bm25=self._bm25, similarity_top_k=min(top_k, self.size),
+                                         filters=filters, token_pattern=TOKEN_PATTERN)
         except ValueError:  # every chunk filtered out
             return EmptyRetriever()
 
@@ -139,6 +136,14 @@ def _stemmer():
 def terms(text: str) -> list[str]:
     """Lower-cased, stemmed word tokens, as the BM25 index sees them (stop words kept)."""
     return _stemmer().stemWords(_TOKEN.findall(text.lower()))
+
+
+class MatchingBM25Retriever(BM25Retriever):
+    """BM25 that returns only chunks sharing a word with the query (and passing the filters:
+    bm25s scores filtered-out chunks 0 but can still list them to fill the top k)."""
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        return [hit for hit in super()._retrieve(query_bundle) if (hit.score or 0.0) > 0.0]
 
 
 class EmptyRetriever(BaseRetriever):

@@ -9,6 +9,7 @@ from rag.lexical import content_terms
 
 MARKER = re.compile(r"\s?\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,;:!?])")
+_REPEATED_MARKER = re.compile(r"( \[(\d+)\])(?: \[\2\])+")
 
 
 def normalise(text: str) -> str:
@@ -38,6 +39,7 @@ def renumber(text: str, n_sources: int) -> tuple[str, list[int]]:
         return "".join(f" [{k}]" for k in kept)
 
     renumbered = MARKER.sub(replace, text)
+    renumbered = _REPEATED_MARKER.sub(r"\1", renumbered)
     renumbered = _SPACE_BEFORE_PUNCT.sub(r"\1", renumbered)
     return renumbered.strip(), order
 

@@ -128,7 +128,7 @@ class AnswerEngine:
                                      self.index.embedder.embed_texts)
         timings["rerank"] += _ms(scoring_started)  # sentence scoring is part of the second stage
         features = evidence_features(sources, sentences, terms, retrieved.top_cosine,
-                                     terms.unknown_share(self.index.keyword))
+                                     terms.unknown_share)
         evidence = self.calibration.probability(features)
         answer = Answer(question=question, answer=REFUSAL, abstained=True, standalone_question=standalone,
                         backend=writer.name, evidence=evidence, features=features, timings_ms=timings,

@@ -14,7 +14,11 @@ from rag.lexical import QueryTerms, content_terms
 from rag.types import Sentence, Source
 
 Embed = Callable[[list[str]], list[list[float]]]
-FEATURES = ("top_cosine", "sentence_cosine", "sentence_coverage", "chunk_coverage", "unknown_terms", "typed_support")
+FEATURES = ("top_cosine", "sentence_cosine", "sentence_coverage", "chunk_coverage", "unknown_terms", "typed_support",
+            "answer_score")
+# More of each feature must mean more (+1) or less (-1) evidence, whatever a small set suggests.
+FEATURE_SIGNS = {"top_cosine": 1, "sentence_cosine": 1, "sentence_coverage": 1, "chunk_coverage": 1,
+                 "unknown_terms": -1, "typed_support": 1, "answer_score": 1}
 
 
 class SentenceVectors:
@@ -62,10 +66,25 @@ def source_sentences(sources: list[Source], query_embedding: list[float] | None,
     return sentences
 
 
+def sentence_score(sentence: Sentence, terms: QueryTerms) -> float:
+    """How well one sentence answers the question: its rare words, its heading's, its
+    meaning, whether it holds the kind of answer asked for, and its source's rank."""
+    section_terms = set(content_terms(str(sentence.source.node.metadata.get("section", ""))))
+    words = len(sentence.text.split())
+    return (
+        0.8 * terms.coverage(sentence.terms)
+        + 0.3 * terms.coverage(sentence.terms | section_terms)
+        + 1.0 * sentence.cosine
+        + 0.2 * terms.answer_shape_bonus(sentence.text)
+        + 0.15 / sentence.source.n
+        - 0.004 * max(0, words - 45)
+    )
+
+
 def evidence_features(sources: list[Source], sentences: list[Sentence], terms: QueryTerms,
                       top_cosine: float, unknown_share: float) -> dict[str, float]:
     """How well the best sources match the question, by meaning and by rare words."""
-    leading = {s.n for s in sources[:3]}
+    leading = {s.n for s in sources[:4]}
     near = [s for s in sentences if s.source.n in leading]
     chunk_coverage = max(
         (terms.coverage(set(content_terms(s.node.get_content() + " " + str(s.node.metadata.get("section", "")))))
@@ -81,4 +100,5 @@ def evidence_features(sources: list[Source], sentences: list[Sentence], terms: Q
         # The best sentence that also holds the kind of answer asked for (a sum, a date, a name).
         "typed_support": max(
             (0.5 * terms.coverage(s.terms) + 0.5 * s.cosine for s in near if terms.fits(s.text)), default=0.0),
+        "answer_score": max((sentence_score(s, terms) for s in near), default=0.0),
     }

@@ -74,20 +74,19 @@ class QueryTerms:
     weights: dict[str, float]
     answer_type: str = ""
     exact_date: bool = False
+    unknown_share: float = 0.0  # share of the question's weight on words no chunk contains
 
     @classmethod
     def of(cls, question: str, keyword: KeywordIndex) -> "QueryTerms":
-        weights = {t: max(keyword.idf(t), 0.1) for t in dict.fromkeys(content_terms(question))}
+        # Words no chunk contains cannot be matched; they count in unknown_share only.
+        known = keyword.document_frequencies
+        weights = {t: max(keyword.idf(t), 0.1) for t in dict.fromkeys(content_terms(question))
+                   if not known or t in known}
+        unknown = [t for t in dict.fromkeys(content_terms(question)) if known and t not in known]
         exact = bool(re.search(r"\b(exact|what|which) (date|day)\b|\bon what date\b", question, re.I))
-        return cls(weights, answer_type(question), exact)
-
-    def unknown_share(self, keyword: KeywordIndex) -> float:
-        """Share of the question's weight on words no indexed chunk contains."""
-        total = self.total
-        if not total or not keyword.document_frequencies:
-            return 0.0
-        missing = sum(w for t, w in self.weights.items() if t not in keyword.document_frequencies)
-        return missing / total
+        missing = sum(keyword.idf(t) for t in unknown)
+        share = missing / (missing + sum(weights.values())) if missing else 0.0
+        return cls(weights, answer_type(question), exact, share)
 
     @property
     def total(self) -> float:

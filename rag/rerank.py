@@ -33,8 +33,10 @@ class LexicalCoverageReranker(BaseNodePostprocessor):
         top = max(n.score or 0.0 for n in nodes) or 1.0
         rescored = []
         for node in nodes:
-            chunk_terms = set(content_terms(node.node.get_content() + " " + str(node.node.metadata.get("section", ""))))
+            text = node.node.get_content()
+            chunk_terms = set(content_terms(text + " " + str(node.node.metadata.get("section", ""))))
             score = (1 - self.weight) * (node.score or 0.0) / top + self.weight * terms.coverage(chunk_terms)
+
             rescored.append(NodeWithScore(node=node.node, score=score))
         return sorted(rescored, key=lambda n: n.score or 0.0, reverse=True)
 

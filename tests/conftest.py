@@ -39,3 +39,11 @@ def wordpieces():
     from index import wordpiece_counter
 
     return wordpiece_counter(Settings.from_env(environ={}))
+
+
+@pytest.fixture(scope="session")
+def engine(corpus_settings):
+    """One answer engine over the bundled corpus for the session (models load once)."""
+    from rag import AnswerEngine
+
+    return AnswerEngine(corpus_settings)

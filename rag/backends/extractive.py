@@ -18,7 +18,8 @@ from council_qa.config import Settings
 from ingest import SECTION_SEPARATOR
 from rag.backends.base import AnswerContext, Turn
 from rag.conversation import condense_by_rule
-from rag.lexical import QueryTerms, content_terms, jaccard
+from rag.evidence import sentence_score
+from rag.lexical import jaccard
 from rag.types import Sentence, Source
 
 MAX_SENTENCES = 3
@@ -55,21 +56,7 @@ class ExtractiveBackend:
         return condense_by_rule(question, history)
 
     def score_sentences(self, context: AnswerContext) -> list[ScoredSentence]:
-        terms: QueryTerms = context.terms
-        scored = []
-        for sentence in context.sentences:
-            section_terms = set(content_terms(str(sentence.source.node.metadata.get("section", ""))))
-            words = len(sentence.text.split())
-            score = (
-                0.8 * terms.coverage(sentence.terms)
-                + 0.3 * terms.coverage(sentence.terms | section_terms)
-                + 1.0 * sentence.cosine
-                + 0.2 * terms.answer_shape_bonus(sentence.text)
-                + 0.15 / sentence.source.n
-                - 0.004 * max(0, words - 45)
-            )
-            scored.append(ScoredSentence(sentence, score))
-        return scored
+        return [ScoredSentence(sentence, sentence_score(sentence, context.terms)) for sentence in context.sentences]
 
     def select(self, scored: list[ScoredSentence], wants_list: bool) -> list[ScoredSentence]:
         ranked = sorted(scored, key=lambda s: s.score, reverse=True)

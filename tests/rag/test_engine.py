@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from council_qa.cli import cli
+from rag import REFUSAL, Filters, Turn
+from rag.citations import MARKER, quote_occurs
+
+SEND = "Special Educational Needs and Disabilities (SEND)"
+
+KNOWN = [
+    ("How much do independent SEND placements cost?", ["£80,000", "£110,000"], SEND),
+    ("How many EHCPs are there in Barnet?", ["4,000"], SEND),
+    ("How many trees did the Barnet Tree Policy commit to planting?", ["4,500"], "Create a healthier environment"),
+    ("How big are the neighbourhoods used for neighbourhood health?", ["60,000"], "Neighbourhood Health"),
+    ("Who from Healthwatch Barnet spoke under other business?", ["Sarah Campbell"], "Other Business"),
+    ("What will the March meeting's deep dive cover?", ["physical activity"], "Forward Work Programme"),
+    ("How much was invested in the two new leisure facilities?", ["£41.5m"], "Strengthen community capacity"),
+    ("How many Social Prescribing Link Workers were recruited?", ["15"], "Strengthen community capacity"),
+    ("How many electric vehicle charge points were installed?", ["100"], "Create a healthier environment"),
+    ("What is the vision of the strategy?", ["London Borough of Health"], "Our vision"),
+    ("How many primary care networks have been formed in Barnet?", ["seven"], "Primary Care Networks"),
+    ("When was the Barnet Integrated Care Partnership established?", ["2019"], "Integrated Care Partnership"),
+    ("What ban on junk food advertising near schools was negotiated?", ["200m"], "Create a healthier environment"),
+    ("What share of places were taken up on the National Diabetes Prevention contract?", ["85%"],
+     "Prevent long term conditions"),
+    ("What did the board note about the Better Care Fund?", ["Better Care Fund"], "Better Care Fund"),
+    ("What is planned to prevent cardiovascular disease?", ["cardiovascular disease (CVD) prevention programme"],
+     "Prevent long term conditions"),
+]
+
+OUT_OF_CORPUS = [
+    "What is the council tax rate in Barnet for 2026?",
+    "Which GP surgeries in Barnet are accepting new patients?",
+    "Which days are bins collected in Barnet?",
+    "What are the average A&E waiting times at Barnet Hospital?",
+]
+
+
+def assert_well_cited(answer) -> None:
+    numbers = sorted({int(n) for m in MARKER.finditer(answer.answer) for n in re.findall(r"\d+", m.group(1))})
+    assert numbers == [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    for citation in answer.citations:
+        assert quote_occurs(citation.quote, citation.text), citation.quote
+        assert citation.title and citation.source.startswith("data/corpus/")
+
+
+@pytest.mark.parametrize(("question", "expected", "section"), KNOWN)
+def test_known_answers_are_cited_to_their_section(engine, question, expected, section) -> None:
+    answer = engine.ask(question)
+    assert not answer.abstained, answer.answer
+    for fact in expected:
+        assert fact in answer.answer
+    assert_well_cited(answer)
+    holding = [c for c in answer.citations if all(f in " ".join(c.text.split()) for f in expected)]
+    assert holding, "no citation holds the answer"
+    assert section in holding[0].section
+
+
+@pytest.mark.parametrize("question", OUT_OF_CORPUS)
+def test_out_of_corpus_questions_abstain_with_related_passages(engine, question) -> None:
+    answer = engine.ask(question)
+    assert answer.abstained and answer.answer == REFUSAL
+    assert answer.citations == []
+    assert 1 <= len(answer.related) <= 3
+    assert all(quote_occurs(r.quote, r.text) for r in answer.related)
+
+
+def test_follow_up_is_rewritten_from_history(engine) -> None:
+    history = [Turn("user", "What did the board note about the Better Care Fund plan?"),
+               Turn("assistant", "The board noted the Barnet Better Care Fund (BCF) plan for 2025-26. [1]")]
+    answer = engine.ask("and who approved it?", history=history)
+    assert "Better Care Fund" in answer.standalone_question
+    assert not answer.abstained
+    assert any("Better Care Fund" in c.section for c in answer.citations)
+    alone = engine.ask("and who approved it?")
+    assert alone.standalone_question == "and who approved it?"
+
+
+def test_filters_restrict_sources(engine) -> None:
+    question = "What is being done about physical activity?"
+    minutes = engine.ask(question, filters=Filters(doc_type="minutes"))
+    assert minutes.retrieved and all(h.node.metadata["doc_type"] == "minutes" for h in minutes.retrieved)
+    strategy = engine.ask(question, filters=Filters(doc_type="strategy"))
+    assert all(h.node.metadata["doc_type"] == "strategy" for h in strategy.retrieved)
+    dated = engine.ask(question, filters=Filters(date_from="2026-01-01", date_to="2026-01-31"))
+    assert dated.retrieved and all(h.node.metadata["meeting_date"] == "2026-01-22" for h in dated.retrieved)
+    none = engine.ask(question, filters=Filters(date_from="2027-01-01"))
+    assert none.abstained and none.retrieved == []
+    board = engine.ask(question, filters=Filters(body="Health and Wellbeing Board", doc_type="minutes"))
+    assert board.retrieved and all(h.node.metadata["body"] == "Health & Wellbeing Board" for h in board.retrieved)
+
+
+def test_timings_are_reported(engine) -> None:
+    answer = engine.ask("How many EHCPs are there in Barnet?")
+    assert set(answer.timings_ms) >= {"retrieve", "rerank", "generate", "total"}
+    assert answer.timings_ms["total"] >= answer.timings_ms["retrieve"] > 0
+
+
+def test_ask_json_shape(corpus_settings) -> None:
+    result = CliRunner().invoke(cli, ["--home", str(corpus_settings.home), "ask", "--json",
+                                      "How much do independent SEND placements cost?"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert set(payload) == {"answer", "abstained", "citations", "related", "timings_ms"}
+    citation = payload["citations"][0]
+    assert {"n", "doc_id", "title", "doc_type", "section", "page", "meeting_date", "source", "quote", "text",
+            "score"} <= set(citation)
+    assert set(payload["timings_ms"]) >= {"retrieve", "rerank", "generate", "total"}
+
+
+def test_ask_rejects_bad_filters(corpus_settings) -> None:
+    result = CliRunner().invoke(cli, ["--home", str(corpus_settings.home), "ask", "x", "--filter", "colour=red"])
+    assert result.exit_code == 2 and "bad filter" in result.output
