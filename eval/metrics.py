@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from eval.dataset import EvalQuestion
 
-_WORD = re.compile(r"[a-z0-9£%]+")
+_WORD = re.compile(r"[£$€]?\d+(?:[.,]\d+)*%?|[a-z0-9]+")  # "£80,000" is one word
 
 
 def _plain(text: str) -> str:

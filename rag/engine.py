@@ -171,23 +171,37 @@ class AnswerEngine:
         ]
 
 
+SUPPORT = 0.6  # share of a sentence's content words its cited source must hold
+
+
 def ground(text: str, sources: list[Source]) -> str:
-    """Every sentence must cite a source: an unmarked one gets the source that holds its
-    words, or is dropped when none does. Layout (lines, list dashes) is kept."""
-    source_terms = [set(content_terms(s.node.get_content())) for s in sources]
+    """Keep only sentences a source supports: each needs a cited source holding most of
+    its words. A sentence citing the wrong source (or none) is given the one that holds
+    its words; a sentence no source supports, a fragment or a repeat is dropped. Layout
+    (lines, list dashes) is kept."""
+    source_terms = {s.n: set(content_terms(s.node.get_content() + " " + str(s.node.metadata.get("section", ""))))
+                    for s in sources}
     pieces, cursor = [], 0
+    seen: set[str] = set()
     for start, end in sentence_spans(text):
         sentence = text[start:end]
         pieces.append(text[cursor:start])
         cursor = end
-        if MARKER.search(sentence):
+        bare = normalise(MARKER.sub("", sentence)).lower()
+        words = set(content_terms(bare))
+        if len(words) < 2 or bare in seen:  # fragments and repeats say nothing new
+            if pieces:
+                pieces[-1] = pieces[-1].rstrip(" -")
+            continue
+        seen.add(bare)
+        shares = {n: len(words & terms) / len(words) for n, terms in source_terms.items()}
+        cited = [int(n) for m in MARKER.finditer(sentence) for n in re.findall(r"\d+", m.group(1))]
+        if any(shares.get(n, 0.0) >= SUPPORT for n in cited):
             pieces.append(sentence)
             continue
-        words = set(content_terms(sentence))
-        shares = [len(words & terms) / len(words) if words else 0.0 for terms in source_terms]
-        best = max(range(len(shares)), key=shares.__getitem__, default=None)
-        if best is not None and shares[best] >= 0.6:
-            pieces.append(f"{sentence} [{sources[best].n}]")
+        best = max(shares, key=shares.__getitem__, default=None)
+        if best is not None and shares[best] >= SUPPORT:
+            pieces.append(f"{MARKER.sub('', sentence).rstrip()} [{best}]")
         elif pieces:
             pieces[-1] = pieces[-1].rstrip(" -")
     pieces.append(text[cursor:])
