@@ -233,6 +233,22 @@ def evaluate(ctx, set_path, backend, as_json, report_dir, baseline, calibrate, g
         ctx.exit(1 if failures else 0)
 
 
+@cli.command()
+@click.option("--host", default=None, help="Address to listen on (default 127.0.0.1, or COUNCIL_QA_HOST).")
+@click.option("--port", type=int, default=None, help="Port (default 7860, or COUNCIL_QA_PORT).")
+@click.option("--ingest-if-empty", is_flag=True, help="Index the bundled Barnet corpus first when the index is empty.")
+@click.pass_context
+def serve(ctx, host, port, ingest_if_empty) -> None:
+    """Open the web chat (http://127.0.0.1:7860 by default)."""
+    import app
+
+    settings = _settings(ctx).replace(**{k: v for k, v in {"host": host, "port": port}.items() if v is not None})
+    try:
+        app.serve(settings, ingest_if_empty=ingest_if_empty)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 def main() -> None:
     cli(obj={})
 

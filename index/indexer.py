@@ -74,10 +74,10 @@ def display_source(path: Path) -> str:
 
 
 class Indexer:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, store: ChunkStore | None = None) -> None:
         self.settings = settings
         self.embedder = load_embedding_model(settings)
-        self.store: ChunkStore = open_store(settings, settings.embed_model_name, self.embedder.dimension)
+        self.store: ChunkStore = store or open_store(settings, settings.embed_model_name, self.embedder.dimension)
         self.chunker = StructuredChunker(
             chunk_tokens=settings.chunk_tokens,
             max_embed_tokens=min(settings.max_wordpieces, self.embedder.max_tokens),

@@ -1,0 +1,290 @@
+"""The council-qa web chat: ask the papers, check every claim against its source.
+
+Run ``python app.py`` or ``council-qa serve``; it listens on http://127.0.0.1:7860.
+One answer engine (models, indexes) serves every user of the process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import ipaddress
+import json
+import re
+import shutil
+import sys
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+
+import gradio as gr
+
+from council_qa.config import BUNDLED_CORPUS, Settings, offline_environment
+from index import Indexer, Manifest
+from ingest import DOC_TYPES, supported_extensions
+from rag import REFUSAL, Answer, AnswerEngine, Citation, Filters, Turn
+
+EXAMPLES = [
+    "How much do independent SEND placements cost?",
+    "What are the commitments under Key Area 2?",
+    "What did the board say about neighbourhood health?",
+    "What is planned next to prevent long term conditions?",
+    "What will the March meeting's deep dive cover?",
+]
+ALL = "All"
+CHAT_CONCURRENCY = 4  # answers computed at once; more wait in Gradio's queue
+CSS = """
+.cqa-sources details { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 6px 10px;
+  margin-bottom: 8px; }
+.cqa-sources summary { cursor: pointer; }
+.cqa-chunk { white-space: pre-wrap; font-size: 0.92em; margin-top: 6px; }
+.cqa-chunk mark { background: #ffe58a; color: #000; padding: 0 1px; }
+.cqa-meta { color: var(--body-text-color-subdued); font-size: 0.85em; }
+"""
+
+
+# -- rendering ---------------------------------------------------------------
+
+
+def escape_markdown(text: str) -> str:
+    """Document text shown as text: HTML never renders, markup characters stay visible."""
+    return html.escape(text, quote=False).replace("\\", "\\\\").replace("`", "\\`")
+
+
+def highlighted_chunk(citation: Citation) -> str:
+    """The chunk text, escaped, with the supporting quote marked wherever it occurs."""
+    text = citation.text
+    words = citation.quote.split()
+    match = re.search(r"\s+".join(re.escape(w) for w in words), text) if words else None
+    if not match:
+        return html.escape(text)
+    return (html.escape(text[: match.start()]) + "<mark>" + html.escape(match.group(0)) + "</mark>"
+            + html.escape(text[match.end():]))
+
+
+def citation_html(citation: Citation, open_: bool = False) -> str:
+    where = " › ".join(html.escape(x) for x in (citation.title, citation.section) if x)
+    details = [citation.doc_type]
+    if citation.page:
+        details.append(f"p. {citation.page}" + (f"–{citation.page_end}" if citation.page_end > citation.page else ""))
+    if citation.meeting_date:
+        details.append(f"meeting {citation.meeting_date}")
+    meta = html.escape(" · ".join(d for d in details if d))
+    return (
+        f'<details class="cqa-source" data-n="{citation.n}"{" open" if open_ else ""}>'
+        f"<summary><b>[{citation.n}]</b> {where} <span class='cqa-meta'>({meta})</span><br>"
+        f"<q>{html.escape(citation.quote)}</q></summary>"
+        f'<div class="cqa-chunk">{highlighted_chunk(citation)}</div>'
+        f'<div class="cqa-meta">{html.escape(citation.source)}</div></details>'
+    )
+
+
+def sources_html(answer: Answer | None) -> str:
+    if answer is None:
+        return "<div class='cqa-sources'><p>Sources for each answer appear here.</p></div>"
+    if answer.abstained:
+        items = "".join(citation_html(c) for c in answer.related)
+        heading = "<h3>Nearest passages</h3><p>The papers do not answer this; these came closest.</p>"
+        return f"<div class='cqa-sources'>{heading}{items}</div>"
+    items = "".join(citation_html(c, open_=i == 0) for i, c in enumerate(answer.citations))
+    return f"<div class='cqa-sources'><h3>Sources</h3>{items}</div>"
+
+
+def document_rows(settings: Settings) -> list[list]:
+    entries = Manifest.load(settings.manifest_path).ready().values()
+    return sorted(([e.title, e.doc_type, e.body, e.meeting_date, e.chunks] for e in entries),
+                  key=lambda row: (row[3] or "", row[0]), reverse=True)
+
+
+def bodies(settings: Settings) -> list[str]:
+    return [ALL] + sorted({e.body for e in Manifest.load(settings.manifest_path).ready().values() if e.body})
+
+
+def parse_auth(spec: str) -> list[tuple[str, str]]:
+    pairs = []
+    for item in filter(None, (x.strip() for x in spec.split(","))):
+        user, sep, password = item.partition(":")
+        if not sep or not user or not password:
+            raise ValueError("COUNCIL_QA_AUTH must look like 'user:pass,user2:pass2'")
+        pairs.append((user, password))
+    return pairs
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+# -- the app -------------------------------------------------------------------
+
+
+def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blocks:
+    engine = engine or AnswerEngine(settings)
+    indexer = Indexer(settings, store=engine.index.store)
+    feedback_lock = threading.Lock()
+
+    def respond(message: str, history: list[dict], doc_type: str, body: str, date_from: str, date_to: str,
+                answers: dict):
+        message = (message or "").strip()
+        if not message:
+            yield history, gr.skip(), gr.skip(), answers, ""
+            return
+        try:
+            filters = Filters(doc_type=None if doc_type == ALL else doc_type, body=None if body == ALL else body,
+                              date_from=(date_from or "").strip() or None, date_to=(date_to or "").strip() or None)
+        except ValueError:
+            gr.Warning("Dates must be written YYYY-MM-DD, e.g. 2026-01-22.")
+            yield history, gr.skip(), gr.skip(), answers, message
+            return
+        turns = [Turn(m["role"], _text(m["content"])) for m in history if m.get("role") in ("user", "assistant")]
+        history = history + [{"role": "user", "content": escape_markdown(message)},
+                             {"role": "assistant", "content": "_Searching the papers…_"}]
+        yield history, gr.skip(), gr.skip(), answers, ""
+        written = ""
+        answer: Answer | None = None
+        for event in engine.stream(message, history=turns, filters=filters):
+            if isinstance(event, Answer):
+                answer = event
+            else:
+                written += event
+                history[-1] = {"role": "assistant", "content": escape_markdown(written)}
+                yield history, gr.skip(), gr.skip(), answers, ""
+        assert answer is not None
+        history[-1] = {"role": "assistant", "content": escape_markdown(answer.answer)}
+        answers = {**answers, str(len(history) - 1): {
+            "question": message, "answer": answer.answer, "abstained": answer.abstained,
+            "citations": [{k: c.to_dict()[k] for k in ("n", "title", "section", "page", "source", "quote")}
+                          for c in answer.citations]}}
+        yield history, sources_html(answer), answer.with_citations_text(), answers, ""
+
+    def record_feedback(data: gr.LikeData, answers: dict) -> None:
+        record = answers.get(str(data.index if isinstance(data.index, int) else data.index[0]))
+        if record is None:
+            return
+        liked = data.liked if isinstance(data.liked, bool) else str(data.liked).lower() in ("like", "true")
+        line = {"time": datetime.now(timezone.utc).isoformat(timespec="seconds"), "liked": liked, **record}
+        settings.home.mkdir(parents=True, exist_ok=True)
+        with feedback_lock, settings.feedback_path.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+        gr.Info("Thanks: your feedback was recorded.")
+
+    def upload(files: list | None, progress=gr.Progress()):
+        if not files:
+            return "Choose one or more files first.", gr.skip(), gr.skip()
+        settings.uploads_path.mkdir(parents=True, exist_ok=True)
+        limit = settings.upload_max_mb * 1024 * 1024
+        paths, lines = [], []
+        for item in files:
+            source = Path(item if isinstance(item, str) else item.name)
+            name = Path(getattr(item, "orig_name", None) or source.name).name
+            if source.stat().st_size > limit:
+                lines.append(f"- ✗ {escape_markdown(name)}: larger than the {settings.upload_max_mb} MB limit")
+                continue
+            target = settings.uploads_path / name
+            shutil.copyfile(source, target)
+            paths.append(target)
+        if paths:
+            def on_progress(done: int, total: int, path: str) -> None:
+                progress(done / max(total, 1), desc=f"Indexing {Path(path).name}" if path else "Updating the index")
+
+            report = indexer.ingest(paths, on_progress=on_progress)
+            engine.index.refresh()
+            failed = {Path(f["path"]).name: f["error"] for f in report.failed}
+            for path in paths:
+                if path.name in failed:
+                    lines.append(f"- ✗ {escape_markdown(path.name)}: {escape_markdown(failed[path.name])}")
+                else:
+                    lines.append(f"- ✓ {escape_markdown(path.name)} is in the index")
+            lines.append(f"\n{report.added} added, {report.updated} updated, {report.unchanged} unchanged; "
+                         f"{report.chunks_total} chunks in the index.")
+        choices = bodies(settings)
+        return "\n".join(lines), document_rows(settings), gr.update(choices=choices)
+
+    with gr.Blocks(title="council-qa") as app:
+        gr.Markdown("## council-qa: ask the board papers\nEvery claim cites its source; open a source to check it.")
+        answers = gr.State({})
+        with gr.Tab("Chat"):
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chatbot = gr.Chatbot(label="Answers", height=460, elem_id="cqa-chat",
+                                         feedback_options=("Like", "Dislike"), buttons=["copy"])
+                    with gr.Row():
+                        question = gr.Textbox(placeholder="Ask about the strategy or the board's meetings…",
+                                              show_label=False, scale=5, elem_id="cqa-question", autofocus=True)
+                        ask = gr.Button("Ask", variant="primary", scale=1, elem_id="cqa-ask")
+                    gr.Examples(EXAMPLES, inputs=[question], label="Try")
+                    with gr.Row():
+                        clear = gr.Button("Clear conversation", elem_id="cqa-clear")
+                    copy_box = gr.Textbox(label="Answer with citations (to copy)", lines=4, interactive=False,
+                                          buttons=["copy"], elem_id="cqa-copy")
+                with gr.Column(scale=2):
+                    with gr.Accordion("Filters", open=False):
+                        doc_type = gr.Dropdown([ALL, *DOC_TYPES], value=ALL, label="Document type")
+                        body = gr.Dropdown(bodies(settings), value=ALL, label="Board or committee")
+                        with gr.Row():
+                            date_from = gr.Textbox(label="Meetings from", placeholder="YYYY-MM-DD")
+                            date_to = gr.Textbox(label="to", placeholder="YYYY-MM-DD")
+                    sources = gr.HTML(sources_html(None), label="Sources", elem_id="cqa-sources")
+        with gr.Tab("Documents"):
+            documents = gr.Dataframe(document_rows(settings), headers=["Title", "Type", "Board", "Meeting date",
+                                                                       "Chunks"],
+                                     interactive=False, wrap=True, elem_id="cqa-documents")
+            kinds = ", ".join(supported_extensions())
+            files = gr.File(label=f"Add documents ({kinds}; up to {settings.upload_max_mb} MB each)",
+                            file_count="multiple", file_types=supported_extensions(), elem_id="cqa-upload")
+            add = gr.Button("Add to the index", variant="primary", elem_id="cqa-add")
+            status = gr.Markdown(elem_id="cqa-upload-status")
+
+        inputs = [question, chatbot, doc_type, body, date_from, date_to, answers]
+        outputs = [chatbot, sources, copy_box, answers, question]
+        chat = {"concurrency_id": "chat", "concurrency_limit": CHAT_CONCURRENCY}
+        question.submit(respond, inputs, outputs, api_name="ask", **chat)
+        ask.click(respond, inputs, outputs, api_visibility="private", **chat)
+        clear.click(lambda: ([], sources_html(None), "", {}), None, [chatbot, sources, copy_box, answers],
+                    api_visibility="private")
+        chatbot.like(record_feedback, [answers], None, api_visibility="private")
+        add.click(upload, [files], [status, documents, body], api_name="upload", concurrency_limit=1)
+    return app
+
+
+def _text(content) -> str:
+    if isinstance(content, str):
+        return html.unescape(content)
+    if isinstance(content, list):
+        return " ".join(_text(c.get("text", "") if isinstance(c, dict) else c) for c in content)
+    if isinstance(content, dict):
+        return _text(content.get("text", ""))
+    return str(content)
+
+
+def serve(settings: Settings, ingest_if_empty: bool = False) -> None:
+    if ingest_if_empty and not Manifest.load(settings.manifest_path).ready():
+        print(f"No index in {settings.home}: indexing the bundled Barnet corpus first…", flush=True)
+        report = Indexer(settings).ingest([BUNDLED_CORPUS])
+        print(f"{report.added} documents, {report.chunks_total} chunks indexed in {report.seconds:.1f}s", flush=True)
+    auth = parse_auth(settings.auth) if settings.auth else None
+    if not auth and not is_loopback(settings.host):
+        print(f"warning: listening on {settings.host} without a login; set COUNCIL_QA_AUTH=user:password",
+              file=sys.stderr, flush=True)
+    app = create_app(settings)
+    app.queue(default_concurrency_limit=CHAT_CONCURRENCY)
+    app.launch(server_name=settings.host, server_port=settings.port, auth=auth, css=CSS,
+               max_file_size=f"{settings.upload_max_mb}mb", show_error=False, quiet=False)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="The council-qa web chat.")
+    parser.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=None, help="port (default 7860)")
+    parser.add_argument("--ingest-if-empty", action="store_true", help="index the bundled corpus when empty")
+    args = parser.parse_args(argv)
+    offline_environment()
+    serve(Settings.from_env(host=args.host, port=args.port), ingest_if_empty=args.ingest_if_empty)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import shutil
+import socket
+import time
+import urllib.request
+
+import pytest
+
+from council_qa.config import Settings
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_settings(corpus_settings, tmp_path_factory) -> Settings:
+    """A copy of the corpus index: the app's uploads must not change what other tests see."""
+    home = tmp_path_factory.mktemp("app") / "home"
+    shutil.copytree(corpus_settings.home, home)
+    return corpus_settings.replace(home=home, port=free_port())
+
+
+@pytest.fixture(scope="session")
+def app_url(app_settings):
+    import app as web
+
+    blocks = web.create_app(app_settings)
+    blocks.queue(default_concurrency_limit=web.CHAT_CONCURRENCY)
+    blocks.launch(server_name="127.0.0.1", server_port=app_settings.port, prevent_thread_lock=True,
+                  css=web.CSS, quiet=True, max_file_size=f"{app_settings.upload_max_mb}mb")
+    url = f"http://127.0.0.1:{app_settings.port}/"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield url
+    blocks.close()

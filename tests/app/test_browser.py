@@ -1,0 +1,139 @@
+"""The web chat in a real browser: Debian's chromium driven by Playwright.
+
+Chromium is installed by this test's setup through apt (never downloaded by
+Playwright). The test saves docs/screenshot.png and prints the time from question to
+first streamed text and to the full answer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshot.png"
+PAYLOAD = '<script>window.__pwned = 1</script> <img src=x onerror="window.__pwned = 2">'
+UPLOAD = f"""# Quillfield Library Review
+
+## Opening hours
+
+Quillfield Library opens at 10am on Sundays from April 2026. {PAYLOAD}
+
+## Costs
+
+The Sunday opening costs £18,400 a year in staff time.
+"""
+
+
+def ensure_chromium() -> str:
+    if shutil.which("chromium") or Path(CHROMIUM).exists():
+        return CHROMIUM
+    if os.geteuid() != 0:
+        pytest.skip("Debian chromium is not installed and apt needs root")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env, capture_output=True)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env, capture_output=True)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def page(app_url):
+    executable = ensure_chromium()
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=executable,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(app_url, wait_until="load")
+        page.wait_for_selector("#cqa-question textarea", timeout=30_000)
+        yield page
+        browser.close()
+
+
+def ask(page, question: str) -> tuple[float, float]:
+    """Type a question, press Enter; seconds to the first streamed text and to the finished
+    answer (when the copy box receives the answer with its citations)."""
+    box = page.locator("#cqa-question textarea")
+    copy_box = page.locator("#cqa-copy textarea")
+    bots = page.locator("#cqa-chat [data-testid='bot']")
+    count, copied = bots.count(), copy_box.input_value()
+    box.fill(question)
+    started = time.perf_counter()
+    box.press("Enter")
+    first = None
+    while time.perf_counter() < started + 60:
+        if first is None and bots.count() > count:
+            text = bots.last.inner_text()
+            if text.strip() and "Searching the papers" not in text:
+                first = time.perf_counter() - started
+        if first is not None and copy_box.input_value() not in ("", copied):
+            return first, time.perf_counter() - started
+        page.wait_for_timeout(10)
+    raise AssertionError("no answer within 60 s")
+
+
+def test_chat_cites_sources_and_uploads_are_safe(page, app_settings, tmp_path: Path) -> None:
+    first, full = ask(page, "How much do independent SEND placements cost?")
+    answer = page.locator("#cqa-chat [data-testid='bot']").last.inner_text()
+    assert "£80,000" in answer and "[1]" in answer
+    sources = page.locator("#cqa-sources")
+    assert "Special Educational Needs" in sources.inner_text()
+    # Expand a source and see the supporting quote highlighted inside the chunk.
+    first_source = sources.locator("details").first
+    if first_source.get_attribute("open") is None:
+        first_source.locator("summary").click()
+    assert "£80,000" in first_source.locator("mark").inner_text()
+    assert first_source.locator(".cqa-chunk").is_visible()
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=False)
+    print(f"\nbrowser timing: first streamed text {first * 1000:.0f} ms, full answer {full * 1000:.0f} ms")
+
+    # Thumbs up is recorded with the question, answer and citations.
+    page.locator("#cqa-chat button[aria-label='Like']").last.click()
+    for _ in range(100):
+        if app_settings.feedback_path.exists():
+            break
+        page.wait_for_timeout(50)
+    record = json.loads(app_settings.feedback_path.read_text(encoding="utf-8").splitlines()[-1])
+    assert record["liked"] is True and record["question"] == "How much do independent SEND placements cost?"
+    assert "£80,000" in record["answer"] and record["citations"][0]["n"] == 1
+
+    # A second, timed question once the process is warm.
+    first, full = ask(page, "How many EHCPs are there in Barnet?")
+    print(f"browser timing (warm): first streamed text {first * 1000:.0f} ms, full answer {full * 1000:.0f} ms")
+
+    # Upload a document (with a script payload) and get an answer cited to it.
+    document = tmp_path / "quillfield-library-review.md"
+    document.write_text(UPLOAD, encoding="utf-8")
+    page.get_by_role("tab", name="Documents").click()
+    page.locator("#cqa-upload input[type=file]").set_input_files(str(document))
+    page.wait_for_timeout(500)
+    page.locator("#cqa-add").click()
+    page.wait_for_function(
+        "document.querySelector('#cqa-upload-status') && "
+        "document.querySelector('#cqa-upload-status').innerText.includes('is in the index')",
+        timeout=60_000,
+    )
+    assert "Quillfield Library Review" in page.locator("#cqa-documents").inner_text()
+    page.get_by_role("tab", name="Chat").click()
+    ask(page, "When does Quillfield Library open on Sundays?")
+    answer = page.locator("#cqa-chat [data-testid='bot']").last.inner_text()
+    assert "10am" in answer and "[1]" in answer
+    panel = page.locator("#cqa-sources").inner_text()
+    assert "Quillfield Library Review" in panel
+    # The payload is shown as text and runs nothing.
+    assert "<script>window.__pwned = 1</script>" in panel
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.locator("#cqa-sources script, #cqa-chat script").count() == 0
+    assert page.locator("#cqa-sources img, #cqa-chat img[src='x']").count() == 0
