@@ -22,7 +22,8 @@ import gradio as gr
 from council_qa.config import BUNDLED_CORPUS, Settings, offline_environment
 from index import Indexer, Manifest
 from ingest import DOC_TYPES, supported_extensions
-from rag import REFUSAL, Answer, AnswerEngine, Citation, Filters, Turn
+from rag import Answer, AnswerEngine, Citation, Filters, Turn
+from rag.commitments import CommitmentStatus, CommitmentTracker, to_csv
 
 EXAMPLES = [
     "How much do independent SEND placements cost?",
@@ -90,6 +91,26 @@ def sources_html(answer: Answer | None) -> str:
     return f"<div class='cqa-sources'><h3>Sources</h3>{items}</div>"
 
 
+def commitment_html(status: CommitmentStatus | None) -> str:
+    if status is None:
+        return "<div class='cqa-sources'><p>Select a commitment to see its evidence.</p></div>"
+    c = status.commitment
+    parts = [f"<h3>{html.escape(c.title)}</h3><p class='cqa-meta'>{html.escape(c.key_area)} · "
+             f"<b>{html.escape(status.status.replace('_', ' '))}</b>"
+             + (f" · last discussed {html.escape(status.last_discussed)}" if status.last_discussed else "")
+             + f"</p><p>{html.escape(c.statement)}</p>"]
+    for label, items in (("Done so far", c.done), ("Next", c.next), ("Progress measures", c.measures)):
+        if items:
+            rows = "".join(f"<li>{html.escape(i.text)}</li>" for i in items)
+            parts.append(f"<details><summary>{label} ({len(items)})</summary><ul>{rows}</ul></details>")
+    if status.evidence:
+        parts.append("<h4>Evidence from board meetings</h4>")
+        parts += [citation_html(e, open_=i == 0) for i, e in enumerate(status.evidence)]
+    else:
+        parts.append("<p>No meeting paper in the index discusses this commitment.</p>")
+    return "<div class='cqa-sources'>" + "".join(parts) + "</div>"
+
+
 def document_rows(settings: Settings) -> list[list]:
     entries = Manifest.load(settings.manifest_path).ready().values()
     return sorted(([e.title, e.doc_type, e.body, e.meeting_date, e.chunks] for e in entries),
@@ -126,6 +147,42 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
     engine = engine or AnswerEngine(settings)
     indexer = Indexer(settings, store=engine.index.store)
     feedback_lock = threading.Lock()
+    tracker = CommitmentTracker(engine)
+    tracked: dict[str, object] = {"generation": None, "statuses": []}
+    track_lock = threading.Lock()
+
+    def statuses() -> list[CommitmentStatus]:
+        """Tracked once per index generation, shared by every user."""
+        with track_lock:
+            engine.index.refresh()
+            if tracked["generation"] != engine.index.manifest.generation:
+                tracked["statuses"] = tracker.track()
+                tracked["generation"] = engine.index.manifest.generation
+            return list(tracked["statuses"])
+
+    def filtered(key_area: str, status: str) -> list[CommitmentStatus]:
+        return [s for s in statuses() if key_area in (ALL, s.commitment.key_area)
+                and status in (ALL, s.status.replace("_", " "))]
+
+    def commitment_rows(key_area: str, status: str):
+        rows = [[s.commitment.key_area.split(":")[0], s.commitment.title, s.status.replace("_", " "),
+                 s.last_discussed, len(s.evidence)] for s in filtered(key_area, status)]
+        return rows, commitment_html(None)
+
+    def commitment_table(key_area: str, status: str):
+        areas = [ALL] + sorted({s.commitment.key_area for s in statuses()})
+        return *commitment_rows(key_area, status), gr.update(choices=areas)
+
+    def commitment_selected(event: gr.SelectData, key_area: str, status: str) -> str:
+        shown = filtered(key_area, status)
+        row = event.index[0] if isinstance(event.index, (list, tuple)) else event.index
+        return commitment_html(shown[row] if 0 <= row < len(shown) else None)
+
+    def commitments_csv() -> str:
+        path = settings.home / "commitments.csv"
+        settings.home.mkdir(parents=True, exist_ok=True)
+        path.write_text(to_csv(statuses()), encoding="utf-8")
+        return str(path)
 
     def respond(message: str, history: list[dict], doc_type: str, body: str, date_from: str, date_to: str,
                 answers: dict):
@@ -239,6 +296,20 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
             add = gr.Button("Add to the index", variant="primary", elem_id="cqa-add")
             status = gr.Markdown(elem_id="cqa-upload-status")
 
+        with gr.Tab("Commitments") as commitments_tab:
+            gr.Markdown("Each strategy commitment, and whether board meetings have reported on it. "
+                        "Select a row to see the evidence.")
+            with gr.Row():
+                area_filter = gr.Dropdown([ALL], value=ALL, label="Key area", elem_id="cqa-area")
+                status_filter = gr.Dropdown([ALL, "reported", "mentioned", "no evidence"], value=ALL,
+                                            label="Status", elem_id="cqa-status")
+                download = gr.DownloadButton("Download CSV", elem_id="cqa-csv")
+            with gr.Row():
+                table = gr.Dataframe(headers=["Key area", "Commitment", "Status", "Last discussed", "Evidence"],
+                                     interactive=False, wrap=True, elem_id="cqa-commitments", scale=3,
+                                     column_widths=["14%", "46%", "16%", "16%", "8%"])
+                evidence = gr.HTML(commitment_html(None), elem_id="cqa-evidence", scale=2)
+
         inputs = [question, chatbot, doc_type, body, date_from, date_to, answers]
         outputs = [chatbot, sources, copy_box, answers, question]
         chat = {"concurrency_id": "chat", "concurrency_limit": CHAT_CONCURRENCY}
@@ -248,6 +319,12 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
                     api_visibility="private")
         chatbot.like(record_feedback, [answers], None, api_visibility="private")
         add.click(upload, [files], [status, documents, body], api_name="upload", concurrency_limit=1)
+        view = [area_filter, status_filter]
+        commitments_tab.select(commitment_table, view, [table, evidence, area_filter], api_visibility="private")
+        for control in view:
+            control.change(commitment_rows, view, [table, evidence], api_visibility="private")
+        table.select(commitment_selected, view, [evidence], api_visibility="private")
+        download.click(commitments_csv, None, [download], api_visibility="private")
     return app
 
 

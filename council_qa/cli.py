@@ -234,6 +234,36 @@ def evaluate(ctx, set_path, backend, as_json, report_dir, baseline, calibrate, g
 
 
 @cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print every commitment with its status and evidence.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the table as CSV to this file.")
+@click.option("--calibrate", "pairs", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Fit the evidence thresholds on labelled pairs (JSONL) and save them first.")
+@click.pass_context
+def commitments(ctx, as_json, csv_path, pairs) -> None:
+    """Each strategy commitment, and whether board meetings have reported on it."""
+    from rag.commitments import CommitmentTracker, calibrate_on_pairs, save_thresholds, to_csv
+
+    tracker = CommitmentTracker(_engine(_settings(ctx)))
+    if pairs:
+        tracker.thresholds, accuracy = calibrate_on_pairs(tracker, pairs)
+        save_thresholds(tracker.thresholds, note=f"{pairs.name}, {accuracy:.3f} of pairs right")
+        click.echo(f"calibrated on {pairs.name}: {tracker.thresholds} ({accuracy:.1%} of pairs right)", err=True)
+    statuses = tracker.track()
+    if not statuses:
+        raise click.ClickException("no strategy in the index: ingest one (doc_type strategy) first")
+    if csv_path:
+        csv_path.write_text(to_csv(statuses), encoding="utf-8")
+    if as_json:
+        _emit_json([s.to_dict() for s in statuses])
+        return
+    width = max(len(s.commitment.title) for s in statuses)
+    for s in statuses:
+        where = f"{s.evidence[0].section} ({s.evidence[0].meeting_date})" if s.evidence else ""
+        click.echo(f"{s.status:<12} {s.commitment.title:<{width}}  {where}")
+
+
+@cli.command()
 @click.option("--host", default=None, help="Address to listen on (default 127.0.0.1, or COUNCIL_QA_HOST).")
 @click.option("--port", type=int, default=None, help="Port (default 7860, or COUNCIL_QA_PORT).")
 @click.option("--ingest-if-empty", is_flag=True, help="Index the bundled Barnet corpus first when the index is empty.")

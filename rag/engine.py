@@ -160,12 +160,12 @@ class AnswerEngine:
                     quote = context.quotes.get(original, "")
                     if not quote_occurs(quote, source.node.get_content()):
                         quote = best_quote(source.node.get_content(), claims.get(new, [renumbered]))
-                    answer.citations.append(_citation(new, source.node, quote, source.score))
+                    answer.citations.append(make_citation(new, source.node, quote, source.score))
                 return
         answer.answer = REFUSAL
         answer.abstained = True
         answer.related = [
-            _citation(i + 1, hit.node, best_quote(hit.node.get_content(), [answer.standalone_question]),
+            make_citation(i + 1, hit.node, best_quote(hit.node.get_content(), [answer.standalone_question]),
                       hit.score or 0.0)
             for i, hit in enumerate(nodes[:RELATED])
         ]
@@ -213,7 +213,7 @@ def _is_refusal(text: str) -> bool:
     return normalise(text).lower().startswith(refusal[:30]) or refusal in normalise(text).lower()
 
 
-def _citation(n: int, node, quote: str, score: float) -> Citation:
+def make_citation(n: int, node, quote: str, score: float) -> Citation:
     meta = node.metadata
     return Citation(
         n=n,

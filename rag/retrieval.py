@@ -143,6 +143,13 @@ def _outline_for(keyword: KeywordIndex) -> _Outline:
     return _outline_cached(id(keyword), keyword.generation, keyword)
 
 
+def chunks_under(keyword: KeywordIndex, doc_id: str, section: str) -> list[dict]:
+    """Metadata of every chunk of a document under a heading path ("" = before any heading)."""
+    if section:
+        return list(_outline_for(keyword).chunks.get((doc_id, section), []))
+    return [e for e in keyword.entries() if e["doc_id"] == doc_id and not e.get("section")]
+
+
 class HybridRetriever:
     def __init__(self, index: CouncilIndex, settings: Settings) -> None:
         self.index = index

@@ -98,7 +98,7 @@ class Answer:
 class Filters:
     """Metadata filters a user can set: document type, board, meeting date range."""
 
-    doc_type: str | None = None
+    doc_type: str | None = None  # one type, or several separated by commas
     body: str | None = None
     date_from: str | None = None
     date_to: str | None = None
@@ -127,7 +127,11 @@ class Filters:
     def to_metadata_filters(self) -> MetadataFilters | None:
         filters: list[MetadataFilter] = []
         if self.doc_type:
-            filters.append(MetadataFilter(key="doc_type", value=self.doc_type, operator=FilterOperator.EQ))
+            kinds = [k.strip() for k in self.doc_type.split(",") if k.strip()]
+            if len(kinds) == 1:
+                filters.append(MetadataFilter(key="doc_type", value=kinds[0], operator=FilterOperator.EQ))
+            else:
+                filters.append(MetadataFilter(key="doc_type", value=kinds, operator=FilterOperator.IN))
         if self.body:
             from ingest import normalise_body
 

@@ -113,6 +113,16 @@ def test_chat_cites_sources_and_uploads_are_safe(page, app_settings, tmp_path: P
     first, full = ask(page, "How many EHCPs are there in Barnet?")
     print(f"browser timing (warm): first streamed text {first * 1000:.0f} ms, full answer {full * 1000:.0f} ms")
 
+    # The commitments tracker: a reported commitment opens its evidence.
+    page.get_by_role("tab", name="Commitments").click()
+    table = page.locator("#cqa-commitments")
+    table.get_by_text("Get everyone moving").wait_for(timeout=60_000)
+    table.get_by_text("Get everyone moving").click()
+    page.wait_for_function("document.querySelector('#cqa-evidence').innerText.includes('Forward Work Programme')",
+                           timeout=30_000)
+    assert "reported" in page.locator("#cqa-evidence").inner_text()
+    page.get_by_role("tab", name="Chat").click()
+
     # Upload a document (with a script payload) and get an answer cited to it.
     document = tmp_path / "quillfield-library-review.md"
     document.write_text(UPLOAD, encoding="utf-8")

@@ -1,0 +1,276 @@
+"""Which written commitments the board has reported on, and which have gone quiet.
+
+For each commitment of each indexed strategy, meeting papers (minutes, agendas,
+reports, summaries) are searched with the commitment's own words and those of its
+implementation plan. Every agenda item found is compared, clause by clause, with
+every commitment. Health papers all sound alike to an embedding model, so what
+counts is contrast: how much closer an item is to this commitment than to the
+others, and than the other items are to it. Two thresholds on that relevance give
+``reported`` (the item is about the commitment: progress, a decision, a plan) and
+``mentioned`` (the topic comes up); they are fitted on labelled pairs
+(``council-qa commitments --calibrate PAIRS``), never set by hand.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from llama_index.core.schema import NodeWithScore, TextNode
+
+from index import CouncilIndex
+from ingest import load_document, outline
+from ingest.commitments import Commitment, extract_commitments
+from rag.engine import AnswerEngine, make_citation
+from rag.evidence import SentenceVectors, source_sentences
+from rag.retrieval import chunks_under
+from rag.types import Citation, Filters, Source
+
+MEETING_TYPES = ("minutes", "agenda", "report", "other")
+THRESHOLDS_FILE = Path(__file__).with_name("commitment_thresholds.json")
+STATUSES = ("reported", "mentioned", "no_evidence")
+LABELS = ("reported", "mentioned", "none")
+CANDIDATES = 12  # chunks retrieved per query
+
+Item = tuple[str, str]  # (doc_id, heading path of the agenda item)
+
+
+@dataclass(frozen=True)
+class EvidenceThresholds:
+    mention: float  # relevance for the topic to count as mentioned
+    report: float  # relevance for the item to count as a report on the commitment
+
+    @classmethod
+    def load(cls, path: Path = THRESHOLDS_FILE) -> "EvidenceThresholds":
+        if path.exists():
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            return cls(raw["mention"], raw["report"])
+        return cls(mention=1.5, report=2.5)
+
+    def classify(self, relevance: float) -> str:
+        if relevance >= self.report:
+            return "reported"
+        if relevance >= self.mention:
+            return "mentioned"
+        return "none"
+
+
+@dataclass
+class ItemEvidence:
+    """One agenda item scored against one commitment."""
+
+    item: Item
+    meeting_date: str
+    best: float  # cosine of the item's closest clause to the commitment (or its plan)
+    relevance: float  # contrast of ``best`` against other commitments and other items
+    node: TextNode
+    quote: str
+    label: str = "none"
+
+
+@dataclass
+class CommitmentStatus:
+    commitment: Commitment
+    strategy: str
+    status: str
+    last_discussed: str
+    evidence: list[Citation] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        c = self.commitment
+        return {
+            "key_area": c.key_area,
+            "title": c.title,
+            "statement": c.statement,
+            "done": [vars(i) for i in c.done],
+            "next": [vars(i) for i in c.next],
+            "measures": [vars(i) for i in c.measures],
+            "status": self.status,
+            "last_discussed": self.last_discussed,
+            "evidence": [e.to_dict() for e in self.evidence],
+            "strategy": self.strategy,
+            "provenance": {"char_start": c.char_start, "char_end": c.char_end},
+        }
+
+
+class CommitmentTracker:
+    def __init__(self, engine: AnswerEngine, thresholds: EvidenceThresholds | None = None) -> None:
+        self.engine = engine
+        self.index: CouncilIndex = engine.index
+        self.thresholds = thresholds or EvidenceThresholds.load()
+        self.vectors: SentenceVectors = engine.sentence_vectors
+
+    def strategies(self) -> list[tuple[str, list[Commitment]]]:
+        """Each indexed strategy's title and commitments (read again from its file)."""
+        found = []
+        for entry in self.index.manifest.ready().values():
+            if entry.doc_type != "strategy":
+                continue
+            for source in entry.sources:
+                if Path(source).exists():
+                    document = load_document(source)
+                    found.append((entry.title, extract_commitments(document, outline(document))))
+                    break
+        return found
+
+    def track(self) -> list[CommitmentStatus]:
+        self.index.refresh()
+        statuses = []
+        for strategy, commitments in self.strategies():
+            candidates = {c.title: self._candidate_items(c) for c in commitments}
+            items = sorted({item for found in candidates.values() for item in found})
+            evidence = self.score(commitments, items, candidates)
+            statuses += [self._status(c, strategy, evidence[c.title]) for c in commitments]
+        return statuses
+
+    def score(self, commitments: list[Commitment], items: list[Item],
+              candidates: dict[str, set[Item]] | None = None) -> dict[str, list[ItemEvidence]]:
+        """Every commitment against every item; each commitment keeps its candidate items."""
+        scored = [[self._closest(c, item) for item in items] for c in commitments]
+        best = np.array([[s[0] if s else np.nan for s in row] for row in scored])
+        relevance = _contrast(best)
+        result: dict[str, list[ItemEvidence]] = {}
+        for i, commitment in enumerate(commitments):
+            keep = candidates.get(commitment.title, set()) if candidates is not None else set(items)
+            result[commitment.title] = []
+            for j, item in enumerate(items):
+                if item not in keep or scored[i][j] is None:
+                    continue
+                cosine, node, quote = scored[i][j]
+                evidence = ItemEvidence(item, node.metadata.get("meeting_date", ""), cosine,
+                                        float(relevance[i, j]), node, quote)
+                evidence.label = self.thresholds.classify(evidence.relevance)
+                result[commitment.title].append(evidence)
+        return result
+
+    def _status(self, commitment: Commitment, strategy: str, evidence: list[ItemEvidence]) -> CommitmentStatus:
+        found = sorted((e for e in evidence if e.label != "none"),
+                       key=lambda e: (e.label != "reported", -e.relevance))
+        status = "reported" if any(e.label == "reported" for e in found) else ("mentioned" if found else "no_evidence")
+        citations = [make_citation(n, e.node, e.quote, e.relevance) for n, e in enumerate(found, start=1)]
+        last = max((e.meeting_date for e in found if e.meeting_date), default="")
+        return CommitmentStatus(commitment, strategy, status, last, citations)
+
+    def _candidate_items(self, commitment: Commitment) -> set[Item]:
+        """Agenda items of meeting papers that a search with the commitment's words finds."""
+        facets = _facets(commitment)
+        filters = Filters(doc_type=",".join(MEETING_TYPES))
+        found: set[Item] = set()
+        for query in (facets[0], " ".join([commitment.title, *facets[1:6]])):
+            retrieved = self.engine.retriever.retrieve(query, filters, mode=self.engine.settings.retrieval,
+                                                       top_k=CANDIDATES)
+            found |= {(h.node.metadata["doc_id"], h.node.metadata.get("section", "")) for h in retrieved.nodes}
+        return found
+
+    def _closest(self, commitment: Commitment, item: Item) -> tuple[float, TextNode, str] | None:
+        """The item's clause closest to the commitment or an item of its plan."""
+        nodes = self.index.store.get_nodes([e["node_id"] for e in chunks_under(self.index.keyword, *item)])
+        sentences = source_sentences([Source(i + 1, n, 0.0) for i, n in enumerate(nodes)], None, None, None)
+        clauses = [(s, c) for s in sentences for c in clauses_of(s.text)]
+        if not clauses:
+            return None
+        embed = self.index.embedder.embed_texts
+        targets = np.array(self.vectors.get(_facets(commitment), embed))
+        vectors = np.array(self.vectors.get([c for _, c in clauses], embed))
+        per_clause = (vectors @ targets.T).max(axis=1)
+        k = int(np.argmax(per_clause))
+        return float(per_clause[k]), clauses[k][0].source.node, clauses[k][0].text
+
+
+def _contrast(best: np.ndarray) -> np.ndarray:
+    """How far each cosine stands out in its column (against the other commitments) plus
+    in its row (against the other items), in standard deviations."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        by_item = (best - np.nanmean(best, axis=0)) / np.nanstd(best, axis=0)
+        by_commitment = (best - np.nanmean(best, axis=1, keepdims=True)) / np.nanstd(best, axis=1, keepdims=True)
+    return np.nan_to_num(by_item) + np.nan_to_num(by_commitment)
+
+
+def _facets(commitment: Commitment) -> list[str]:
+    """The commitment in its own words, then every item of its implementation plan."""
+    items = commitment.done + commitment.next + commitment.measures
+    return [f"{commitment.title}. {commitment.statement}"] + [i.text for i in items if len(i.text.split()) >= 3]
+
+
+_CLAUSE_BREAK = re.compile(r",\s+(?:including|and|as well as|with|while|such as)\s+|;\s+|:\s+|,\s+(?=a |an |the )")
+
+
+def clauses_of(sentence: str) -> list[str]:
+    """A sentence and its clauses of four words or more ("..., including a deep dive into
+    physical activity and the Fit and Active Barnet framework, a biannual report, ...")."""
+    parts = [p.strip(" ,.") for p in _CLAUSE_BREAK.split(sentence)]
+    return [sentence] + [p for p in parts if len(p.split()) >= 4 and p != sentence]
+
+
+def fit_thresholds(relevance: list[float], labels: list[str]) -> EvidenceThresholds:
+    """The pair of cuts with the best macro-F1 over the three labels (the many "none"
+    pairs cannot win by themselves); ties go to the higher, more cautious cuts."""
+    values = sorted(set(round(r, 4) for r in relevance))
+    cuts = [values[0] - 1.0] + [(a + b) / 2 for a, b in zip(values, values[1:])] + [values[-1] + 1.0]
+    best_fit, best_score = EvidenceThresholds(cuts[-1], cuts[-1]), -1.0
+    for i, mention in enumerate(cuts):
+        for report in cuts[i:]:
+            candidate = EvidenceThresholds(round(mention, 4), round(report, 4))
+            guesses = [candidate.classify(r) for r in relevance]
+            score = float(np.mean([_f1(guesses, labels, label) for label in LABELS]))
+            if score >= best_score:
+                best_fit, best_score = candidate, score
+    return best_fit
+
+
+def _f1(guesses: list[str], truth: list[str], label: str) -> float:
+    hit = sum(g == label and t == label for g, t in zip(guesses, truth))
+    wrong = sum(g == label and t != label for g, t in zip(guesses, truth))
+    missed = sum(g != label and t == label for g, t in zip(guesses, truth))
+    return 2 * hit / (2 * hit + wrong + missed) if hit else 0.0
+
+
+def labelled_relevance(tracker: CommitmentTracker, pairs_path: Path) -> tuple[list[float], list[str]]:
+    """Relevance of each labelled (commitment, agenda item) pair, scored as ``track`` does."""
+    pairs = [json.loads(line) for line in pairs_path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    commitments = {c.title: c for _, found in tracker.strategies() for c in found}
+    meetings = [d for d, e in tracker.index.manifest.ready().items() if e.doc_type in MEETING_TYPES]
+    missing = {p["commitment"] for p in pairs} - set(commitments)
+    if missing:
+        raise ValueError(f"{pairs_path}: no indexed strategy has the commitments {sorted(missing)}")
+    items = sorted({(d, p["agenda_item"]) for d in meetings for p in pairs
+                    if chunks_under(tracker.index.keyword, d, p["agenda_item"])})
+    evidence = tracker.score(list(commitments.values()), items)
+    by_pair = {(title, e.item[1]): e for title, found in evidence.items() for e in found}
+    relevance, labels = [], []
+    for pair in pairs:
+        scored = by_pair.get((pair["commitment"], pair["agenda_item"]))
+        if scored is None:
+            raise ValueError(f"{pairs_path}: no indexed meeting has the agenda item {pair['agenda_item']!r}")
+        relevance.append(scored.relevance)
+        labels.append(pair["label"])
+    return relevance, labels
+
+
+def calibrate_on_pairs(tracker: CommitmentTracker, pairs_path: Path) -> tuple[EvidenceThresholds, float]:
+    """Fit thresholds on labelled pairs; returns them and the share of pairs they get right."""
+    relevance, labels = labelled_relevance(tracker, pairs_path)
+    thresholds = fit_thresholds(relevance, labels)
+    right = sum(thresholds.classify(r) == label for r, label in zip(relevance, labels))
+    return thresholds, right / len(labels)
+
+
+def save_thresholds(thresholds: EvidenceThresholds, note: str, path: Path = THRESHOLDS_FILE) -> None:
+    payload = {"mention": thresholds.mention, "report": thresholds.report, "fitted_on": note}
+    path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+
+
+def to_csv(statuses: list[CommitmentStatus]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["key_area", "title", "status", "last_discussed", "statement", "evidence"])
+    for s in statuses:
+        evidence = "; ".join(f"{c.title} > {c.section} ({c.meeting_date}): {c.quote}" for c in s.evidence)
+        writer.writerow([s.commitment.key_area, s.commitment.title, s.status, s.last_discussed,
+                         s.commitment.statement, evidence])
+    return buffer.getvalue()

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from council_qa.cli import cli
+from rag.citations import quote_occurs
+from rag.commitments import (
+    THRESHOLDS_FILE, CommitmentTracker, EvidenceThresholds, calibrate_on_pairs, fit_thresholds, to_csv,
+)
+
+PAIRS = Path(__file__).resolve().parents[1] / "data" / "commitment_pairs.jsonl"
+
+
+@pytest.fixture(scope="module")
+def tracker(engine) -> CommitmentTracker:
+    return CommitmentTracker(engine)
+
+
+@pytest.fixture(scope="module")
+def statuses(tracker):
+    return tracker.track()
+
+
+def test_every_commitment_has_a_status(statuses) -> None:
+    assert len(statuses) == 11
+    assert {s.status for s in statuses} <= {"reported", "mentioned", "no_evidence"}
+    assert any(s.status == "no_evidence" for s in statuses)
+    for s in statuses:
+        assert bool(s.evidence) == (s.status != "no_evidence")
+        assert s.last_discussed == ("2026-01-22" if s.evidence else "")
+
+
+def test_get_everyone_moving_links_to_the_forward_work_programme(statuses) -> None:
+    moving = next(s for s in statuses if s.commitment.title == "Get everyone moving")
+    assert moving.status == "reported"
+    evidence = moving.evidence[0]
+    assert evidence.section == "Forward Work Programme" and evidence.meeting_date == "2026-01-22"
+    assert "deep dive into physical activity" in evidence.quote
+    assert evidence.doc_type == "minutes" and evidence.n == 1
+
+
+def test_every_citation_quote_occurs_in_its_chunk(statuses) -> None:
+    for s in statuses:
+        for c in s.evidence:
+            assert quote_occurs(c.quote, c.text), (s.commitment.title, c.quote)
+
+
+def test_thresholds_are_the_fit_on_the_labelled_pairs(tracker) -> None:
+    fitted, accuracy = calibrate_on_pairs(tracker, PAIRS)
+    saved = json.loads(THRESHOLDS_FILE.read_text(encoding="utf-8"))
+    assert (fitted.mention, fitted.report) == pytest.approx((saved["mention"], saved["report"]), abs=0.02)
+    assert accuracy >= 0.75
+
+
+def test_fit_prefers_the_cuts_that_separate_the_labels() -> None:
+    relevance = [5.0, 4.5, 2.0, 1.8, 0.1, -0.5, -1.0]
+    labels = ["reported", "reported", "mentioned", "mentioned", "none", "none", "none"]
+    fitted = fit_thresholds(relevance, labels)
+    assert [fitted.classify(r) for r in relevance] == labels
+    assert EvidenceThresholds(1.0, 3.0).classify(2.0) == "mentioned"
+
+
+def test_csv_and_cli(statuses, corpus_settings, tmp_path: Path) -> None:
+    rows = list(csv.DictReader(io.StringIO(to_csv(statuses))))
+    assert len(rows) == 11 and rows[0]["key_area"].startswith("Key Area 1")
+    out = tmp_path / "commitments.csv"
+    result = CliRunner().invoke(cli, ["--home", str(corpus_settings.home), "commitments", "--json", "--csv", str(out)])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert {"key_area", "title", "statement", "done", "next", "measures", "status", "last_discussed",
+            "evidence"} <= set(payload[0])
+    assert out.read_text(encoding="utf-8").startswith("key_area,title,status")
