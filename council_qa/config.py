@@ -58,6 +58,7 @@ class Settings:
     max_wordpieces: int = 256  # the embedding model's own limit, heading path included
 
     retrieval: str = "hybrid+sections"  # hybrid+sections | hybrid | dense | keyword
+    fusion: str = "relative_score"  # QueryFusionRetriever mode: reciprocal_rerank | relative_score | dist_based_score
     dense_top_k: int = 20
     keyword_top_k: int = 20
     fusion_top_k: int = 12

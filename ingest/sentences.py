@@ -54,17 +54,23 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     return spans
 
 
-def _name_wraps(before: str) -> bool:
-    """ "Barnet Tree\nPolicy", "FAB\nPartnership Board": a capitalised name runs on."""
+_STARTS_SENTENCE = {"a", "an", "the", "this", "these", "that", "those", "it", "its", "we", "our", "in", "for",
+                    "with", "as", "there", "they", "their", "each", "all", "some", "many", "most", "by", "to"}
+
+
+def _name_wraps(before: str, after: str) -> bool:
+    """ "Barnet Tree\nPolicy", "FAB\nPartnership Board": a capitalised name runs on
+    (but "...London Borough of Health\nA healthy borough..." starts a new sentence)."""
     last = before.split()[-1].strip("()\u2019'\"")
-    return bool(last) and last[0].isupper()
+    first = after.split()[0].strip("()\u2019'\"").lower() if after.split() else ""
+    return bool(last) and last[0].isupper() and first not in _STARTS_SENTENCE
 
 
 def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans, cursor = [], start
     for m in _ITEM_BREAK.finditer(text, start, end):
         before = text[cursor:m.start()].rstrip()
-        if before and not _CONTINUES.search(before) and not _name_wraps(before):
+        if before and not _CONTINUES.search(before) and not _name_wraps(before, text[m.end():m.end() + 40]):
             spans.append((cursor, m.start()))
             cursor = m.end()
     spans.append((cursor, end))

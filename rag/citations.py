@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 from ingest import sentence_spans
+from ingest.sentences import split_spans
 from rag.lexical import content_terms
 
 MARKER = re.compile(r"\s?\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,;:!?])")
+_AFTER_MARKER = re.compile(r"(?<=\])\s+(?=\S)")
 _REPEATED_MARKER = re.compile(r"( \[(\d+)\])(?: \[\2\])+")
 
 
@@ -44,10 +46,19 @@ def renumber(text: str, n_sources: int) -> tuple[str, list[int]]:
     return renumbered.strip(), order
 
 
-def claims_by_marker(text: str) -> dict[int, list[str]]:
-    """For each marker number, the sentences of the answer that cite it."""
-    claims: dict[int, list[str]] = {}
+def claim_spans(text: str) -> list[tuple[int, int]]:
+    """The answer's claims: its sentences, also split after each group of markers
+    ("... together. [2] Our vision is ... [1]" is two claims)."""
+    spans = []
     for start, end in sentence_spans(text):
+        spans += split_spans(text, start, end, _AFTER_MARKER)
+    return spans
+
+
+def claims_by_marker(text: str) -> dict[int, list[str]]:
+    """For each marker number, the claims of the answer that cite it."""
+    claims: dict[int, list[str]] = {}
+    for start, end in claim_spans(text):
         sentence = text[start:end]
         for match in MARKER.finditer(sentence):
             for number in re.split(r"\s*[,;]\s*", match.group(1)):

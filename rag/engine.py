@@ -21,7 +21,7 @@ from council_qa.config import Settings
 from index import CouncilIndex
 from ingest import sentence_spans
 from rag.backends import AnswerBackend, AnswerContext, Source, Turn, create_backend
-from rag.citations import MARKER, best_quote, claims_by_marker, normalise, quote_occurs, renumber
+from rag.citations import MARKER, best_quote, claim_spans, claims_by_marker, normalise, quote_occurs, renumber
 from rag.evidence import SentenceVectors, evidence_features, source_sentences
 from rag.lexical import QueryTerms, content_terms
 from rag.rerank import create_reranker
@@ -183,7 +183,7 @@ def ground(text: str, sources: list[Source]) -> str:
                     for s in sources}
     pieces, cursor = [], 0
     seen: set[str] = set()
-    for start, end in sentence_spans(text):
+    for start, end in claim_spans(text):
         sentence = text[start:end]
         pieces.append(text[cursor:start])
         cursor = end

@@ -42,6 +42,24 @@ _PERSON = re.compile(r"\b(Cllr|Councillor|Dr|Professor|Mr|Mrs|Ms|Miss|Lord|Lady|
                      r"\b[A-Z][a-z]+ [A-Z][a-z]+(?= from\b| of the\b| said\b| presented\b| \()")
 
 
+_DEFINITION = re.compile(r"^\s*what\s+(?:is|are|was|were)\s+(?:the|a|an|its|their|our)?\s*([a-z][a-z'-]+)", re.I)
+
+
+def definition_focus(question: str) -> str:
+    """The noun a "What is the X ...?" question asks to define ("vision"), stemmed."""
+    match = _DEFINITION.match(question)
+    found = terms(match.group(1)) if match else []
+    return found[0] if found and match.group(1).lower() not in STOP_WORDS else ""
+
+
+def defines(text: str, focus: str) -> bool:
+    """Whether a sentence states what ``focus`` is: "Our vision is to make Barnet ..."."""
+    words = re.findall(r"[a-z']+", text.lower())
+    stems = terms(" ".join(words))
+    return any(stem == focus and words[i + 1:i + 4] and words[i + 1] in ("is", "are", "was", "were", "will")
+               for i, stem in enumerate(stems[:-1]))
+
+
 def answer_type(question: str) -> str:
     """"person", "date", "quantity", or "" when the question asks for no particular kind."""
     for kind, pattern in _QUESTION_TYPES:
@@ -75,6 +93,7 @@ class QueryTerms:
     answer_type: str = ""
     exact_date: bool = False
     unknown_share: float = 0.0  # share of the question's weight on words no chunk contains
+    focus: str = ""  # what a "What is the X?" question asks to define
 
     @classmethod
     def of(cls, question: str, keyword: KeywordIndex) -> "QueryTerms":
@@ -86,7 +105,7 @@ class QueryTerms:
         exact = bool(re.search(r"\b(exact|what|which) (date|day)\b|\bon what date\b", question, re.I))
         missing = sum(keyword.idf(t) for t in unknown)
         share = missing / (missing + sum(weights.values())) if missing else 0.0
-        return cls(weights, answer_type(question), exact, share)
+        return cls(weights, answer_type(question), exact, share, definition_focus(question))
 
     @property
     def total(self) -> float:
@@ -104,7 +123,11 @@ class QueryTerms:
         return has_answer_type(text, self.answer_type, self.exact_date)
 
     def answer_shape_bonus(self, text: str) -> float:
-        return 1.0 if self.answer_type and self.fits(text) else 0.0
+        """+1 when a sentence holds the kind of answer asked for (a definition of the thing
+        asked about counts), -1 when it cannot answer (no number for "how much")."""
+        if not self.answer_type:
+            return 1.0 if self.focus and defines(text, self.focus) else 0.0
+        return 1.0 if self.fits(text) else -1.0
 
 
 def jaccard(a: set[str], b: set[str]) -> float:

@@ -25,6 +25,7 @@ from rag.lexical import QueryTerms, content_terms
 from rag.types import Filters
 
 MODES = ("hybrid", "dense", "keyword", "hybrid+sections")
+HEADING_MATCH = 0.45  # F-score of question and heading words for a heading to count as named
 
 
 @dataclass
@@ -85,7 +86,7 @@ class SectionRetriever(BaseRetriever):
             if score > 0:
                 best.append((score, key))
         best.sort(reverse=True)
-        if not best or best[0][0] < 0.5:
+        if not best or best[0][0] < HEADING_MATCH:
             return []
         top_score = best[0][0]
         keys = [key for score, key in best if score >= top_score - 1e-9]
@@ -180,7 +181,7 @@ class HybridRetriever:
         fusion = QueryFusionRetriever(
             retrievers,
             llm=self._llm,
-            mode="reciprocal_rerank",
+            mode=settings.fusion,
             similarity_top_k=top_k or settings.fusion_top_k,
             num_queries=1,
             use_async=False,
