@@ -21,6 +21,7 @@ from council_qa.config import BUNDLED_CORPUS, Settings, offline_environment
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--dtypes", default="float32,bfloat16", help="embedding dtypes to compare on the same texts")
     args = parser.parse_args()
     offline_environment()
     from index import Indexer
@@ -49,6 +50,18 @@ def main() -> None:
     print(f"ingest wall time (median of {args.repeat}): {ingest_s:.2f} s = {chunks / ingest_s:.1f} chunks/s")
     print(f"embedding model alone, same texts:  {model_s:.2f} s = {chunks / model_s:.1f} chunks/s")
     print(f"pipeline / model time ratio: {ingest_s / model_s:.2f}x (1.00 = no overhead)")
+    from index.embedding import EmbeddingModel
+
+    reference = None
+    for dtype in args.dtypes.split(","):
+        model = EmbeddingModel(Settings.from_env().embed_model, dtype=dtype)
+        model.embed_texts(texts[:8])
+        started = time.perf_counter()
+        model.embed_texts(texts)
+        seconds = time.perf_counter() - started
+        reference = reference or seconds
+        print(f"embedding dtype {dtype}: {len(texts) / seconds:.1f} chunks/s ({seconds / reference:.2f}x the time of "
+              f"{args.dtypes.split(',')[0]})")
 
 
 if __name__ == "__main__":

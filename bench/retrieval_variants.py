@@ -1,7 +1,7 @@
 """Evaluation metrics for each retrieval variant, all on the same question set in one run.
 
 Variants differ in chunk size (which needs its own index), retrieval mode (dense,
-keyword, hybrid) and reranker. Answers use the extractive backend with abstention
+keyword, hybrid, hybrid+sections), fusion (reciprocal rank or relative score) and reranker. Answers use the extractive backend with abstention
 off, so answer metrics show what each variant's ranking makes possible.
 Run: python bench/retrieval_variants.py [--set FILE] [--chunk-tokens 96,160]
 """
@@ -26,26 +26,28 @@ def main() -> None:
     parser.add_argument("--chunk-tokens", default="160")
     parser.add_argument("--modes", default="dense,keyword,hybrid")
     parser.add_argument("--rerankers", default="none,lexical,sentence,neighbours")
+    parser.add_argument("--fusions", default="reciprocal_rerank,relative_score")
     args = parser.parse_args()
     offline_environment()
     from index import Indexer
     from rag import AnswerEngine
 
     questions = load_questions(args.set)
-    print(f"{'variant':<34}" + "".join(f"{c:>19}" for c in COLUMNS))
+    print(f"{'chunk mode fusion +reranker':<44}" + "".join(f"{c:>19}" for c in COLUMNS))
     for chunk_tokens in [int(x) for x in args.chunk_tokens.split(",")]:
         with tempfile.TemporaryDirectory() as home:
             base = Settings.from_env(home=Path(home), chunk_tokens=chunk_tokens, abstain_threshold=0.0)
             Indexer(base).ingest([BUNDLED_CORPUS])
             for mode in args.modes.split(","):
-                rerankers = args.rerankers.split(",") if mode.startswith("hybrid") else ["none"]
-                for reranker in rerankers:
-                    settings = base.replace(retrieval=mode, reranker=reranker)
-                    engine = AnswerEngine(settings)
-                    results, _ = run_questions(engine, questions)
-                    metrics = summarise(results)
-                    name = f"chunk {chunk_tokens} {mode} +{reranker}"
-                    print(f"{name:<34}" + "".join(f"{metrics[c]:>19}" for c in COLUMNS), flush=True)
+                hybrid = mode.startswith("hybrid")
+                for fusion in args.fusions.split(",") if hybrid else ["-"]:
+                    for reranker in args.rerankers.split(",") if hybrid else ["none"]:
+                        settings = base.replace(retrieval=mode, reranker=reranker,
+                                                fusion=fusion if hybrid else base.fusion)
+                        results, _ = run_questions(AnswerEngine(settings), questions)
+                        metrics = summarise(results)
+                        name = f"{chunk_tokens} {mode} {fusion.split('_')[0]} +{reranker}"
+                        print(f"{name:<44}" + "".join(f"{metrics[c]:>19}" for c in COLUMNS), flush=True)
 
 
 if __name__ == "__main__":

@@ -62,7 +62,7 @@ class Settings:
     dense_top_k: int = 20
     keyword_top_k: int = 20
     fusion_top_k: int = 12
-    reranker: str = "lexical"
+    reranker: str = "none"  # measured best with relative-score fusion (docs/evaluation.md)
     answer_sources: int = 4  # chunks handed to the answer backend
     abstain_threshold: float | None = None  # None: the calibrated value
 

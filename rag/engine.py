@@ -127,8 +127,7 @@ class AnswerEngine:
         sentences = source_sentences(sources, retrieved.query_embedding, self.sentence_vectors,
                                      self.index.embedder.embed_texts)
         timings["rerank"] += _ms(scoring_started)  # sentence scoring is part of the second stage
-        features = evidence_features(sources, sentences, terms, retrieved.top_cosine,
-                                     terms.unknown_share)
+        features = evidence_features(sources, sentences, terms, retrieved.top_cosine)
         evidence = self.calibration.probability(features)
         answer = Answer(question=question, answer=REFUSAL, abstained=True, standalone_question=standalone,
                         backend=writer.name, evidence=evidence, features=features, timings_ms=timings,

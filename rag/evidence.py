@@ -82,8 +82,12 @@ def sentence_score(sentence: Sentence, terms: QueryTerms) -> float:
 
 
 def evidence_features(sources: list[Source], sentences: list[Sentence], terms: QueryTerms,
-                      top_cosine: float, unknown_share: float) -> dict[str, float]:
-    """How well the best sources match the question, by meaning and by rare words."""
+                      top_cosine: float) -> dict[str, float]:
+    """How well the best sources match the question, by meaning and by rare words.
+
+    Coverage counts the question's words that no chunk contains as missing ("council
+    tax" is not half-covered because "council" is everywhere)."""
+    known = 1.0 - terms.unknown_share
     leading = {s.n for s in sources[:4]}
     near = [s for s in sentences if s.source.n in leading]
     chunk_coverage = max(
@@ -94,11 +98,12 @@ def evidence_features(sources: list[Source], sentences: list[Sentence], terms: Q
     return {
         "top_cosine": top_cosine,
         "sentence_cosine": max((s.cosine for s in near), default=0.0),
-        "sentence_coverage": max((terms.coverage(s.terms) for s in near), default=0.0),
-        "chunk_coverage": chunk_coverage,
-        "unknown_terms": unknown_share,
+        "sentence_coverage": known * max((terms.coverage(s.terms) for s in near), default=0.0),
+        "chunk_coverage": known * chunk_coverage,
+        "unknown_terms": terms.unknown_share,
         # The best sentence that also holds the kind of answer asked for (a sum, a date, a name).
         "typed_support": max(
-            (0.5 * terms.coverage(s.terms) + 0.5 * s.cosine for s in near if terms.fits(s.text)), default=0.0),
+            (0.5 * known * terms.coverage(s.terms) + 0.5 * s.cosine for s in near if terms.fits(s.text)),
+            default=0.0),
         "answer_score": max((sentence_score(s, terms) for s in near), default=0.0),
     }
