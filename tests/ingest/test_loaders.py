@@ -194,3 +194,15 @@ def test_bad_text_inputs_fail_with_one_line_reason(tmp_path: Path, name: str, co
     assert reason in message
     assert message.startswith(str(path))
     assert "\n" not in message
+
+
+MODERNGOV_PAGE = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "moderngov" / "modgov_decision_detail.html"
+
+
+@pytest.mark.skipif(not MODERNGOV_PAGE.exists(), reason="needs ../shared/fixtures beside the project")
+def test_real_moderngov_decision_page_from_another_council() -> None:
+    document = load_document(MODERNGOV_PAGE)
+    assert [h.title for h in document.headings or []][:2] == ["Decision details", "Minutes of Previous Meeting"]
+    decision = section_text(document, "Decision:")
+    assert "were approved as a correct record" in decision
+    assert "Date of decision: 19/10/2015" in decision
