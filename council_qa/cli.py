@@ -131,7 +131,7 @@ def stats(ctx, as_json) -> None:
 @click.pass_context
 def ask(ctx, question, as_json, filters, backend) -> None:
     """Answer QUESTION from the indexed papers, citing every claim."""
-    from rag import AnswerEngine, Filters
+    from rag import Filters
 
     settings = _settings(ctx)
     try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, get_type_hints
 
@@ -79,8 +79,6 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 7860
 
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
-
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> "Settings":
         """Defaults, then ``COUNCIL_QA_<FIELD>`` variables, then keyword overrides."""
@@ -88,8 +86,6 @@ class Settings:
         hints = get_type_hints(cls)
         values: dict[str, Any] = {}
         for f in fields(cls):
-            if f.name == "extra":
-                continue
             raw = env.get(ENV_PREFIX + f.name.upper())
             if raw is not None:
                 values[f.name] = _coerce(raw, hints[f.name], f.name)

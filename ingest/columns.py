@@ -32,7 +32,7 @@ _MEASURE_WORDS = {
     "difference", "impact", "level", "levels", "scores", "participation", "engagement",
     "realisation", "progress", "overall", "each", "use", "references", "inclusion",
     "ownership", "consultation", "health", "life", "breastfeeding", "suicide", "sexually",
-    "ncmp", "service", "group", "appointment", "primary", "uptake", "funding",
+    "ncmp", "service", "group", "appointment", "primary", "funding",
 }
 _ACTION_WORDS = {
     "continue", "develop", "work", "support", "ensure", "deliver", "promote", "provide",

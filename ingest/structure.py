@@ -147,7 +147,7 @@ def _detected_headings(lines: list[_Line], furniture: list[bool]) -> list[_Headi
             continue
         previous_is_heading = bool(headings) and k > 0 and headings[-1].last == content[k - 1]
         found = _heading_at(
-            lines, content, position, k, columns, in_table,
+            lines, content, k, columns, in_table,
             first=not headings and k == 0, previous_is_heading=previous_is_heading,
         )
         if found:
@@ -188,7 +188,6 @@ def _column_span(lines: list[_Line], content: list[int], k: int, columns: set[st
 def _heading_at(
     lines: list[_Line],
     content: list[int],
-    position: dict[int, int],
     k: int,
     columns: set[str],
     in_table: bool,
@@ -196,7 +195,6 @@ def _heading_at(
     previous_is_heading: bool = False,
 ) -> _Heading | None:
     i = content[k]
-    text = lines[i].text
     # A heading may wrap onto lines that continue it in lower case.
     last_k = k
     while (

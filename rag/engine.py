@@ -19,7 +19,6 @@ from llama_index.core.schema import NodeWithScore, QueryBundle
 
 from council_qa.config import Settings
 from index import CouncilIndex
-from ingest import sentence_spans
 from rag.backends import AnswerBackend, AnswerContext, Source, Turn, create_backend
 from rag.citations import MARKER, best_quote, claim_spans, claims_by_marker, normalise, quote_occurs, renumber
 from rag.evidence import SentenceVectors, evidence_features, source_sentences

@@ -7,6 +7,7 @@ filters and top-k), so nothing is rebuilt per query.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -58,8 +59,6 @@ class _Recording(BaseRetriever):
             if self._to_cosine:
                 # ChromaVectorStore reports exp(-distance); with cosine distance this
                 # recovers the cosine similarity.
-                import math
-
                 score = 1.0 + math.log(max(score, 1e-12))
             self._scores[hit.node.node_id] = score
         return results
