@@ -1,0 +1,53 @@
+"""The web chat's pure helpers: escaping, highlighting, login settings."""
+
+from __future__ import annotations
+
+import pytest
+
+import app as web
+from rag import Citation
+
+
+def citation(text: str, quote: str) -> Citation:
+    return Citation(n=1, node_id="x", doc_id="d", title="Minutes <b>", doc_type="minutes", section="Item 1",
+                    page=3, page_end=4, meeting_date="2026-01-22", source="m.pdf", quote=quote, text=text, score=1.0)
+
+
+def test_chunk_text_is_escaped_and_the_quote_marked() -> None:
+    c = citation("Intro <script>alert(1)</script>\nThe fund\nis £2m. End.", "The fund is £2m.")
+    rendered = web.highlighted_chunk(c)
+    assert "<script>" not in rendered and "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered
+    assert "<mark>The fund\nis £2m.</mark>" in rendered
+    panel = web.citation_html(c)
+    assert "Minutes &lt;b&gt;" in panel and "p. 3–4" in panel and "meeting 2026-01-22" in panel
+
+
+def test_answer_text_shows_markup_as_text() -> None:
+    assert web.escape_markdown('<img src=x onerror="alert(1)"> `code`') == (
+        '&lt;img src=x onerror="alert(1)"&gt; \\`code\\`')
+
+
+def test_auth_and_loopback() -> None:
+    assert web.parse_auth("ann:pw1, bob:pw:2") == [("ann", "pw1"), ("bob", "pw:2")]
+    with pytest.raises(ValueError, match="user:pass"):
+        web.parse_auth("ann")
+    assert web.is_loopback("127.0.0.1") and web.is_loopback("localhost") and web.is_loopback("::1")
+    assert not web.is_loopback("0.0.0.0") and not web.is_loopback("192.168.1.5")
+
+
+def test_public_address_without_login_warns(monkeypatch, capsys, corpus_settings) -> None:
+    launched = {}
+
+    class FakeBlocks:
+        def queue(self, **kwargs):
+            return self
+
+        def launch(self, **kwargs):
+            launched.update(kwargs)
+
+    monkeypatch.setattr(web, "create_app", lambda settings: FakeBlocks())
+    web.serve(corpus_settings.replace(host="0.0.0.0", auth=""))
+    assert "without a login" in capsys.readouterr().err
+    assert launched["server_name"] == "0.0.0.0" and launched["auth"] is None
+    web.serve(corpus_settings.replace(host="0.0.0.0", auth="ann:pw"))
+    assert "without a login" not in capsys.readouterr().err and launched["auth"] == [("ann", "pw")]
