@@ -26,12 +26,21 @@ class CouncilIndex:
         self._lock = threading.Lock()
         self.keyword = KeywordIndex(None, -1, 0)
         self.manifest = Manifest.load(settings.manifest_path)
+        self._manifest_stamp: tuple[int, int] | None = None
         self.refresh()
 
     def refresh(self) -> None:
-        """Pick up what another process (or an upload) ingested since this one opened."""
+        """Pick up what another process (or an upload) ingested since this one opened.
+
+        Called before every question, so it only reads the manifest when the file changed.
+        """
         with self._lock:
-            manifest = Manifest.load(self.settings.manifest_path)
+            path = self.settings.manifest_path
+            stamp = (path.stat().st_mtime_ns, path.stat().st_size) if path.exists() else None
+            if stamp is not None and stamp == self._manifest_stamp:
+                return
+            self._manifest_stamp = stamp
+            manifest = Manifest.load(path)
             if manifest.generation != self.keyword.generation:
                 on_disk = KeywordIndex.load(self.settings.keyword_index_path)
                 if on_disk is not None and on_disk.generation == manifest.generation:

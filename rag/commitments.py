@@ -29,7 +29,7 @@ from ingest.commitments import Commitment, extract_commitments
 from rag.engine import AnswerEngine, make_citation
 from rag.evidence import SentenceVectors, source_sentences
 from rag.retrieval import chunks_under
-from rag.types import Citation, Filters, Source
+from rag.types import Citation, Filters, Sentence, Source
 
 MEETING_TYPES = ("minutes", "agenda", "report", "other")
 THRESHOLDS_FILE = Path(__file__).with_name("commitment_thresholds.json")
@@ -131,7 +131,8 @@ class CommitmentTracker:
     def score(self, commitments: list[Commitment], items: list[Item],
               candidates: dict[str, set[Item]] | None = None) -> dict[str, list[ItemEvidence]]:
         """Every commitment against every item; each commitment keeps its candidate items."""
-        scored = [[self._closest(c, item) for item in items] for c in commitments]
+        clauses = {item: self._clauses(item) for item in items}
+        scored = [[self._closest(c, clauses[item]) for item in items] for c in commitments]
         best = np.array([[s[0] if s else np.nan for s in row] for row in scored])
         relevance = _contrast(best)
         result: dict[str, list[ItemEvidence]] = {}
@@ -167,11 +168,14 @@ class CommitmentTracker:
             found |= {(h.node.metadata["doc_id"], h.node.metadata.get("section", "")) for h in retrieved.nodes}
         return found
 
-    def _closest(self, commitment: Commitment, item: Item) -> tuple[float, TextNode, str] | None:
-        """The item's clause closest to the commitment or an item of its plan."""
+    def _clauses(self, item: Item) -> list[tuple[Sentence, str]]:
+        """Every clause of an agenda item, with the sentence it belongs to."""
         nodes = self.index.store.get_nodes([e["node_id"] for e in chunks_under(self.index.keyword, *item)])
         sentences = source_sentences([Source(i + 1, n, 0.0) for i, n in enumerate(nodes)], None, None, None)
-        clauses = [(s, c) for s in sentences for c in clauses_of(s.text)]
+        return [(s, c) for s in sentences for c in clauses_of(s.text)]
+
+    def _closest(self, commitment: Commitment, clauses: list[tuple[Sentence, str]]) -> tuple[float, TextNode, str] | None:
+        """The item's clause closest to the commitment or an item of its plan."""
         if not clauses:
             return None
         embed = self.index.embedder.embed_texts
