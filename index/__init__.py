@@ -42,9 +42,9 @@ class CouncilIndex:
             self._manifest_stamp = stamp
             manifest = Manifest.load(path)
             if manifest.generation != self.keyword.generation:
-                on_disk = KeywordIndex.load(self.settings.keyword_index_path)
-                if on_disk is not None and on_disk.generation == manifest.generation:
-                    self.keyword = on_disk
+                path = self.settings.keyword_index_path
+                if KeywordIndex.stored_generation(path) == manifest.generation:
+                    self.keyword = KeywordIndex.load(path) or self.keyword
                 else:  # an ingest was killed before it rebuilt the keyword index
                     self.keyword = KeywordIndex.build(self.store.iter_nodes(), manifest.generation)
             self.manifest = manifest

@@ -33,6 +33,11 @@ class EmbeddingModel:
         self.max_tokens = self.model._model.max_seq_length
         self._lock = threading.Lock()
 
+    def count_tokens(self, text: str) -> int:
+        """Word pieces the model sees for ``text``, special tokens included."""
+        return len(self.model._model.tokenizer(text, add_special_tokens=True, truncation=False,
+                                                verbose=False)["input_ids"])
+
     def embed_texts(self, texts: list[str]) -> list[list[float]]:
         with self._lock:
             return self.model.get_text_embedding_batch(texts)
@@ -61,5 +66,6 @@ def _cached_counter(path: str) -> TokenCounter:
 
 
 def wordpiece_counter(settings: Settings) -> TokenCounter:
-    """Counts tokens the way the embedding model does, special tokens included."""
+    """Counts tokens the way the embedding model does, without loading the model itself
+    (an ``EmbeddingModel`` already loaded has ``count_tokens``)."""
     return _cached_counter(settings.embed_model)

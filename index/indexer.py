@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from council_qa.config import PROJECT_ROOT, Settings
-from index.embedding import load_embedding_model, wordpiece_counter
+from index.embedding import load_embedding_model
 from index.keyword import KeywordIndex
 from index.manifest import ADDING, DELETING, READY, DocumentEntry, Manifest
 from index.store import ChunkStore, open_store
@@ -81,7 +81,7 @@ class Indexer:
         self.chunker = StructuredChunker(
             chunk_tokens=settings.chunk_tokens,
             max_embed_tokens=min(settings.max_wordpieces, self.embedder.max_tokens),
-            embed_token_counter=wordpiece_counter(settings),
+            embed_token_counter=self.embedder.count_tokens,
         )
 
     @contextmanager
@@ -236,8 +236,7 @@ class Indexer:
         return bool(gone)
 
     def _keyword_stale(self, manifest: Manifest) -> bool:
-        on_disk = KeywordIndex.load(self.settings.keyword_index_path)
-        return on_disk is None or on_disk.generation != manifest.generation
+        return KeywordIndex.stored_generation(self.settings.keyword_index_path) != manifest.generation
 
     def rebuild_keyword_index(self, generation: int) -> KeywordIndex:
         keyword = KeywordIndex.build(self.store.iter_nodes(), generation)

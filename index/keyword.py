@@ -60,11 +60,8 @@ class KeywordIndex:
 
     @classmethod
     def load(cls, path: Path) -> "KeywordIndex | None":
-        marker = path / GENERATION_FILE
-        if not marker.exists() or not (path / TERMS_FILE).exists():
-            return None
-        info = json.loads(marker.read_text(encoding="utf-8"))
-        if info.get("format") != FORMAT:
+        info = _marker(path)
+        if info is None:
             return None
         if info.get("size", 0) == 0:
             return cls(None, info["generation"], 0)
@@ -75,6 +72,12 @@ class KeywordIndex:
             bm25.corpus = [json.loads(line) for line in handle]
         frequencies = json.loads((path / TERMS_FILE).read_text(encoding="utf-8"))
         return cls(bm25, info["generation"], info["size"], frequencies)
+
+    @staticmethod
+    def stored_generation(path: Path) -> int | None:
+        """The generation of the index saved at ``path``, read without loading it."""
+        info = _marker(path)
+        return None if info is None else info["generation"]
 
     def save(self, path: Path) -> None:
         """Write beside the old copy, then swap folders, so readers never see half of it."""
@@ -119,6 +122,15 @@ class KeywordIndex:
                                          filters=filters, token_pattern=TOKEN_PATTERN)
         except ValueError:  # every chunk filtered out
             return EmptyRetriever()
+
+
+def _marker(path: Path) -> dict | None:
+    """The saved index's generation record, or None when it is missing or of an old format."""
+    marker = path / GENERATION_FILE
+    if not marker.exists() or not (path / TERMS_FILE).exists():
+        return None
+    info = json.loads(marker.read_text(encoding="utf-8"))
+    return info if info.get("format") == FORMAT else None
 
 
 _local = threading.local()

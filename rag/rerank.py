@@ -19,11 +19,16 @@ from ingest import sentence_spans
 from rag.lexical import QueryTerms, content_terms
 
 
-class LexicalCoverageReranker(BaseNodePostprocessor):
-    """Fused rank blended with how much of the question's rare vocabulary a chunk holds."""
+class IndexPostprocessor(BaseNodePostprocessor):
+    """A postprocessor that reads the index (its keyword statistics, store or model)."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
     index: CouncilIndex
+
+
+class LexicalCoverageReranker(IndexPostprocessor):
+    """Fused rank blended with how much of the question's rare vocabulary a chunk holds."""
+
     weight: float = 0.5
 
     def _postprocess_nodes(self, nodes: list[NodeWithScore], query_bundle: QueryBundle | None = None):
@@ -41,11 +46,9 @@ class LexicalCoverageReranker(BaseNodePostprocessor):
         return sorted(rescored, key=lambda n: n.score or 0.0, reverse=True)
 
 
-class SentenceEmbeddingReranker(BaseNodePostprocessor):
+class SentenceEmbeddingReranker(IndexPostprocessor):
     """A chunk scores as its best sentence's cosine to the question (costs embeddings)."""
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-    index: CouncilIndex
     candidates: int = 8
 
     def _postprocess_nodes(self, nodes: list[NodeWithScore], query_bundle: QueryBundle | None = None):
@@ -72,11 +75,9 @@ class SentenceEmbeddingReranker(BaseNodePostprocessor):
         return rescored + tail
 
 
-class NeighbourExpansion(BaseNodePostprocessor):
+class NeighbourExpansion(IndexPostprocessor):
     """Adds the chunks either side of the best hits, from the same section."""
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-    index: CouncilIndex
     top: int = 2
 
     def _postprocess_nodes(self, nodes: list[NodeWithScore], query_bundle: QueryBundle | None = None):
