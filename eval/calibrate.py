@@ -28,8 +28,12 @@ def calibrate(features: list[dict[str, float]], answerable: list[bool], must: li
 def fit(features: list[dict[str, float]], answerable: list[bool], names: tuple[str, ...] = FEATURES,
         l2: float = 0.05, steps: int = 5000, rate: float = 0.5, must: list[float] | None = None,
         floors: tuple[float, float] = (0.85, 0.80)) -> Calibration:
-    raw = np.array([[f.get(k, 0.0) for k in names] for f in features], dtype=float)
-    y = np.array(answerable, dtype=float)
+    # Questions the typed-answer rule refuses are decided already: fit on the rest, but
+    # count them (never answered) when choosing the threshold.
+    open_ = np.array([bool(f.get("typed_answer", 1.0) and f.get("names_found", 1.0)) for f in features])
+    every = np.array([[f.get(k, 0.0) for k in names] for f in features], dtype=float)
+    raw = every[open_]
+    y = np.array(answerable, dtype=float)[open_]
     # Standardise so one step size suits every feature; folded back into the weights below.
     mean, scale = raw.mean(axis=0), raw.std(axis=0) + 1e-9
     x = (raw - mean) / scale
@@ -45,8 +49,9 @@ def fit(features: list[dict[str, float]], answerable: list[bool], names: tuple[s
         b -= rate * grad.mean()
     weights = w / scale
     bias = b - float((w * mean / scale).sum())
-    probability = 1 / (1 + np.exp(-(raw @ weights + bias)))
-    threshold = best_threshold(probability, y.astype(bool), None if must is None else np.array(must), floors)
+    probability = np.where(open_, 1 / (1 + np.exp(-(every @ weights + bias))), 0.0)
+    threshold = best_threshold(probability, np.array(answerable, dtype=bool), None if must is None else np.array(must),
+                               floors)
     return Calibration({k: round(float(v), 4) for k, v in zip(names, weights)}, round(float(bias), 4),
                        round(float(threshold), 4))
 
@@ -63,15 +68,20 @@ def best_threshold(probability: np.ndarray, answerable: np.ndarray, must: np.nda
     value = np.where(answerable, 1.0, 0.0) if must is None else np.where(answerable, must, 0.0)
     candidates = np.unique(probability)
     cuts = np.concatenate([[0.0], (candidates[:-1] + candidates[1:]) / 2, [1.0]])
-    best, best_score = 1.0, -1.0
+    scores = []
     for cut in cuts:
         kept = probability >= cut
         must_recall = value[kept & answerable].sum() / max(answerable.sum(), 1)
         abstain_recall = (~kept & ~answerable).sum() / max((~answerable).sum(), 1)
-        score = min(must_recall / floors[0], abstain_recall / floors[1])
-        if score > best_score + 1e-12:
-            best, best_score = float(cut), score
-    return best
+        scores.append(min(must_recall / floors[0], abstain_recall / floors[1]))
+    # Where several cuts tie, take the middle of the first run of them: the widest margin
+    # either side, so one question more or less does not flip the choice.
+    best = max(scores)
+    first = next(i for i, score in enumerate(scores) if score >= best - 1e-12)
+    last = first
+    while last + 1 < len(scores) and scores[last + 1] >= best - 1e-12:
+        last += 1
+    return float((cuts[first] + cuts[last]) / 2)
 
 
 def save(calibration: Calibration, path: Path = CALIBRATION_FILE, note: str = "") -> None:

@@ -127,7 +127,10 @@ class AnswerEngine:
                                      self.index.embedder.embed_texts)
         timings["rerank"] += _ms(scoring_started)  # sentence scoring is part of the second stage
         features = evidence_features(sources, sentences, terms, retrieved.top_cosine)
-        evidence = self.calibration.probability(features)
+        # Asked for a sum, a date or a name that no close sentence holds, or about a named
+        # place or body the sources never mention: the papers don't say.
+        decided = features["typed_answer"] and features["names_found"]
+        evidence = self.calibration.probability(features) if decided else 0.0
         answer = Answer(question=question, answer=REFUSAL, abstained=True, standalone_question=standalone,
                         backend=writer.name, evidence=evidence, features=features, timings_ms=timings,
                         retrieved=nodes)

@@ -14,6 +14,10 @@ from rag.lexical import QueryTerms, content_terms
 from rag.types import Sentence, Source
 
 Embed = Callable[[list[str]], list[list[float]]]
+# A question that asks for a kind of answer (a sum, a date, a name) is answered only when
+# a sentence holding one scores at least this share of the best sentence's score.
+TYPED_NEAR_BEST = 0.85
+UNGATED_TYPES = ("", "agent")  # "who" may be answered by a description, not a name
 FEATURES = ("top_cosine", "sentence_cosine", "sentence_coverage", "chunk_coverage", "unknown_terms", "typed_support",
             "answer_score")
 # More of each feature must mean more (+1) or less (-1) evidence, whatever a small set suggests.
@@ -81,6 +85,10 @@ def sentence_score(sentence: Sentence, terms: QueryTerms) -> float:
     )
 
 
+def terms_of(source: Source) -> list[str]:
+    return content_terms(source.node.get_content() + " " + str(source.node.metadata.get("section", "")))
+
+
 def evidence_features(sources: list[Source], sentences: list[Sentence], terms: QueryTerms,
                       top_cosine: float) -> dict[str, float]:
     """How well the best sources match the question, by meaning and by rare words.
@@ -91,11 +99,18 @@ def evidence_features(sources: list[Source], sentences: list[Sentence], terms: Q
     leading = {s.n for s in sources[:4]}
     near = [s for s in sentences if s.source.n in leading]
     chunk_coverage = max(
-        (terms.coverage(set(content_terms(s.node.get_content() + " " + str(s.node.metadata.get("section", "")))))
-         for s in sources[:3]),
+        (terms.coverage(set(terms_of(s))) for s in sources[:3]),
         default=0.0,
     )
+    scores = [sentence_score(s, terms) for s in near]
+    best = max(scores, default=0.0)
+    typed_answer = terms.answer_type in UNGATED_TYPES or any(
+        score >= TYPED_NEAR_BEST * best and terms.fits(s.text) for s, score in zip(near, scores))
+    source_terms = set().union(*(set(terms_of(s)) for s in sources)) if sources else set()
     return {
+        "typed_answer": float(typed_answer),
+        # A rare name the question asks about ("Enfield") that none of the sources mentions.
+        "names_found": float(terms.names <= source_terms),
         "top_cosine": top_cosine,
         "sentence_cosine": max((s.cosine for s in near), default=0.0),
         "sentence_coverage": known * max((terms.coverage(s.terms) for s in near), default=0.0),
@@ -105,5 +120,5 @@ def evidence_features(sources: list[Source], sentences: list[Sentence], terms: Q
         "typed_support": max(
             (0.5 * known * terms.coverage(s.terms) + 0.5 * s.cosine for s in near if terms.fits(s.text)),
             default=0.0),
-        "answer_score": max((sentence_score(s, terms) for s in near), default=0.0),
+        "answer_score": best,
     }

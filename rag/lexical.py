@@ -20,26 +20,63 @@ STOP_WORDS = frozenset(
     yours yourself yourselves tell said say says please give list explain describe much many
     anything something does did whats there any being""".split()
 )
-# The kind of answer a question asks for, and how to see it in a sentence.
+# The kind of answer a question asks for, and how to see it in a sentence. First match wins.
 _QUESTION_TYPES = [
-    ("person", re.compile(r"^\s*who\b|\bwho (is|was|chairs|chaired|leads|presented|spoke|said)\b|\bname of the\b|"
-                          r"\bwhich (officer|councillor|person|member|director)\b", re.I)),
-    ("date", re.compile(r"\bwhen\b|\b(what|which) (date|day|time|year|month)\b|\bon what (exact )?date\b|\bhow soon\b",
-                        re.I)),
-    ("quantity", re.compile(r"\bhow (much|many|large|big|long|often)\b|\bwhat (percentage|proportion|number|amount|"
-                            r"share|rate)\b|\b(budget|cost|costs|salary|deficit|population|percentage|per cent)\b|%", re.I)),
+    ("person", re.compile(r"\bwho (chairs|chaired|leads|led|presented|spoke|said|introduced)\b|"
+                          r"\bname of the (chair|leader|officer|director|person|councillor|member)\b|"
+                          r"\bwhich (officer|councillor|person|member|director|speaker)\b", re.I)),
+    ("agent", re.compile(r"^\s*who\b|[,;]\s*(and )?who\b|\band who\b", re.I)),
+    ("money", re.compile(r"(?=.*\b(how (much|large|big)|what (is|was|does|did|will)\b.*\b(cost|budget|salary|price|"
+                         r"deficit)|in pounds)\b).*\b(in pounds|budget|cost|costs|costing|salary|salaries|deficit|"
+                         r"overspend|price|spend|spent|funding|money|grant|invested|investment)\b", re.I)),
+    ("percentage", re.compile(r"\bwhat (percentage|proportion|share)\b|\bper ?cent\b|%", re.I)),
+    ("duration", re.compile(r"\bhow long\b|\b(waiting|wait|response) times?\b", re.I)),
+    ("rating", re.compile(r"\b(what|which) (rating|grade|judgement)\b|\bhow (was|were|is|are) .* (rated|judged)\b", re.I)),
+    ("time", re.compile(r"\bwhat time\b|\b(opening|closing) (hours|times)\b|\bwhat hours\b", re.I)),
+    ("count", re.compile(r"\bhow many\b|\bwhat number\b|\bnumber of\b|\bpopulation\b", re.I)),
+    ("quantity", re.compile(r"\bhow (much|large|big|often)\b|\bwhat (amount|rate)\b|\brate\b", re.I)),
+    ("date", re.compile(r"^\s*when\b|[,;]\s*(and )?when\b|\band when\b|\b(what|which) (date|day|time|year|month)\b|"
+                        r"\bon what (exact )?date\b|\bhow soon\b|\bby when\b", re.I)),
 ]
-_MONEY_OR_SHARE = re.compile(r"[£$€]\s?\d|\b\d+(\.\d+)?\s?(%|per ?cent|percent)|\b\d+(\.\d+)?\s?(m|bn|k|million|billion)\b",
-                             re.I)
-_COUNT = re.compile(r"\b\d{1,3}(,\d{3})+\b|\b(?!(19|20)\d{2}\b)\d+(\.\d+)?\s+[a-z]|\b(one|two|three|four|five|six|"
-                    r"seven|eight|nine|ten|eleven|twelve|fifteen|twenty|fifty|hundred|thousand)\b", re.I)
+_NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
+                 r"hundred|thousand|dozen|half|a third|a quarter")
+_MONEY = re.compile(r"[£$€]\s?\d|\b\d+(\.\d+)?\s?(m|bn|k|million|billion)\b|\bpounds\b", re.I)
+_SHARE = re.compile(r"\b\d+(\.\d+)?\s?(%|per ?cent|percent)|\b(one|two|three) in (\d+|" + _NUMBER_WORDS + r")\b", re.I)
+_DURATION = re.compile(r"\b(\d+(\.\d+)?|" + _NUMBER_WORDS + r"|several|many)[\s-]+(hours?|days?|weeks?|months?|years?)\b",
+                       re.I)
+# Any amount that is not a year: "4,000", "15 link workers", "seven", "60,000 people".
+# Not a label's number: "PCN 2", "Key Area 3", "Phase 1".
+_COUNT = re.compile(r"(?<![£$€])\b\d{1,3}(,\d{3})+\b|(?<![£$€.,])(?-i:(?<![A-Z]{2} )(?<![A-Z]{3} ))(?<!area )(?<!phase )(?<!stage )"
+                    r"\b(?!(19|20)\d{2}\b)\d+(\.\d+)?(?!st\b|nd\b|rd\b|th\b)(?!\s*(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)\s*[a-z%]|\b(" + _NUMBER_WORDS + r")\b", re.I)
 _DAY_MONTH = re.compile(r"\b\d{1,2}(st|nd|rd|th)?\s+(of\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
                         r"\b(january|february|march|april|may|june|july|august|september|october|november|december)"
-                        r"\s+\d{1,2}(st|nd|rd|th)?\b|\b\d{1,2}[.:]\d{2}\s*(am|pm)\b", re.I)
+                        r"\s+\d{1,2}(st|nd|rd|th)?\b|\b\d{1,2}[.:]\d{2}\s*(am|pm)\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.I)
 _MONTH_OR_YEAR = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|"
                             r"december|spring|summer|autumn|winter)\b|\b(19|20)\d{2}\b", re.I)
+_RATING = re.compile(r"\b(outstanding|requires improvement|inadequate|(rated|judged|graded|found to be) (as )?good)\b|"
+                     r"\b\d( out of \d| stars?)\b", re.I)
+_CLOCK = re.compile(r"\b\d{1,2}([.:]\d{2})?\s*(am|pm)\b|\b\d{1,2}[.:]\d{2}\b|\bnoon\b|\bmidday\b", re.I)
 _PERSON = re.compile(r"\b(Cllr|Councillor|Dr|Professor|Mr|Mrs|Ms|Miss|Lord|Lady|Sir|Dame)\.? [A-Z]|"
-                     r"\b[A-Z][a-z]+ [A-Z][a-z]+(?= from\b| of the\b| said\b| presented\b| \()")
+                     r"\b[A-Z][a-z]+ [A-Z][a-z]+(?= from\b| of the\b| said\b| presented\b)")
+# An organisation or a person: two capitalised words together, not at the start of the sentence.
+_AGENT = re.compile(r"(?<=\S )(?:[A-Z][\w&'-]+ )+(?:(?:of|and|for|&) )?[A-Z][\w'-]+|\b[A-Z]{2,}\b")
+_KIND_PATTERNS = {"rating": [_RATING], "time": [_CLOCK], "money": [_MONEY], "percentage": [_SHARE], "duration": [_DURATION], "person": [_PERSON],
+                  "agent": [_PERSON, _AGENT], "count": [_COUNT], "quantity": [_MONEY, _SHARE, _COUNT]}
+
+
+# Names a question asks about: capitalised words after its first, and acronyms ("Enfield's", "CQC").
+_NAME = re.compile(r"(?<=[\w,;:'’)] )([A-Z][\w'’&-]*)|\b([A-Z]{2,}\w*)\b")
+_CALENDAR = frozenset(terms("january february march april may june july august september october november december "
+                            "monday tuesday wednesday thursday friday saturday sunday"))
+RARE_NAME_SHARE = 0.05  # a name in at most this share of chunks is specific enough to require
+ANCHOR_SHARE = 0.15  # a question word in at most this share of chunks can tie an answer to it
+ANCHOR_WINDOW = 100  # characters either side of a sum or date where a tying word must be
+
+
+def named_terms(question: str) -> list[str]:
+    """Stemmed terms of the names in a question (not dates)."""
+    names = [re.sub(r"['’]s$", "", m.group(1) or m.group(2)) for m in _NAME.finditer(question)]
+    return [t for t in dict.fromkeys(terms(" ".join(names))) if t not in STOP_WORDS and t not in _CALENDAR]
 
 
 _DEFINITION = re.compile(r"^\s*what\s+(?:is|are|was|were)\s+(?:the|a|an|its|their|our)?\s*([a-z][a-z'-]+)", re.I)
@@ -61,21 +98,27 @@ def defines(text: str, focus: str) -> bool:
 
 
 def answer_type(question: str) -> str:
-    """"person", "date", "quantity", or "" when the question asks for no particular kind."""
+    """"person", "agent", "money", "percentage", "duration", "rating", "time", "count", "quantity",
+    "date", or "" when the
+    question asks for no particular kind of answer."""
     for kind, pattern in _QUESTION_TYPES:
         if pattern.search(question):
             return kind
     return ""
 
 
-def has_answer_type(text: str, kind: str, exact_date: bool = False) -> bool:
-    if kind == "quantity":
-        return bool(_MONEY_OR_SHARE.search(text) or _COUNT.search(text))
+def answer_spans(text: str, kind: str, exact_date: bool = False) -> list[tuple[int, int]]:
+    """Where ``text`` holds an answer of ``kind``: a sum for "how much did it cost", a day
+    and month for "on what date", a name for "who"."""
     if kind == "date":
-        return bool(_DAY_MONTH.search(text) or (not exact_date and _MONTH_OR_YEAR.search(text)))
-    if kind == "person":
-        return bool(_PERSON.search(text))
-    return True
+        patterns = [_DAY_MONTH] if exact_date else [_DAY_MONTH, _MONTH_OR_YEAR]
+    else:
+        patterns = _KIND_PATTERNS.get(kind, [])
+    return [m.span() for p in patterns for m in p.finditer(text)]
+
+
+def has_answer_type(text: str, kind: str, exact_date: bool = False) -> bool:
+    return kind not in _KIND_PATTERNS and kind != "date" or bool(answer_spans(text, kind, exact_date))
 
 
 def content_terms(text: str) -> list[str]:
@@ -94,6 +137,8 @@ class QueryTerms:
     exact_date: bool = False
     unknown_share: float = 0.0  # share of the question's weight on words no chunk contains
     focus: str = ""  # what a "What is the X?" question asks to define
+    names: frozenset[str] = frozenset()  # rare names the papers hold that an answer must be about
+    anchors: frozenset[str] = frozenset()  # the question's specific words, to tie a typed answer to it
 
     @classmethod
     def of(cls, question: str, keyword: KeywordIndex) -> "QueryTerms":
@@ -105,7 +150,10 @@ class QueryTerms:
         exact = bool(re.search(r"\b(exact|what|which) (date|day)\b|\bon what date\b", question, re.I))
         missing = sum(keyword.idf(t) for t in unknown)
         share = missing / (missing + sum(weights.values())) if missing else 0.0
-        return cls(weights, answer_type(question), exact, share, definition_focus(question))
+        rare = max(1, int(RARE_NAME_SHARE * keyword.size))
+        names = frozenset(t for t in named_terms(question) if 0 < known.get(t, 0) <= rare)
+        anchors = frozenset(t for t in weights if known.get(t, 0) <= ANCHOR_SHARE * keyword.size)
+        return cls(weights, answer_type(question), exact, share, definition_focus(question), names, anchors)
 
     @property
     def total(self) -> float:
@@ -119,8 +167,15 @@ class QueryTerms:
         return sum(w for t, w in self.weights.items() if t in text_terms) / total
 
     def fits(self, text: str) -> bool:
-        """Whether ``text`` holds the kind of answer asked for (a number for "how much")."""
-        return has_answer_type(text, self.answer_type, self.exact_date)
+        """Whether ``text`` holds the kind of answer asked for (a number for "how much"),
+        next to one of the question's own specific words ("£80,000 ... per child")."""
+        if not self.answer_type or self.answer_type not in _KIND_PATTERNS and self.answer_type != "date":
+            return True
+        for start, end in answer_spans(text, self.answer_type, self.exact_date):
+            window = text[max(0, start - ANCHOR_WINDOW):end + ANCHOR_WINDOW]
+            if not self.anchors or self.anchors & set(content_terms(window)):
+                return True
+        return False
 
     def answer_shape_bonus(self, text: str) -> float:
         """+1 when a sentence holds the kind of answer asked for (a definition of the thing

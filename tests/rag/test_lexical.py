@@ -1,0 +1,89 @@
+"""The kind of answer a question asks for, and whether a sentence holds one."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.lexical import QueryTerms, answer_type, has_answer_type, named_terms
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("Who chaired the meeting?", "person"),
+    ("Which officer introduced the report?", "person"),
+    ("Who are the partners on the board?", "agent"),
+    ("How much did the new library cost?", "money"),
+    ("What is the annual budget for school meals?", "money"),
+    ("Which pot of money pays for discharge services?", ""),
+    ("What percentage of adults smoke?", "percentage"),
+    ("How long is the wait for a hip operation?", "duration"),
+    ("What are the waiting times for CAMHS?", "duration"),
+    ("What rating did the CQC give the hospice?", "rating"),
+    ("What time does the meeting start?", "time"),
+    ("How many libraries are there?", "count"),
+    ("What is the population of the ward?", "count"),
+    ("How much is the rent going up?", "quantity"),
+    ("When will the new clinic open?", "date"),
+    ("What is planned, and when will it be reviewed?", "date"),
+    ("How did they consult residents when writing the plan?", ""),
+    ("What are the priorities of the strategy?", ""),
+])
+def test_answer_type(question: str, kind: str) -> None:
+    assert answer_type(question) == kind
+
+
+@pytest.mark.parametrize(("text", "kind", "holds"), [
+    ("Placements can range from £80,000 to £110,000 per child.", "money", True),
+    ("Recruited 15 Social Prescribing Link Workers.", "money", False),
+    ("Recruited 15 Social Prescribing Link Workers.", "count", True),
+    ("Bids totalling approximately £12.1M were submitted.", "count", False),
+    ("Key findings of PCN 2 were shared.", "count", False),
+    ("The board met on Thursday 22 January 2026.", "quantity", False),
+    ("Shadow form by 1st April 2021.", "quantity", False),
+    ("85% of places were taken up.", "percentage", True),
+    ("Children wait up to 18 months for an assessment.", "duration", True),
+    ("The service was rated good by the CQC.", "rating", True),
+    ("The service has a good reputation.", "rating", False),
+    ("Thursday 22nd January, 2026 9.30 am", "time", True),
+    ("Sarah Campbell from Healthwatch Barnet mentioned an event.", "person", True),
+    ("Partners form the statutory Health and Wellbeing Board (HWBB).", "person", False),
+])
+def test_has_answer_type(text: str, kind: str, holds: bool) -> None:
+    assert has_answer_type(text, kind) is holds
+
+
+def test_exact_dates_need_a_day() -> None:
+    assert has_answer_type("The event is in March.", "date")
+    assert not has_answer_type("The event is in March.", "date", exact_date=True)
+    assert has_answer_type("The event is on 12 March.", "date", exact_date=True)
+
+
+def test_names_are_capitalised_words_after_the_first_and_acronyms() -> None:
+    assert named_terms("What did Enfield's board decide in January?") == ["enfield"]  # not the month
+    assert named_terms("how many kids have an EHC plan?") == ["ehc"]
+
+
+class _Keyword:
+    """The two things QueryTerms reads from a keyword index."""
+
+    def __init__(self, frequencies: dict[str, int], size: int) -> None:
+        self.document_frequencies, self.size = frequencies, size
+
+    def idf(self, term: str) -> float:
+        return 1.0
+
+
+def test_a_typed_answer_must_sit_next_to_a_specific_word_of_the_question() -> None:
+    keyword = _Keyword({"council": 40, "tax": 2, "rate": 3, "child": 3, "place": 5, "cost": 4}, size=100)
+    tax = QueryTerms.of("What is the council tax rate?", keyword)
+    assert tax.answer_type == "quantity"
+    assert "council" not in tax.anchors  # in 40% of chunks: it ties nothing
+    assert not tax.fits("The council is managing costs, which range from £80,000 to £110,000 per child.")
+    assert tax.fits("The council tax rate rises by 4.99% in April.")
+    placement = QueryTerms.of("How much does a placement cost per child?", keyword)
+    assert placement.fits("The council is managing costs, which range from £80,000 to £110,000 per child.")
+
+
+def test_rare_names_the_papers_hold_are_kept() -> None:
+    keyword = _Keyword({"enfield": 1, "board": 30, "barnet": 99}, size=100)
+    terms = QueryTerms.of("What did Enfield's Board decide for Barnet?", keyword)
+    assert terms.names == frozenset({"enfield"})
