@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from council_qa.config import Settings, offline_environment
 from ingest import TokenCounter
@@ -37,6 +37,11 @@ class EmbeddingModel:
         """Word pieces the model sees for ``text``, special tokens included."""
         return len(self.model._model.tokenizer(text, add_special_tokens=True, truncation=False,
                                                 verbose=False)["input_ids"])
+
+    @cached_property
+    def whole_words(self) -> frozenset[str]:
+        """Words the tokenizer holds whole: common English, never "corrected" as typos."""
+        return frozenset(w for w in self.model._model.tokenizer.get_vocab() if w.isalpha())
 
     def embed_texts(self, texts: list[str]) -> list[list[float]]:
         with self._lock:

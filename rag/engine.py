@@ -23,6 +23,7 @@ from rag.backends import AnswerBackend, AnswerContext, Source, Turn, create_back
 from rag.citations import MARKER, best_quote, claim_spans, claims_by_marker, normalise, quote_occurs, renumber
 from rag.evidence import SentenceVectors, evidence_features, source_sentences
 from rag.lexical import QueryTerms, content_terms
+from rag.spelling import speller_for
 from rag.rerank import create_reranker
 from rag.retrieval import HybridRetriever, Retrieved
 from rag.types import REFUSAL, Answer, Citation, Filters
@@ -115,6 +116,8 @@ class AnswerEngine:
         question = question.strip()
         standalone = writer.condense(question, history or []) if history else question
         self.index.refresh()
+        if self.index.keyword is not None:
+            standalone = speller_for(self.index.keyword, self.index.embedder.whole_words).correct(standalone)
         nodes, retrieved = self.retrieve(standalone, filters, timings)
         terms = QueryTerms.of(standalone, self.index.keyword)
         sources = [

@@ -88,6 +88,12 @@ def test_close_misses_are_refused_by_rule(engine, question, rule) -> None:
     assert answer.evidence == 0.0
 
 
+def test_typos_are_corrected_before_retrieval(engine) -> None:
+    answer = engine.ask("How many socail prescribing link wrokers were recruited?")
+    assert answer.standalone_question == "How many social prescribing link workers were recruited?"
+    assert not answer.abstained and "15" in answer.answer
+
+
 def test_follow_up_is_rewritten_from_history(engine) -> None:
     history = [Turn("user", "What did the board note about the Better Care Fund plan?"),
                Turn("assistant", "The board noted the Barnet Better Care Fund (BCF) plan for 2025-26. [1]")]
