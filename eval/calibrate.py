@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.engine import CALIBRATION_FILE, Calibration
-from rag.evidence import FEATURE_SIGNS, FEATURES
+from rag.evidence import FEATURE_SIGNS, FEATURES, refused_by_rule
 
 
 
@@ -28,9 +28,9 @@ def calibrate(features: list[dict[str, float]], answerable: list[bool], must: li
 def fit(features: list[dict[str, float]], answerable: list[bool], names: tuple[str, ...] = FEATURES,
         l2: float = 0.05, steps: int = 5000, rate: float = 0.5, must: list[float] | None = None,
         floors: tuple[float, float] = (0.85, 0.80)) -> Calibration:
-    # Questions the typed-answer rule refuses are decided already: fit on the rest, but
-    # count them (never answered) when choosing the threshold.
-    open_ = np.array([bool(f.get("typed_answer", 1.0) and f.get("names_found", 1.0)) for f in features])
+    # Questions the rules refuse are decided already: fit on the rest, but count them
+    # (never answered) when choosing the threshold.
+    open_ = np.array([not refused_by_rule(f) for f in features])
     every = np.array([[f.get(k, 0.0) for k in names] for f in features], dtype=float)
     raw = every[open_]
     y = np.array(answerable, dtype=float)[open_]

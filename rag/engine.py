@@ -21,11 +21,11 @@ from council_qa.config import Settings
 from index import CouncilIndex
 from rag.backends import AnswerBackend, AnswerContext, Source, Turn, create_backend
 from rag.citations import MARKER, best_quote, claim_spans, claims_by_marker, normalise, quote_occurs, renumber
-from rag.evidence import SentenceVectors, evidence_features, source_sentences
+from rag.evidence import SentenceVectors, evidence_features, refused_by_rule, source_sentences
 from rag.lexical import QueryTerms, content_terms
-from rag.spelling import speller_for
 from rag.rerank import create_reranker
 from rag.retrieval import HybridRetriever, Retrieved
+from rag.spelling import speller_for
 from rag.types import REFUSAL, Answer, Citation, Filters
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
@@ -132,8 +132,7 @@ class AnswerEngine:
         features = evidence_features(sources, sentences, terms, retrieved.top_cosine)
         # Asked for a sum, a date or a name that no close sentence holds, or about a named
         # place or body the sources never mention: the papers don't say.
-        decided = features["typed_answer"] and features["names_found"]
-        evidence = self.calibration.probability(features) if decided else 0.0
+        evidence = 0.0 if refused_by_rule(features) else self.calibration.probability(features)
         answer = Answer(question=question, answer=REFUSAL, abstained=True, standalone_question=standalone,
                         backend=writer.name, evidence=evidence, features=features, timings_ms=timings,
                         retrieved=nodes)

@@ -85,6 +85,11 @@ def sentence_score(sentence: Sentence, terms: QueryTerms) -> float:
     )
 
 
+def refused_by_rule(features: dict[str, float]) -> bool:
+    """A typed question with no such value near its words, or a rare name no source holds."""
+    return not (features.get("typed_answer", 1.0) and features.get("names_found", 1.0))
+
+
 def terms_of(source: Source) -> list[str]:
     return content_terms(source.node.get_content() + " " + str(source.node.metadata.get("section", "")))
 

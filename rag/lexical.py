@@ -31,7 +31,8 @@ _QUESTION_TYPES = [
                          r"overspend|price|spend|spent|funding|money|grant|invested|investment)\b", re.I)),
     ("percentage", re.compile(r"\bwhat (percentage|proportion|share)\b|\bper ?cent\b|%", re.I)),
     ("duration", re.compile(r"\bhow long\b|\b(waiting|wait|response) times?\b", re.I)),
-    ("rating", re.compile(r"\b(what|which) (rating|grade|judgement)\b|\bhow (was|were|is|are) .* (rated|judged)\b", re.I)),
+    ("rating", re.compile(r"\b(what|which) (rating|grade|judgement)\b|\bhow (was|were|is|are) .* (rated|judged)\b",
+                          re.I)),
     ("time", re.compile(r"\bwhat time\b|\b(opening|closing) (hours|times)\b|\bwhat hours\b", re.I)),
     ("count", re.compile(r"\bhow many\b|\bwhat number\b|\bnumber of\b|\bpopulation\b", re.I)),
     ("quantity", re.compile(r"\bhow (much|large|big|often)\b|\bwhat (amount|rate)\b|\brate\b", re.I)),
@@ -42,12 +43,16 @@ _NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelv
                  r"hundred|thousand|dozen|half|a third|a quarter")
 _MONEY = re.compile(r"[£$€]\s?\d|\b\d+(\.\d+)?\s?(m|bn|k|million|billion)\b|\bpounds\b", re.I)
 _SHARE = re.compile(r"\b\d+(\.\d+)?\s?(%|per ?cent|percent)|\b(one|two|three) in (\d+|" + _NUMBER_WORDS + r")\b", re.I)
-_DURATION = re.compile(r"\b(\d+(\.\d+)?|" + _NUMBER_WORDS + r"|several|many)[\s-]+(hours?|days?|weeks?|months?|years?)\b",
-                       re.I)
+_DURATION = re.compile(r"\b(\d+(\.\d+)?|" + _NUMBER_WORDS + r"|several|many)[\s-]+"
+                       r"(hours?|days?|weeks?|months?|years?)\b", re.I)
 # Any amount that is not a year: "4,000", "15 link workers", "seven", "60,000 people".
 # Not a label's number: "PCN 2", "Key Area 3", "Phase 1".
-_COUNT = re.compile(r"(?<![£$€])\b\d{1,3}(,\d{3})+\b|(?<![£$€.,])(?-i:(?<![A-Z]{2} )(?<![A-Z]{3} ))(?<!area )(?<!phase )(?<!stage )"
-                    r"\b(?!(19|20)\d{2}\b)\d+(\.\d+)?(?!st\b|nd\b|rd\b|th\b)(?!\s*(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)\s*[a-z%]|\b(" + _NUMBER_WORDS + r")\b", re.I)
+# Nor an ordinal or a day of a month ("1st April", "22 January").
+_COUNT = re.compile(r"(?<![£$€])\b\d{1,3}(,\d{3})+\b|"
+                    r"(?<![£$€.,])(?-i:(?<![A-Z]{2} )(?<![A-Z]{3} ))(?<!area )(?<!phase )(?<!stage )"
+                    r"\b(?!(19|20)\d{2}\b)\d+(\.\d+)?(?!st\b|nd\b|rd\b|th\b)"
+                    r"(?!\s*(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)\s*[a-z%]|"
+                    r"\b(" + _NUMBER_WORDS + r")\b", re.I)
 _DAY_MONTH = re.compile(r"\b\d{1,2}(st|nd|rd|th)?\s+(of\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
                         r"\b(january|february|march|april|may|june|july|august|september|october|november|december)"
                         r"\s+\d{1,2}(st|nd|rd|th)?\b|\b\d{1,2}[.:]\d{2}\s*(am|pm)\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.I)
@@ -60,8 +65,10 @@ _PERSON = re.compile(r"\b(Cllr|Councillor|Dr|Professor|Mr|Mrs|Ms|Miss|Lord|Lady|
                      r"\b[A-Z][a-z]+ [A-Z][a-z]+(?= from\b| of the\b| said\b| presented\b)")
 # An organisation or a person: two capitalised words together, not at the start of the sentence.
 _AGENT = re.compile(r"(?<=\S )(?:[A-Z][\w&'-]+ )+(?:(?:of|and|for|&) )?[A-Z][\w'-]+|\b[A-Z]{2,}\b")
-_KIND_PATTERNS = {"rating": [_RATING], "time": [_CLOCK], "money": [_MONEY], "percentage": [_SHARE], "duration": [_DURATION], "person": [_PERSON],
-                  "agent": [_PERSON, _AGENT], "count": [_COUNT], "quantity": [_MONEY, _SHARE, _COUNT]}
+_KIND_PATTERNS = {"rating": [_RATING], "time": [_CLOCK], "money": [_MONEY], "percentage": [_SHARE],
+                  "duration": [_DURATION], "person": [_PERSON], "agent": [_PERSON, _AGENT], "count": [_COUNT],
+                  "quantity": [_MONEY, _SHARE, _COUNT]}
+_TYPED = frozenset(_KIND_PATTERNS) | {"date"}
 
 
 # Names a question asks about: capitalised words after its first, and acronyms ("Enfield's", "CQC").
@@ -98,9 +105,8 @@ def defines(text: str, focus: str) -> bool:
 
 
 def answer_type(question: str) -> str:
-    """"person", "agent", "money", "percentage", "duration", "rating", "time", "count", "quantity",
-    "date", or "" when the
-    question asks for no particular kind of answer."""
+    """"person", "agent", "money", "percentage", "duration", "rating", "time", "count",
+    "quantity", "date", or "" when the question asks for no particular kind of answer."""
     for kind, pattern in _QUESTION_TYPES:
         if pattern.search(question):
             return kind
@@ -118,7 +124,7 @@ def answer_spans(text: str, kind: str, exact_date: bool = False) -> list[tuple[i
 
 
 def has_answer_type(text: str, kind: str, exact_date: bool = False) -> bool:
-    return kind not in _KIND_PATTERNS and kind != "date" or bool(answer_spans(text, kind, exact_date))
+    return kind not in _TYPED or bool(answer_spans(text, kind, exact_date))
 
 
 def content_terms(text: str) -> list[str]:
@@ -169,7 +175,7 @@ class QueryTerms:
     def fits(self, text: str) -> bool:
         """Whether ``text`` holds the kind of answer asked for (a number for "how much"),
         next to one of the question's own specific words ("£80,000 ... per child")."""
-        if not self.answer_type or self.answer_type not in _KIND_PATTERNS and self.answer_type != "date":
+        if self.answer_type not in _TYPED:
             return True
         for start, end in answer_spans(text, self.answer_type, self.exact_date):
             window = text[max(0, start - ANCHOR_WINDOW):end + ANCHOR_WINDOW]
