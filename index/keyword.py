@@ -13,7 +13,7 @@ import re
 import shutil
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from llama_index.core.retrievers import BaseRetriever
@@ -103,6 +103,11 @@ class KeywordIndex:
             path.rename(retired)
         staging.rename(path)
         shutil.rmtree(retired, ignore_errors=True)
+
+    def texts(self) -> Iterator[str]:
+        """Each chunk's text under its heading path, as stored with the index."""
+        for entry in self.entries():
+            yield json.loads(entry.get("_node_content", "{}")).get("text", "") + " " + entry.get("section", "")
 
     def entries(self) -> list[dict]:
         """Every indexed chunk's metadata (LlamaIndex's flat node dict), in index order."""

@@ -21,7 +21,7 @@ from council_qa.config import Settings
 from index import CouncilIndex
 from rag.backends import AnswerBackend, AnswerContext, Source, Turn, create_backend
 from rag.citations import MARKER, best_quote, claim_spans, claims_by_marker, normalise, quote_occurs, renumber
-from rag.evidence import SentenceVectors, evidence_features, refused_by_rule, source_sentences
+from rag.evidence import SentenceVectors, evidence_features, refused_by_rule, source_sentences, terms_of
 from rag.lexical import QueryTerms, content_terms
 from rag.rerank import create_reranker
 from rag.retrieval import HybridRetriever, Retrieved
@@ -182,8 +182,7 @@ def ground(text: str, sources: list[Source]) -> str:
     its words. A sentence citing the wrong source (or none) is given the one that holds
     its words; a sentence no source supports, a fragment or a repeat is dropped. Layout
     (lines, list dashes) is kept."""
-    source_terms = {s.n: set(content_terms(s.node.get_content() + " " + str(s.node.metadata.get("section", ""))))
-                    for s in sources}
+    source_terms = {s.n: set(terms_of(s)) for s in sources}
     pieces, cursor = [], 0
     seen: set[str] = set()
     for start, end in claim_spans(text):

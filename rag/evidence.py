@@ -109,8 +109,8 @@ def evidence_features(sources: list[Source], sentences: list[Sentence], terms: Q
     )
     scores = [sentence_score(s, terms) for s in near]
     best = max(scores, default=0.0)
-    typed_answer = terms.answer_type in UNGATED_TYPES or any(
-        score >= TYPED_NEAR_BEST * best and terms.fits(s.text) for s, score in zip(near, scores))
+    fitting = [(s, score) for s, score in zip(near, scores) if terms.fits(s.text)]
+    typed_answer = terms.answer_type in UNGATED_TYPES or any(score >= TYPED_NEAR_BEST * best for _, score in fitting)
     source_terms = set().union(*(set(terms_of(s)) for s in sources)) if sources else set()
     return {
         "typed_answer": float(typed_answer),
@@ -123,7 +123,7 @@ def evidence_features(sources: list[Source], sentences: list[Sentence], terms: Q
         "unknown_terms": terms.unknown_share,
         # The best sentence that also holds the kind of answer asked for (a sum, a date, a name).
         "typed_support": max(
-            (0.5 * known * terms.coverage(s.terms) + 0.5 * s.cosine for s in near if terms.fits(s.text)),
+            (0.5 * known * terms.coverage(s.terms) + 0.5 * s.cosine for s, _ in fitting),
             default=0.0),
         "answer_score": best,
     }

@@ -8,7 +8,6 @@ edit away (two for long words), keeping the first letter: typos, not synonyms.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Set
@@ -67,8 +66,7 @@ class Speller:
 
 @lru_cache(maxsize=4)
 def _speller_cached(keyword_id: int, generation: int, keyword: KeywordIndex, dictionary: frozenset[str]) -> Speller:
-    texts = (json.loads(e["_node_content"]).get("text", "") + " " + e.get("section", "") for e in keyword.entries())
-    return Speller.from_texts(texts, dictionary)
+    return Speller.from_texts(keyword.texts(), dictionary)
 
 
 def speller_for(keyword: KeywordIndex, dictionary: frozenset[str] = frozenset()) -> Speller:
