@@ -19,12 +19,17 @@ from ingest import SECTION_SEPARATOR
 from rag.backends.base import AnswerContext, Turn
 from rag.conversation import condense_by_rule
 from rag.evidence import sentence_score
-from rag.lexical import jaccard
+from rag.lexical import QueryTerms, content_terms, jaccard
 from rag.types import Sentence, Source
 
 MAX_SENTENCES = 3
 MAX_LIST_ITEMS = 6
 MAX_WORDS = 110
+# A list question whose words are mostly one heading path's is answered from that section.
+SECTION_FOCUS = 0.6  # share of the question's weight the heading path must hold
+FOCUS_TOLERANCE = 0.1  # a shallower heading this close to the best is the one named
+FOCUS_ITEMS = 8
+FOCUS_FLOOR = 0.4  # within the named section, items down to this share of the best score
 _LIST_QUESTION = re.compile(
     r"\b(what are|which are|list|name the|what (were|have|has) (been )?(done|achieved|planned)|what will|what is planned|"
     r"commitments|principles|priorities|key areas|areas of focus|themes|measures|actions|items|steps)\b",
@@ -58,17 +63,25 @@ class ExtractiveBackend:
     def score_sentences(self, context: AnswerContext) -> list[ScoredSentence]:
         return [ScoredSentence(sentence, sentence_score(sentence, context.terms)) for sentence in context.sentences]
 
-    def select(self, scored: list[ScoredSentence], wants_list: bool) -> list[ScoredSentence]:
+    def select(self, scored: list[ScoredSentence], wants_list: bool, terms: QueryTerms,
+               focused: bool = False) -> list[ScoredSentence]:
+        """The best sentences, best first. A sentence from another source than the best
+        one must itself hold the kind of answer asked for (a date for "when"): otherwise
+        it is a neighbour on the topic, and its citation would not support the answer."""
         ranked = sorted(scored, key=lambda s: s.score, reverse=True)
         if not ranked:
             return []
         limit = MAX_LIST_ITEMS if wants_list else MAX_SENTENCES
         floor = (0.55 if wants_list else 0.7) * ranked[0].score
+        if focused:
+            limit, floor = FOCUS_ITEMS, FOCUS_FLOOR * ranked[0].score
         chosen: list[ScoredSentence] = []
         words = 0
         for candidate in ranked:
             if len(chosen) == limit or candidate.score < floor:
                 break
+            if candidate.source.n != ranked[0].source.n and not terms.fits(candidate.text):
+                continue
             if any(jaccard(candidate.sentence.terms, c.sentence.terms) > 0.5 for c in chosen):
                 continue
             length = len(candidate.text.split())
@@ -84,7 +97,11 @@ class ExtractiveBackend:
 
     def generate(self, question: str, sources: list[Source], context: AnswerContext) -> Iterator[str]:
         wants_list = bool(_LIST_QUESTION.search(question))
-        chosen = self.select(self.score_sentences(context), wants_list)
+        scored = self.score_sentences(context)
+        focus = named_sections(sources, context.terms) if wants_list else set()
+        if focus:
+            scored = [s for s in scored if s.source.n in focus]
+        chosen = self.select(scored, wants_list, context.terms, focused=bool(focus))
         labelled = len({heading_label(c.source) for c in chosen}) > 1
         previous_label = ""
         for i, sentence in enumerate(chosen):
@@ -98,11 +115,36 @@ class ExtractiveBackend:
             yield f"{separator}{'- ' if wants_list else ''}{text} [{sentence.source.n}]"
 
 
+def heading_path(source: Source) -> list[str]:
+    return [p for p in str(source.node.metadata.get("section", "")).split(SECTION_SEPARATOR) if p]
+
+
 def heading_label(source: Source) -> str:
     """The heading that names what a sentence is about (a column heading names its parent)."""
-    path = [p for p in str(source.node.metadata.get("section", "")).split(SECTION_SEPARATOR) if p]
+    path = heading_path(source)
     if not path:
         return ""
     if path[-1].endswith("?") and len(path) > 1:
         return f"{path[-2]} ({path[-1].rstrip('?').lower()})"
     return path[-1]
+
+
+def named_sections(sources: list[Source], terms: QueryTerms) -> set[int]:
+    """The sources under the heading a list question names ("what has been done so far
+    to support a healthier workforce"), when most of its words are that heading path's.
+    The shallowest heading that holds nearly all of them is the one named, so a stray
+    word matching one sub-heading ("health") does not narrow "the five principles"."""
+    paths = {s.n: heading_path(s) for s in sources}
+    covered: dict[tuple[str, ...], float] = {}
+    for path in paths.values():
+        for depth in range(1, len(path) + 1):
+            prefix = tuple(path[:depth])
+            if prefix not in covered:
+                covered[prefix] = terms.coverage(set(content_terms(" ".join(prefix))))
+    best = max(covered.values(), default=0.0)
+    if best < SECTION_FOCUS:
+        return set()
+    near = [p for p, c in covered.items() if c >= best - FOCUS_TOLERANCE]
+    depth = min(len(p) for p in near)
+    named = {p for p in near if len(p) == depth}
+    return {n for n, path in paths.items() if tuple(path[:depth]) in named}

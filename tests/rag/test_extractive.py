@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from llama_index.core.schema import TextNode
+
+from rag.backends.extractive import ExtractiveBackend, ScoredSentence, named_sections
+from rag.lexical import QueryTerms, content_terms
+from rag.types import Sentence, Source
+
+AREA = "Key Area 2: Starting, Living and Ageing Well > Support a healthier workforce"
+
+
+def source(n: int, section: str, text: str = "Some text.") -> Source:
+    return Source(n=n, node=TextNode(text=text, metadata={"section": section}), score=1.0 / n)
+
+
+def query(question: str, common: tuple[str, ...] = (), **fields) -> QueryTerms:
+    """Question terms weighted as IDF would: words found everywhere (``common``) weigh little."""
+    weights = {t: 0.1 if t in content_terms(" ".join(common)) else 1.0 for t in dict.fromkeys(content_terms(question))}
+    return QueryTerms(weights, **fields)
+
+
+def scored(src: Source, text: str, score: float, position: int = 0) -> ScoredSentence:
+    return ScoredSentence(Sentence(src, position, text, set(content_terms(text))), score)
+
+
+def test_a_question_naming_a_sub_heading_is_answered_from_that_section() -> None:
+    sources = [
+        source(1, AREA),
+        source(2, f"{AREA} > What are we going to do next?"),
+        source(3, f"{AREA} > What have we done so far?"),
+        source(4, "Key Area 1 > Create a healthier environment > What have we done so far?"),
+    ]
+    terms = query("What has been done so far to support a healthier workforce?")
+    assert named_sections(sources, terms) == {3}
+
+
+def test_a_stray_word_in_one_sub_heading_does_not_narrow_the_named_heading() -> None:
+    sources = [
+        source(1, "Our five principles > 1. Making health everyone's business"),
+        source(2, "Our five principles > 2. Collaborative partnership"),
+        source(3, "Our five principles > 4. Considering everyone's needs"),
+        source(4, "Foreword"),
+    ]
+    terms = query("What are the five principles of the health strategy?", common=("health",))
+    assert named_sections(sources, terms) == {1, 2, 3}
+
+
+def test_no_section_is_named_when_headings_hold_few_of_the_question_words() -> None:
+    sources = [source(1, AREA), source(2, "Foreword")]
+    assert named_sections(sources, query("Which employers signed the healthy workplace charter?")) == set()
+
+
+def test_other_sources_must_hold_the_kind_of_answer_asked_for() -> None:
+    best, other, dated = source(1, "ICP"), source(2, "Other"), source(3, "History")
+    terms = query("When was the partnership established?", answer_type="date", anchors=frozenset({"partnership"}))
+    candidates = [
+        scored(best, "The partnership was established in Autumn 2019.", 2.0),
+        scored(other, "The partnership brings together hospitals, GPs and social care.", 1.9),
+        scored(dated, "The partnership board first met in March 2020 to agree its terms.", 1.8),
+    ]
+    chosen = ExtractiveBackend.select(ExtractiveBackend.__new__(ExtractiveBackend), candidates, False, terms)
+    assert [c.source.n for c in chosen] == [1, 3]
+
+
+def test_untyped_questions_may_draw_on_several_sources() -> None:
+    first, second = source(1, "A"), source(2, "B")
+    terms = query("What is being done about air quality?")
+    candidates = [
+        scored(first, "We installed electric vehicle charge points to improve air quality.", 2.0),
+        scored(second, "The Air Quality Action Plan sets out measures for schools.", 1.8),
+    ]
+    chosen = ExtractiveBackend.select(ExtractiveBackend.__new__(ExtractiveBackend), candidates, False, terms)
+    assert [c.source.n for c in chosen] == [1, 2]
