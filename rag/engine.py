@@ -19,10 +19,11 @@ from llama_index.core.schema import NodeWithScore, QueryBundle
 
 from council_qa.config import Settings
 from index import CouncilIndex
-from rag.backends import AnswerBackend, AnswerContext, Source, Turn, create_backend
+from rag.backends import AnswerBackend, AnswerContext, QuestionPart, Source, Turn, create_backend
 from rag.citations import MARKER, best_quote, claim_spans, claims_by_marker, normalise, quote_occurs, renumber
 from rag.evidence import SentenceVectors, evidence_features, refused_by_rule, source_sentences, terms_of
 from rag.lexical import QueryTerms, content_terms
+from rag.parts import part_queries
 from rag.rerank import create_reranker
 from rag.retrieval import HybridRetriever, Retrieved
 from rag.spelling import speller_for
@@ -87,13 +88,13 @@ class AnswerEngine:
         timings = timings if timings is not None else {}
         started = time.perf_counter()
         retrieved = self.retriever.retrieve(question, filters, mode=self.settings.retrieval)
-        timings["retrieve"] = _ms(started)
+        timings["retrieve"] = timings.get("retrieve", 0.0) + _ms(started)
         started = time.perf_counter()
         nodes = retrieved.nodes
         if self.reranker is not None:
             bundle = QueryBundle(query_str=question, embedding=retrieved.query_embedding)
             nodes = self.reranker.postprocess_nodes(nodes, query_bundle=bundle)
-        timings["rerank"] = _ms(started)
+        timings["rerank"] = timings.get("rerank", 0.0) + _ms(started)
         return nodes, retrieved
 
     # -- answering -------------------------------------------------------------
@@ -119,15 +120,29 @@ class AnswerEngine:
         if self.index.keyword is not None:
             standalone = speller_for(self.index.keyword, self.index.embedder.whole_words).correct(standalone)
         nodes, retrieved = self.retrieve(standalone, filters, timings)
+        # A compound question: each part retrieved too, their best chunks taken in turn.
+        queries = part_queries(standalone)
+        parts = [(query, *self.retrieve(query, filters, timings)) for query in queries] if len(queries) > 1 else []
+        limit = self.settings.answer_sources
+        if parts:
+            nodes = interleave([nodes] + [part_nodes for _, part_nodes, _ in parts])
+            limit += len(parts)
         terms = QueryTerms.of(standalone, self.index.keyword)
         sources = [
             Source(n=i + 1, node=hit.node, score=hit.score or 0.0,
                    cosine=retrieved.dense_cosine.get(hit.node.node_id, 0.0))
-            for i, hit in enumerate(nodes[: self.settings.answer_sources])
+            for i, hit in enumerate(nodes[:limit])
         ]
         scoring_started = time.perf_counter()
-        sentences = source_sentences(sources, retrieved.query_embedding, self.sentence_vectors,
-                                     self.index.embedder.embed_texts)
+        embed = self.index.embedder.embed_texts
+        sentences = source_sentences(sources, retrieved.query_embedding, self.sentence_vectors, embed)
+        context = AnswerContext(terms=terms, sentences=sentences)
+        if parts:
+            context.parts = [
+                QuestionPart(query, QueryTerms.of(query, self.index.keyword),
+                             source_sentences(sources, part.query_embedding, self.sentence_vectors, embed))
+                for query, _, part in parts
+            ]
         timings["rerank"] += _ms(scoring_started)  # sentence scoring is part of the second stage
         features = evidence_features(sources, sentences, terms, retrieved.top_cosine)
         # Asked for a sum, a date or a name that no close sentence holds, or about a named
@@ -136,7 +151,6 @@ class AnswerEngine:
         answer = Answer(question=question, answer=REFUSAL, abstained=True, standalone_question=standalone,
                         backend=writer.name, evidence=evidence, features=features, timings_ms=timings,
                         retrieved=nodes)
-        context = AnswerContext(terms=terms, sentences=sentences)
         raw = ""
         gen_started = time.perf_counter()
         if sources and evidence >= self.threshold():
@@ -208,6 +222,16 @@ def ground(text: str, sources: list[Source]) -> str:
             pieces[-1] = pieces[-1].rstrip(" -")
     pieces.append(text[cursor:])
     return re.sub(r"\n{2,}", "\n", "".join(pieces)).strip()
+
+
+def interleave(rankings: list[list[NodeWithScore]]) -> list[NodeWithScore]:
+    """Several rankings merged by taking each one's next best in turn, each chunk once."""
+    merged: dict[str, NodeWithScore] = {}
+    for rank in range(max(map(len, rankings), default=0)):
+        for ranking in rankings:
+            if rank < len(ranking):
+                merged.setdefault(ranking[rank].node.node_id, ranking[rank])
+    return list(merged.values())
 
 
 def _is_refusal(text: str) -> bool:

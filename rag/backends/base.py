@@ -12,12 +12,23 @@ from rag.types import Sentence, Source
 
 
 @dataclass
+class QuestionPart:
+    """One of the questions a compound question asks, with the sources' sentences
+    scored against it."""
+
+    text: str
+    terms: QueryTerms
+    sentences: list[Sentence] = field(default_factory=list)
+
+
+@dataclass
 class AnswerContext:
     """What a backend may use besides the sources, and where it leaves its quotes."""
 
     terms: QueryTerms
     sentences: list[Sentence] = field(default_factory=list)  # of the sources, with cosines
     quotes: dict[int, str] = field(default_factory=dict)  # source n -> supporting sentence
+    parts: list[QuestionPart] = field(default_factory=list)  # set when the question asks several things
 
 
 @dataclass

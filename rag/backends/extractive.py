@@ -25,6 +25,7 @@ from rag.types import Sentence, Source
 MAX_SENTENCES = 3
 MAX_LIST_ITEMS = 6
 MAX_WORDS = 110
+PART_SENTENCES = 2  # for each part of a compound question
 # A list question whose words are mostly one heading path's is answered from that section.
 SECTION_FOCUS = 0.6  # share of the question's weight the heading path must hold
 FOCUS_TOLERANCE = 0.1  # a shallower heading this close to the best is the one named
@@ -60,8 +61,6 @@ class ExtractiveBackend:
     def condense(self, question: str, history: list[Turn]) -> str:
         return condense_by_rule(question, history)
 
-    def score_sentences(self, context: AnswerContext) -> list[ScoredSentence]:
-        return [ScoredSentence(sentence, sentence_score(sentence, context.terms)) for sentence in context.sentences]
 
     def select(self, scored: list[ScoredSentence], wants_list: bool, terms: QueryTerms,
                focused: bool = False) -> list[ScoredSentence]:
@@ -95,13 +94,27 @@ class ExtractiveBackend:
             first_rank.setdefault(c.source.n, i)
         return sorted(chosen, key=lambda c: (first_rank[c.source.n], c.sentence.position))
 
-    def generate(self, question: str, sources: list[Source], context: AnswerContext) -> Iterator[str]:
+    def choose(self, question: str, sources: list[Source], terms: QueryTerms,
+               sentences: list[Sentence]) -> list[ScoredSentence]:
+        """What to say for one question: its best sentences, or for a list question that
+        names a heading, that section's items."""
         wants_list = bool(_LIST_QUESTION.search(question))
-        scored = self.score_sentences(context)
-        focus = named_sections(sources, context.terms) if wants_list else set()
+        scored = [ScoredSentence(sentence, sentence_score(sentence, terms)) for sentence in sentences]
+        focus = named_sections(sources, terms) if wants_list else set()
         if focus:
             scored = [s for s in scored if s.source.n in focus]
-        chosen = self.select(scored, wants_list, context.terms, focused=bool(focus))
+        return self.select(scored, wants_list, terms, focused=bool(focus))
+
+    def generate(self, question: str, sources: list[Source], context: AnswerContext) -> Iterator[str]:
+        wants_list = bool(_LIST_QUESTION.search(question))
+        if context.parts:  # each part of a compound question answered in turn
+            chosen: list[ScoredSentence] = []
+            for part in context.parts:
+                said = {c.text for c in chosen}
+                fresh = [c for c in self.choose(part.text, sources, part.terms, part.sentences) if c.text not in said]
+                chosen += fresh[:PART_SENTENCES]
+        else:
+            chosen = self.choose(question, sources, context.terms, context.sentences)
         labelled = len({heading_label(c.source) for c in chosen}) > 1
         previous_label = ""
         for i, sentence in enumerate(chosen):

@@ -94,6 +94,15 @@ def test_typos_are_corrected_before_retrieval(engine) -> None:
     assert not answer.abstained and "15" in answer.answer
 
 
+def test_each_part_of_a_compound_question_is_answered_from_its_own_document(engine) -> None:
+    answer = engine.ask("How many trees did the Tree Policy commit to planting, and who from Healthwatch Barnet "
+                        "spoke under other business?")
+    assert not answer.abstained
+    assert "4,500" in answer.answer and "Sarah Campbell" in answer.answer
+    assert_well_cited(answer)
+    assert {c.doc_type for c in answer.citations} >= {"strategy", "minutes"}
+
+
 def test_follow_up_is_rewritten_from_history(engine) -> None:
     history = [Turn("user", "What did the board note about the Better Care Fund plan?"),
                Turn("assistant", "The board noted the Barnet Better Care Fund (BCF) plan for 2025-26. [1]")]

@@ -1,0 +1,54 @@
+"""Compound questions ("What did the strategy promise, and what did the board hear?")
+split into the questions they ask, so that each part is retrieved and answered."""
+
+from __future__ import annotations
+
+import re
+
+from rag.lexical import content_terms
+
+# A new question starts after "?" or ";", or at "and"/"but" followed by a question word.
+_BOUNDARY = re.compile(
+    r"(?<=\?)\s+(?=\S)|;\s+|,?\s+(?:and|but)\s+(?=(?:what|when|where|which|who|why|how|is|are|was|were|did|does|"
+    r"has|have|will|can)\b)",
+    re.IGNORECASE,
+)
+MIN_TERMS = 2  # a part with fewer content words ("and why?") stays with the one before
+MAX_PARTS = 3
+STANDALONE_TERMS = 3  # a later part with fewer content words is about the first part's topic
+_BACK_REFERENCE = re.compile(r"\b(it|its|they|them|their|this|that|these|those|there)\b", re.IGNORECASE)
+
+
+def question_parts(question: str) -> list[str]:
+    """The questions a compound question asks, in order; a simple question is one part."""
+    question = question.strip()
+    cuts = [0] + [x for m in _BOUNDARY.finditer(question) for x in m.span()] + [len(question)]
+    spans: list[list[int]] = []
+    for start, end in zip(cuts[::2], cuts[1::2]):
+        if spans and len(content_terms(question[start:end])) < MIN_TERMS:
+            spans[-1][1] = end  # too short to stand alone: it stays with the part before
+        else:
+            spans.append([start, end])
+    if len(spans) > MAX_PARTS:
+        spans[MAX_PARTS - 1:] = [[spans[MAX_PARTS - 1][0], spans[-1][1]]]
+    parts = [question[start:end].strip(" ,;") for start, end in spans]
+    return [p for p in parts if p] or [question]
+
+
+def topic_words(part: str) -> str:
+    """A part's content words as written (no question scaffolding): what a later part's
+    "it" or "anything on food?" is about."""
+    words = [w for w in re.findall(r"[\w&'’-]+", part) if content_terms(w)]
+    return " ".join(dict.fromkeys(words))
+
+
+def refers_back(part: str) -> bool:
+    """Whether a part leans on the one before: "when will the board look at it?", "any on food?"."""
+    return bool(_BACK_REFERENCE.search(part)) or len(content_terms(part)) < STANDALONE_TERMS
+
+
+def part_queries(question: str) -> list[str]:
+    """What to retrieve for each part: a part that refers back carries the first part's topic."""
+    parts = question_parts(question)
+    topic = topic_words(parts[0])
+    return [parts[0]] + [f"{part} ({topic})" if topic and refers_back(part) else part for part in parts[1:]]
