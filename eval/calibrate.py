@@ -73,7 +73,8 @@ def best_threshold(probability: np.ndarray, answerable: np.ndarray, must: np.nda
         kept = probability >= cut
         must_recall = value[kept & answerable].sum() / max(answerable.sum(), 1)
         abstain_recall = (~kept & ~answerable).sum() / max((~answerable).sum(), 1)
-        scores.append(min(must_recall / floors[0], abstain_recall / floors[1]))
+        shares = (must_recall / floors[0], abstain_recall / floors[1])
+        scores.append(round(min(shares), 9) + 1e-3 * round(sum(shares), 9))  # ties: the more of both
     # Where several cuts tie, take the middle of the first run of them: the widest margin
     # either side, so one question more or less does not flip the choice.
     best = max(scores)
