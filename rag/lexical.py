@@ -18,7 +18,7 @@ STOP_WORDS = frozenset(
     their theirs them themselves then there these they this those through to too under until
     up very was we were what when where which while who whom why will with would you your
     yours yourself yourselves tell said say says please give list explain describe much many
-    anything something does did whats there any being""".split()
+    anything something does did whats there any being per""".split()
 )
 # The kind of answer a question asks for, and how to see it in a sentence. First match wins.
 _QUESTION_TYPES = [
@@ -158,7 +158,8 @@ class QueryTerms:
         share = missing / (missing + sum(weights.values())) if missing else 0.0
         rare = max(1, int(RARE_NAME_SHARE * keyword.size))
         names = frozenset(t for t in named_terms(question) if 0 < known.get(t, 0) <= rare)
-        anchors = frozenset(t for t in weights if known.get(t, 0) <= ANCHOR_SHARE * keyword.size)
+        # Not a number: "100,000" in "rate per 100,000 people" ties nothing to the question.
+        anchors = frozenset(t for t in weights if known.get(t, 0) <= ANCHOR_SHARE * keyword.size and not t.isdigit())
         return cls(weights, answer_type(question), exact, share, definition_focus(question), names, anchors)
 
     @property

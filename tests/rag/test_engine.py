@@ -47,6 +47,7 @@ CLOSE_MISSES = [
     ("What is the annual budget of the Barnet Flu programme?", "typed_answer"),
     ("On what date will the new carers strategy be published?", "typed_answer"),
     ("How many special school places is the council creating?", "typed_answer"),
+    ("What is the rate of hospital admissions per 100,000 older people in Barnet?", "typed_answer"),
     ("What did Camden's Health and Wellbeing Board decide about carers?", "names_found"),
 ]
 

@@ -83,6 +83,14 @@ def test_a_typed_answer_must_sit_next_to_a_specific_word_of_the_question() -> No
     assert placement.fits("The council is managing costs, which range from £80,000 to £110,000 per child.")
 
 
+def test_numbers_and_per_in_a_question_tie_no_answer_to_it() -> None:
+    keyword = _Keyword({"suicid": 5, "rate": 3, "peopl": 20, "100": 1, "000": 3, "per": 1, "ehcp": 2}, size=100)
+    terms = QueryTerms.of("What is the suicide rate per 100,000 people?", keyword)
+    assert terms.anchors == frozenset({"suicid", "rate"})
+    assert not terms.fits("Over 4,000 EHCPs were issued, at £80,000 per child.")
+    assert terms.fits("The suicide rate was 9.5 per 100,000 people.")
+
+
 def test_rare_names_the_papers_hold_are_kept() -> None:
     keyword = _Keyword({"enfield": 1, "board": 30, "barnet": 99}, size=100)
     terms = QueryTerms.of("What did Enfield's Board decide for Barnet?", keyword)
