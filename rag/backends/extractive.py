@@ -26,7 +26,7 @@ MAX_SENTENCES = 3
 MAX_LIST_ITEMS = 6
 MAX_WORDS = 110
 PART_SENTENCES = 2  # for each part of a compound question
-# A list question whose words are mostly one heading path's is answered from that section.
+# A question whose words are mostly one heading path's is answered from that section.
 SECTION_FOCUS = 0.6  # share of the question's weight the heading path must hold
 FOCUS_TOLERANCE = 0.1  # a shallower heading this close to the best is the one named
 FOCUS_ITEMS = 8
@@ -96,11 +96,11 @@ class ExtractiveBackend:
 
     def choose(self, question: str, sources: list[Source], terms: QueryTerms,
                sentences: list[Sentence]) -> list[ScoredSentence]:
-        """What to say for one question: its best sentences, or for a list question that
-        names a heading, that section's items."""
+        """What to say for one question: its best sentences, or for a question that names
+        a heading ("How was the strategy developed?"), that section's."""
         wants_list = bool(_LIST_QUESTION.search(question))
         scored = [ScoredSentence(sentence, sentence_score(sentence, terms)) for sentence in sentences]
-        focus = named_sections(sources, terms) if wants_list else set()
+        focus = named_sections(sources, terms)
         if focus:
             scored = [s for s in scored if s.source.n in focus]
         return self.select(scored, wants_list, terms, focused=bool(focus))
@@ -143,8 +143,8 @@ def heading_label(source: Source) -> str:
 
 
 def named_sections(sources: list[Source], terms: QueryTerms) -> set[int]:
-    """The sources under the heading a list question names ("what has been done so far
-    to support a healthier workforce"), when most of its words are that heading path's.
+    """The sources under the heading a question names ("what has been done so far to
+    support a healthier workforce"), when most of its words are that heading path's.
     The shallowest heading that holds nearly all of them is the one named, so a stray
     word matching one sub-heading ("health") does not narrow "the five principles"."""
     paths = {s.n: heading_path(s) for s in sources}
@@ -153,7 +153,9 @@ def named_sections(sources: list[Source], terms: QueryTerms) -> set[int]:
         for depth in range(1, len(path) + 1):
             prefix = tuple(path[:depth])
             if prefix not in covered:
-                covered[prefix] = terms.coverage(set(content_terms(" ".join(prefix))))
+                # Words no chunk holds count as missing: "EHC plan rn" does not name "... plan".
+                known = 1.0 - terms.unknown_share
+                covered[prefix] = known * terms.coverage(set(content_terms(" ".join(prefix))))
     best = max(covered.values(), default=0.0)
     if best < SECTION_FOCUS:
         return set()

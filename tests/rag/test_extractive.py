@@ -71,3 +71,25 @@ def test_untyped_questions_may_draw_on_several_sources() -> None:
     ]
     chosen = ExtractiveBackend.select(ExtractiveBackend.__new__(ExtractiveBackend), candidates, False, terms)
     assert [c.source.n for c in chosen] == [1, 2]
+
+
+def test_a_question_that_names_a_heading_is_answered_from_that_section_even_when_not_a_list() -> None:
+    developed, foreword = source(1, "How we developed this strategy"), source(2, "Foreword")
+    sentences = [
+        Sentence(foreword, 0, "This strategy was developed with residents and partners across Barnet.",
+                 set(content_terms("This strategy was developed with residents and partners across Barnet.")), 0.9),
+        Sentence(developed, 0, "The JSNA formed the basis for this strategy.",
+                 set(content_terms("The JSNA formed the basis for this strategy.")), 0.5),
+    ]
+    terms = query("How was the strategy developed?")
+    backend = ExtractiveBackend.__new__(ExtractiveBackend)
+    chosen = backend.choose("How was the strategy developed?", [developed, foreword], terms, sentences)
+    assert [c.source.n for c in chosen] == [1]
+
+
+def test_a_question_the_papers_barely_know_names_no_heading() -> None:
+    sources = [source(1, "Appendix I: implementation plan > Key Area 3"), source(2, "Foreword")]
+    # "how many kids have an EHC plan rn?": only "plan" is a word of the papers.
+    terms = QueryTerms({"plan": 0.4}, unknown_share=0.97)
+    assert named_sections(sources, terms) == set()
+    assert named_sections(sources, QueryTerms({"plan": 0.4})) == {1}
