@@ -22,7 +22,7 @@ from llama_index.core.vector_stores.types import MetadataFilters
 from llama_index.retrievers.bm25 import BM25Retriever
 
 GENERATION_FILE = "generation.json"
-FORMAT = 4  # bump when tokenisation changes: older indexes are rebuilt
+FORMAT = 5  # bump when tokenisation changes: older indexes are rebuilt
 TERMS_FILE = "document_frequencies.json"
 CORPUS_FILE = "chunks.jsonl"
 # Words of two or more characters, and lone digits ("Key Area 2").
@@ -150,9 +150,22 @@ def _stemmer():
     return _local.stemmer
 
 
+# Past forms a suffix stemmer cannot join to their verb: "the board met" answers "when did it meet".
+IRREGULAR_FORMS = dict(pair.split(":") for pair in """
+    met:meet held:hold led:lead spent:spend built:build paid:pay made:make brought:bring bought:buy
+    taught:teach thought:think sought:seek sent:send went:go gone:go gave:give given:give took:take
+    taken:take began:begin begun:begin chose:choose chosen:choose wrote:write written:write ran:run
+    grew:grow grown:grow knew:know known:know saw:see seen:see told:tell kept:keep won:win lost:lose
+    fell:fall fallen:fall risen:rise drew:draw drawn:draw spoke:speak spoken:speak sold:sell
+    understood:understand stood:stand heard:hear meant:mean struck:strike became:become
+    undertook:undertake undertaken:undertake oversaw:oversee overseen:oversee withdrew:withdraw
+    withdrawn:withdraw found:find""".split())
+
+
 def terms(text: str) -> list[str]:
-    """Lower-cased, stemmed word tokens, as the BM25 index sees them (stop words kept)."""
-    return _stemmer().stemWords(_TOKEN.findall(text.lower()))
+    """Lower-cased, stemmed word tokens (stop words kept), irregular past forms as their verb."""
+    words = _TOKEN.findall(text.lower())
+    return _stemmer().stemWords([IRREGULAR_FORMS.get(word, word) for word in words])
 
 
 class MatchingBM25Retriever(BM25Retriever):

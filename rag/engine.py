@@ -145,6 +145,12 @@ class AnswerEngine:
             ]
         timings["rerank"] += _ms(scoring_started)  # sentence scoring is part of the second stage
         features = evidence_features(sources, sentences, terms, retrieved.top_cosine)
+        if context.parts:
+            # "How many ..., and which ...?": a part that asks for no sum or date, or finds
+            # one, is answerable; the first part's type does not decide for the whole.
+            features["typed_answer"] = float(any(
+                evidence_features(sources, part.sentences, part.terms, retrieved.top_cosine)["typed_answer"]
+                for part in context.parts))
         # Asked for a sum, a date or a name that no close sentence holds, or about a named
         # place or body the sources never mention: the papers don't say.
         evidence = 0.0 if refused_by_rule(features) else self.calibration.probability(features)

@@ -56,6 +56,8 @@ _COUNT = re.compile(r"(?<![£$€])\b\d{1,3}(,\d{3})+\b|"
 _DAY_MONTH = re.compile(r"\b\d{1,2}(st|nd|rd|th)?\s+(of\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
                         r"\b(january|february|march|april|may|june|july|august|september|october|november|december)"
                         r"\s+\d{1,2}(st|nd|rd|th)?\b|\b\d{1,2}[.:]\d{2}\s*(am|pm)\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.I)
+_MONTH = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|december)\b",
+                    re.I)
 _MONTH_OR_YEAR = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|"
                             r"december|spring|summer|autumn|winter)\b|\b(19|20)\d{2}\b", re.I)
 _RATING = re.compile(r"\b(outstanding|requires improvement|inadequate|(rated|judged|graded|found to be) (as )?good)\b|"
@@ -145,6 +147,7 @@ class QueryTerms:
     focus: str = ""  # what a "What is the X?" question asks to define
     names: frozenset[str] = frozenset()  # rare names the papers hold that an answer must be about
     anchors: frozenset[str] = frozenset()  # the question's specific words, to tie a typed answer to it
+    months: frozenset[str] = frozenset()  # "on what date in March": the day asked for is in March
 
     @classmethod
     def of(cls, question: str, keyword: KeywordIndex) -> "QueryTerms":
@@ -160,7 +163,8 @@ class QueryTerms:
         names = frozenset(t for t in named_terms(question) if 0 < known.get(t, 0) <= rare)
         # Not a number: "100,000" in "rate per 100,000 people" ties nothing to the question.
         anchors = frozenset(t for t in weights if known.get(t, 0) <= ANCHOR_SHARE * keyword.size and not t.isdigit())
-        return cls(weights, answer_type(question), exact, share, definition_focus(question), names, anchors)
+        months = frozenset(m.lower()[:3] for m in _MONTH.findall(question)) if exact else frozenset()
+        return cls(weights, answer_type(question), exact, share, definition_focus(question), names, anchors, months)
 
     @property
     def total(self) -> float:
@@ -179,6 +183,8 @@ class QueryTerms:
         if self.answer_type not in _TYPED:
             return True
         for start, end in answer_spans(text, self.answer_type, self.exact_date):
+            if self.months and not any(month in text[start:end].lower() for month in self.months):
+                continue
             window = text[max(0, start - ANCHOR_WINDOW):end + ANCHOR_WINDOW]
             if not self.anchors or self.anchors & set(content_terms(window)):
                 return True

@@ -49,6 +49,7 @@ CLOSE_MISSES = [
     ("How many special school places is the council creating?", "typed_answer"),
     ("What is the rate of hospital admissions per 100,000 older people in Barnet?", "typed_answer"),
     ("What did Camden's Health and Wellbeing Board decide about carers?", "names_found"),
+    ("On what date in June will the Health and Wellbeing Board meet?", "typed_answer"),
 ]
 
 
@@ -102,6 +103,15 @@ def test_each_part_of_a_compound_question_is_answered_from_its_own_document(engi
     assert "4,500" in answer.answer and "Sarah Campbell" in answer.answer
     assert_well_cited(answer)
     assert {c.doc_type for c in answer.citations} >= {"strategy", "minutes"}
+
+
+def test_a_figure_missing_for_one_part_does_not_refuse_the_other_part(engine) -> None:
+    # The whole question asks for a percentage the papers lack; its second part is answerable.
+    answer = engine.ask("What percentage of carers were satisfied, and which special schools are being rebuilt "
+                        "in Barnet?")
+    assert answer.features["typed_answer"] == 1.0 and answer.evidence > 0.0
+    alone = engine.ask("What percentage of carers were satisfied?")
+    assert alone.features["typed_answer"] == 0.0 and alone.abstained
 
 
 def test_follow_up_is_rewritten_from_history(engine) -> None:

@@ -95,3 +95,12 @@ def test_rare_names_the_papers_hold_are_kept() -> None:
     keyword = _Keyword({"enfield": 1, "board": 30, "barnet": 99}, size=100)
     terms = QueryTerms.of("What did Enfield's Board decide for Barnet?", keyword)
     assert terms.names == frozenset({"enfield"})
+
+
+def test_a_day_asked_for_in_a_month_must_fall_in_that_month() -> None:
+    keyword = _Keyword({"board": 30, "meet": 10}, size=100)
+    march = QueryTerms.of("On what date in March 2026 will the board next meet?", keyword)
+    assert not march.fits("The board met on Thursday 22 January 2026.")
+    assert march.fits("The board will meet on 12 March 2026.")
+    undated = QueryTerms.of("On what date will the board next meet?", keyword)
+    assert undated.fits("The board met on Thursday 22 January 2026.")
