@@ -3,6 +3,7 @@ answer at all and, by the extractive backend, to choose what to say."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -53,13 +54,39 @@ class SentenceVectors:
             return found
 
 
+_LEAD_IN = re.compile(r":\s*(\d{1,2}[.)])?$")  # "These key areas are: 1."
+LIST_ITEM_WORDS = 15
+LIST_ITEMS = 6
+
+
+def with_list_items(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A sentence that introduces a list ("These key areas are:") joined with its short
+    items, which name nothing the question asked but are the answer to it."""
+    joined: list[tuple[int, int]] = []
+    i = 0
+    while i < len(spans):
+        start, end = spans[i]
+        i += 1
+        if _LEAD_IN.search(text[start:end]):
+            items = 0
+            while i < len(spans) and items < LIST_ITEMS:
+                item = text[spans[i][0]:spans[i][1]]
+                if len(item.split()) > LIST_ITEM_WORDS or _LEAD_IN.search(item):
+                    break
+                end = spans[i][1]
+                items += not re.fullmatch(r"\d{1,2}[.)]", item.strip())
+                i += 1
+        joined.append((start, end))
+    return joined
+
+
 def source_sentences(sources: list[Source], query_embedding: list[float] | None,
                      vectors: SentenceVectors | None, embed: Embed | None) -> list[Sentence]:
     """Every sentence (of three words or more) of the sources, with its cosine to the question."""
     sentences: list[Sentence] = []
     for source in sources:
         text = source.node.get_content()
-        for position, (start, end) in enumerate(sentence_spans(text)):
+        for position, (start, end) in enumerate(with_list_items(text, sentence_spans(text))):
             sentence = " ".join(text[start:end].split())
             if len(sentence.split()) >= 3:
                 sentences.append(Sentence(source, position, sentence, set(content_terms(sentence))))
