@@ -25,6 +25,8 @@ from rag.types import Sentence, Source
 MAX_SENTENCES = 3
 MAX_LIST_ITEMS = 6
 MAX_WORDS = 110
+# A sentence of the best sentence's own source adds no citation: it may score this much lower.
+SAME_SOURCE_FLOOR = 0.5
 PART_SENTENCES = 2  # for each part of a compound question
 # A question whose words are mostly one heading path's is answered from that section.
 SECTION_FOCUS = 0.6  # share of the question's weight the heading path must hold
@@ -66,20 +68,24 @@ class ExtractiveBackend:
                focused: bool = False) -> list[ScoredSentence]:
         """The best sentences, best first. A sentence from another source than the best
         one must itself hold the kind of answer asked for (a date for "when"): otherwise
-        it is a neighbour on the topic, and its citation would not support the answer."""
+        it is a neighbour on the topic, and its citation would not support the answer.
+        The best source's own next sentences ("... scheduled between 2026 and spring
+        2027") cost no citation and are let in at a lower score."""
         ranked = sorted(scored, key=lambda s: s.score, reverse=True)
         if not ranked:
             return []
+        best = ranked[0].score
         limit = MAX_LIST_ITEMS if wants_list else MAX_SENTENCES
-        floor = (0.55 if wants_list else 0.7) * ranked[0].score
+        share = FOCUS_FLOOR if focused else (0.55 if wants_list else 0.7)
         if focused:
-            limit, floor = FOCUS_ITEMS, FOCUS_FLOOR * ranked[0].score
+            limit = FOCUS_ITEMS
         chosen: list[ScoredSentence] = []
         words = 0
         for candidate in ranked:
-            if len(chosen) == limit or candidate.score < floor:
+            same_source = candidate.source.n == ranked[0].source.n
+            if len(chosen) == limit or candidate.score < min(share, SAME_SOURCE_FLOOR) * best:
                 break
-            if candidate.source.n != ranked[0].source.n and not terms.fits(candidate.text):
+            if not same_source and (candidate.score < share * best or not terms.fits(candidate.text)):
                 continue
             if any(jaccard(candidate.sentence.terms, c.sentence.terms) > 0.5 for c in chosen):
                 continue

@@ -93,3 +93,15 @@ def test_a_question_the_papers_barely_know_names_no_heading() -> None:
     terms = QueryTerms({"plan": 0.4}, unknown_share=0.97)
     assert named_sections(sources, terms) == set()
     assert named_sections(sources, QueryTerms({"plan": 0.4})) == {1}
+
+
+def test_the_best_sources_own_sentences_are_let_in_at_a_lower_score() -> None:
+    best, other = source(1, "SEND"), source(2, "Neighbourhood Health")
+    terms = query("When is the SEND inspection?")
+    candidates = [
+        scored(best, "The board discussed the Ofsted and CQC area inspection for SEND.", 2.0, position=0),
+        scored(best, "It is scheduled between 2026 and spring 2027.", 1.2, position=1),
+        scored(other, "The board received an update on neighbourhood health teams.", 1.2),
+    ]
+    chosen = ExtractiveBackend.select(None, candidates, wants_list=False, terms=terms)
+    assert [c.text for c in chosen] == [candidates[0].text, candidates[1].text]  # no second citation
