@@ -16,16 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from llama_index.core.schema import NodeWithScore, QueryBundle
+from llama_index.core.vector_stores.utils import metadata_dict_to_node
 
 from council_qa.config import Settings
 from index import CouncilIndex
 from rag.backends import AnswerBackend, AnswerContext, QuestionPart, Source, Turn, create_backend
 from rag.citations import MARKER, best_quote, claim_spans, claims_by_marker, normalise, quote_occurs, renumber
 from rag.evidence import SentenceVectors, evidence_features, refused_by_rule, source_sentences, terms_of
-from rag.lexical import QueryTerms, content_terms
+from rag.lexical import QueryTerms, asks_for_list, content_terms
 from rag.parts import part_queries
 from rag.rerank import create_reranker
-from rag.retrieval import HybridRetriever, Retrieved
+from rag.retrieval import HybridRetriever, Retrieved, outline_items
 from rag.spelling import speller_for
 from rag.types import REFUSAL, Answer, Citation, Filters
 
@@ -160,6 +161,8 @@ class AnswerEngine:
         raw = ""
         gen_started = time.perf_counter()
         if sources and evidence >= self.threshold():
+            if not parts and asks_for_list(standalone):
+                sources = self._outline_sources(standalone, filters, context) or sources
             for delta in writer.generate(standalone, sources, context):
                 raw += delta
                 yield delta
@@ -167,6 +170,17 @@ class AnswerEngine:
         self._finish(answer, raw, sources, context, nodes)
         timings["total"] = _ms(started)
         yield answer
+
+    def _outline_sources(self, question: str, filters: Filters | None, context: AnswerContext) -> list[Source]:
+        """For "What are the commitments under Key Area 1?": the first chunk under each
+        heading asked for, so that every item is answered and cited, not only those the
+        ranking happened to keep."""
+        items = outline_items(self.index.keyword, question, filters.to_metadata_filters() if filters else None)
+        if len(items) < 2:
+            return []
+        context.outline = items
+        return [Source(n=i + 1, node=metadata_dict_to_node(item.entries[0]), score=1.0 / (i + 1))
+                for i, item in enumerate(items)]
 
     def _finish(self, answer: Answer, raw: str, sources: list[Source], context: AnswerContext,
                 nodes: list[NodeWithScore]) -> None:

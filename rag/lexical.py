@@ -129,6 +129,18 @@ def has_answer_type(text: str, kind: str, exact_date: bool = False) -> bool:
     return kind not in _TYPED or bool(answer_spans(text, kind, exact_date))
 
 
+_LIST_QUESTION = re.compile(
+    r"\b(what are|which are|list|name the|what (were|have|has) (been )?(done|achieved|planned)|what will|what is planned|"
+    r"commitments|principles|priorities|key areas|areas of focus|themes|measures|actions|items|steps)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_list(question: str) -> bool:
+    """Whether a question asks for several things ("What are the commitments ...?")."""
+    return bool(_LIST_QUESTION.search(question))
+
+
 def content_terms(text: str) -> list[str]:
     """Stemmed terms of ``text`` without stop words, in order, repeats kept."""
     raw = re.findall(TOKEN_PATTERN, text.lower())

@@ -150,6 +150,93 @@ def chunks_under(keyword: KeywordIndex, doc_id: str, section: str) -> list[dict]
     return [e for e in keyword.entries() if e["doc_id"] == doc_id and not e.get("section")]
 
 
+@dataclass(frozen=True)
+class OutlineItem:
+    """One heading a list question asks for, with the chunks under it in document order."""
+
+    heading: str  # the heading's own words ("Create a healthier environment")
+    section: str  # its whole heading path
+    entries: list[dict]
+
+    @property
+    def leaf(self) -> bool:
+        """Whether its first chunk sits directly under it (so its opening sentence says what it is)."""
+        return bool(self.entries) and self.entries[0].get("section") == self.section
+
+
+OUTLINE_ITEMS = 8
+OUTLINE_TOLERANCE = 0.1  # a shallower heading this close to the best match is the one named
+
+
+def outline_items(keyword: KeywordIndex, question: str, filters: MetadataFilters | None = None) -> list[OutlineItem]:
+    """The headings a list question asks for, in document order: a numbered family it
+    names without a number ("the three Key Areas"), or the sub-headings of the heading it
+    names ("the commitments under Key Area 1", "the five principles"). Empty when the
+    question names neither, or names a heading whose parts are only question-style
+    sub-headings ("What have we done so far?"), which the sections' own text answers."""
+    outline = _outline_for(keyword)
+    terms = QueryTerms.of(question, keyword)
+    if not terms.weights:
+        return []
+    keep = None
+    if filters is not None:
+        from llama_index.core.vector_stores.utils import build_metadata_filter_fn
+
+        keep = build_metadata_filter_fn(lambda e: e, filters)
+
+    def item(key: tuple[str, str]) -> OutlineItem:
+        entries = sorted((e for e in outline.chunks[key] if keep is None or keep(e)), key=lambda e: e["chunk_index"])
+        return OutlineItem(key[1].split(SECTION_SEPARATOR)[-1], key[1], entries)
+
+    items = [item(key) for key in _named_family(outline, question) or _named_children(outline, terms)]
+    return [i for i in items if i.entries][:OUTLINE_ITEMS]
+
+
+def _plural(label: str) -> re.Pattern[str]:
+    """ "key area" -> "key areas", "priority" -> "priorities"."""
+    *first, last = label.split()
+    ending = f"(?:{last[:-1]}ies|{last}s)" if last.endswith("y") else f"{last}(?:s|es)"
+    return re.compile(r"\b" + r"\s+".join([*map(re.escape, first), ending]) + r"\b", re.IGNORECASE)
+
+
+def _named_family(outline: _Outline, question: str) -> list[tuple[str, str]]:
+    """Numbered sibling headings ("Key Area 1", "Key Area 2", ...) named together by
+    their label in the plural ("the three Key Areas", not "a key area"); the shallowest
+    such family when a document repeats it."""
+    families: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+    for doc_id, section in outline.chunks:
+        parts = section.split(SECTION_SEPARATOR)
+        label = _LABEL.match(parts[-1])
+        if not label:
+            continue
+        words = label.group(1).split()
+        family = (doc_id, SECTION_SEPARATOR.join(parts[:-1]), " ".join(words[:-1]).lower())
+        families.setdefault(family, []).append((doc_id, section))
+    named = [f for f, members in families.items() if len(members) > 1 and _plural(f[2]).search(question)]
+    if not named:
+        return []
+    shallowest = min(named, key=lambda f: (f[1].count(SECTION_SEPARATOR) + bool(f[1]), f[1]))
+    return families[shallowest]
+
+
+def _named_children(outline: _Outline, terms: QueryTerms) -> list[tuple[str, str]]:
+    """The sub-headings, in document order, of the heading a question names."""
+    scored = [(max(_match(terms, v) for v in variants), key) for key, variants in outline.heading_terms.items()]
+    best = max((score for score, _ in scored), default=0.0)
+    if best < HEADING_MATCH:
+        return []
+    near = [key for score, key in scored if score >= best - OUTLINE_TOLERANCE]
+    doc_id, section = min(near, key=lambda key: key[1].count(SECTION_SEPARATOR))
+    depth = section.count(SECTION_SEPARATOR) + 1
+    children: dict[str, tuple[str, str]] = {}
+    for child_doc, child in outline.chunks:
+        parts = child.split(SECTION_SEPARATOR)
+        if child_doc == doc_id and len(parts) == depth + 1 and child.startswith(section + SECTION_SEPARATOR):
+            if not parts[-1].rstrip().endswith("?"):
+                children.setdefault(" ".join(content_terms(parts[-1])), (child_doc, child))
+    return list(children.values()) if len(children) > 1 else []
+
+
 class HybridRetriever:
     def __init__(self, index: CouncilIndex, settings: Settings) -> None:
         self.index = index

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from council_qa.config import Settings
 from rag.lexical import QueryTerms
+from rag.retrieval import OutlineItem
 from rag.types import Sentence, Source
 
 
@@ -29,6 +30,8 @@ class AnswerContext:
     sentences: list[Sentence] = field(default_factory=list)  # of the sources, with cosines
     quotes: dict[int, str] = field(default_factory=dict)  # source n -> supporting sentence
     parts: list[QuestionPart] = field(default_factory=list)  # set when the question asks several things
+    # Set when a list question names headings: source n is the first chunk under outline[n - 1].
+    outline: list[OutlineItem] = field(default_factory=list)
 
 
 @dataclass

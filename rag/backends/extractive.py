@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from council_qa.config import Settings
-from ingest import SECTION_SEPARATOR
+from ingest import SECTION_SEPARATOR, sentence_spans
 from rag.backends.base import AnswerContext, Turn
 from rag.conversation import condense_by_rule
 from rag.evidence import sentence_score
-from rag.lexical import QueryTerms, content_terms, jaccard
+from rag.lexical import QueryTerms, asks_for_list, content_terms, jaccard
 from rag.types import Sentence, Source
 
 MAX_SENTENCES = 3
@@ -33,11 +33,6 @@ SECTION_FOCUS = 0.6  # share of the question's weight the heading path must hold
 FOCUS_TOLERANCE = 0.1  # a shallower heading this close to the best is the one named
 FOCUS_ITEMS = 8
 FOCUS_FLOOR = 0.4  # within the named section, items down to this share of the best score
-_LIST_QUESTION = re.compile(
-    r"\b(what are|which are|list|name the|what (were|have|has) (been )?(done|achieved|planned)|what will|what is planned|"
-    r"commitments|principles|priorities|key areas|areas of focus|themes|measures|actions|items|steps)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass
@@ -104,7 +99,7 @@ class ExtractiveBackend:
                sentences: list[Sentence]) -> list[ScoredSentence]:
         """What to say for one question: its best sentences, or for a question that names
         a heading ("How was the strategy developed?"), that section's."""
-        wants_list = bool(_LIST_QUESTION.search(question))
+        wants_list = asks_for_list(question)
         scored = [ScoredSentence(sentence, sentence_score(sentence, terms)) for sentence in sentences]
         focus = named_sections(sources, terms)
         if focus:
@@ -112,7 +107,10 @@ class ExtractiveBackend:
         return self.select(scored, wants_list, terms, focused=bool(focus))
 
     def generate(self, question: str, sources: list[Source], context: AnswerContext) -> Iterator[str]:
-        wants_list = bool(_LIST_QUESTION.search(question))
+        if context.outline:
+            yield from outline_answer(sources, context)
+            return
+        wants_list = asks_for_list(question)
         if context.parts:  # each part of a compound question answered in turn
             chosen: list[ScoredSentence] = []
             for part in context.parts:
@@ -132,6 +130,32 @@ class ExtractiveBackend:
             previous_label = label
             separator = "" if i == 0 else ("\n" if wants_list else " ")
             yield f"{separator}{'- ' if wants_list else ''}{text} [{sentence.source.n}]"
+
+
+_ENUMERATOR = re.compile(r"^\s*\d{1,2}[.)]\s*")
+
+
+def outline_answer(sources: list[Source], context: AnswerContext) -> Iterator[str]:
+    """One line per heading asked for: the heading, and when its first chunk sits right
+    under it, that chunk's opening sentence (what the commitment or principle is)."""
+    for i, (item, source) in enumerate(zip(context.outline, sources)):
+        line = _ENUMERATOR.sub("", item.heading)
+        opening = opening_sentence(source.node.get_content()) if item.leaf else ""
+        if opening:
+            context.quotes.setdefault(source.n, opening)
+            line = f"{line}: {opening}"
+        if line[-1] not in ".!?":
+            line += "."
+        yield f"{'' if i == 0 else chr(10)}- {line} [{source.n}]"
+
+
+def opening_sentence(text: str) -> str:
+    """The first sentence of three words or more."""
+    for start, end in sentence_spans(text):
+        sentence = " ".join(text[start:end].split())
+        if len(sentence.split()) >= 3:
+            return sentence
+    return ""
 
 
 def heading_path(source: Source) -> list[str]:

@@ -105,3 +105,19 @@ def test_the_best_sources_own_sentences_are_let_in_at_a_lower_score() -> None:
     ]
     chosen = ExtractiveBackend.select(None, candidates, wants_list=False, terms=terms)
     assert [c.text for c in chosen] == [candidates[0].text, candidates[1].text]  # no second citation
+
+
+def test_an_outline_answer_gives_each_heading_and_a_leafs_opening_sentence() -> None:
+    from rag.backends import AnswerContext
+    from rag.retrieval import OutlineItem
+
+    area = "Key Area 1: Creating a healthier place"
+    sources = [source(1, f"{area} > Integrate", "We will put health in all policies. More detail follows here."),
+               source(2, "Key Area 2: Ageing well > Get moving", "We will improve choices for activity.")]
+    context = AnswerContext(terms=query("What are the key areas?"), outline=[
+        OutlineItem("1. Integrate", f"{area} > Integrate", [{"section": f"{area} > Integrate"}]),
+        OutlineItem("Key Area 2: Ageing well", "Key Area 2: Ageing well", [{"section": "Key Area 2: Ageing well > Get"}]),
+    ])
+    text = "".join(ExtractiveBackend(None).generate("What are the key areas?", sources, context))
+    assert text == "- Integrate: We will put health in all policies. [1]\n- Key Area 2: Ageing well. [2]"
+    assert context.quotes == {1: "We will put health in all policies."}

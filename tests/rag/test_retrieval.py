@@ -5,7 +5,7 @@ import pytest
 from eval.metrics import holds_quote
 from eval.runner import shown_text
 from rag import Filters
-from rag.retrieval import MODES, SectionRetriever
+from rag.retrieval import MODES, SectionRetriever, outline_items
 
 # A question naming a heading: only chunks under the strategy's own "Key Area 3" hold
 # this passage (the evaluation set's section-003), and only fusion with headings finds them.
@@ -42,3 +42,33 @@ def test_headings_named_in_a_question_bring_their_chunks(engine) -> None:
     hits = SectionRetriever(engine.index, top_k=5).retrieve("What was on the forward work programme?")
     assert hits and all(h.node.metadata["section"] == "Forward Work Programme" for h in hits)
     assert SectionRetriever(engine.index, top_k=5).retrieve("bicycle lanes in Paris") == []
+
+
+def headings(items) -> list[str]:
+    return [item.heading for item in items]
+
+
+def test_a_list_question_naming_a_heading_gets_its_sub_headings_in_order(engine) -> None:
+    items = outline_items(engine.index.keyword, "What are the commitments under Key Area 1?")
+    assert headings(items) == ["Integrate healthier places in all policies", "Create a healthier environment",
+                               "Strengthen community capacity and secure investment to deliver healthier places"]
+    assert all(item.leaf and item.section.startswith("Key Area 1:") for item in items)  # the body, not the appendix
+    principles = outline_items(engine.index.keyword, "What were the five principles of the strategy?")
+    assert len(principles) == 5 and principles[-1].heading == "5. Co-design approach"
+
+
+def test_a_numbered_family_is_named_by_its_label_in_the_plural(engine) -> None:
+    items = outline_items(engine.index.keyword, "What are the three Key Areas of focus?")
+    assert [h.split(":")[0] for h in headings(items)] == ["Key Area 1", "Key Area 2", "Key Area 3"]
+    assert not any(item.leaf for item in items)  # their chunks sit under sub-headings
+    assert outline_items(engine.index.keyword, "Which area is named as a key area with over-reported crime?") == []
+
+
+def test_question_style_sub_headings_are_not_an_outline(engine) -> None:
+    # The appendix splits each commitment into "What have we done so far?" and the like.
+    assert outline_items(engine.index.keyword, "What has been done so far to support a healthier workforce?") == []
+
+
+def test_outline_respects_filters(engine) -> None:
+    question = "What are the commitments under Key Area 1?"
+    assert outline_items(engine.index.keyword, question, Filters(doc_type="minutes").to_metadata_filters()) == []
