@@ -219,13 +219,25 @@ def _named_family(outline: _Outline, question: str) -> list[tuple[str, str]]:
     return families[shallowest]
 
 
+def _same_heading(a: str, b: str) -> bool:
+    """Whether two heading paths end in the same heading, restated ("Key Area 3: Ensuring
+    delivery of ..." in the body, "Key Area 3: Ensuring ..." in the appendix)."""
+    a, b = a.split(SECTION_SEPARATOR)[-1], b.split(SECTION_SEPARATOR)[-1]
+    label_a, label_b = _LABEL.match(a), _LABEL.match(b)
+    if label_a and label_b:
+        return label_a.group(1).lower() == label_b.group(1).lower()
+    terms_a, terms_b = set(content_terms(a)), set(content_terms(b))
+    return len(terms_a & terms_b) >= 0.7 * len(terms_a | terms_b)
+
+
 def _named_children(outline: _Outline, terms: QueryTerms) -> list[tuple[str, str]]:
     """The sub-headings, in document order, of the heading a question names."""
     scored = [(max(_match(terms, v) for v in variants), key) for key, variants in outline.heading_terms.items()]
     best = max((score for score, _ in scored), default=0.0)
     if best < HEADING_MATCH:
         return []
-    near = [key for score, key in scored if score >= best - OUTLINE_TOLERANCE]
+    named = next(key for score, key in scored if score == best)
+    near = [key for score, key in scored if score >= best - OUTLINE_TOLERANCE and _same_heading(key[1], named[1])]
     doc_id, section = min(near, key=lambda key: key[1].count(SECTION_SEPARATOR))
     depth = section.count(SECTION_SEPARATOR) + 1
     children: dict[str, tuple[str, str]] = {}

@@ -72,3 +72,12 @@ def test_question_style_sub_headings_are_not_an_outline(engine) -> None:
 def test_outline_respects_filters(engine) -> None:
     question = "What are the commitments under Key Area 1?"
     assert outline_items(engine.index.keyword, question, Filters(doc_type="minutes").to_metadata_filters()) == []
+
+
+def test_a_restated_heading_is_the_same_heading_but_a_neighbour_is_not() -> None:
+    from rag.retrieval import _same_heading
+
+    assert _same_heading("Key Area 3: Ensuring delivery of coordinated care",
+                         "Appendix I > Key Area 3: Ensuring coordinated care")
+    assert not _same_heading("Key Area 1: Creating a healthier place", "Key Area 3: Creating a healthier place")
+    assert not _same_heading("Our five principles", "Our vision and guiding principles")
