@@ -15,7 +15,7 @@ from llama_index.core.schema import MetadataMode, NodeRelationship, RelatedNodeI
 
 from ingest.document import ExtractedDocument
 from ingest.metadata import DocumentMetadata
-from ingest.sentences import PARAGRAPH_BREAK, SENTENCE_END, split_spans
+from ingest.sentences import LEAD_IN, PARAGRAPH_BREAK, SENTENCE_END, split_spans
 from ingest.structure import Outline
 
 TokenCounter = Callable[[str], int]
@@ -74,15 +74,27 @@ class StructuredChunker:
         spans: list[tuple[int, int]] = []
         current: tuple[int, int] | None = None
         current_tokens = 0
+        previous: tuple[int, int] | None = None  # the unit before the last one in ``current``
+        last: tuple[int, int] | None = None
         for u_start, u_end in units:
             tokens = self.count_tokens(text[u_start:u_end])
             if current and current_tokens + tokens <= self.chunk_tokens:
                 current = (current[0], u_end)
                 current_tokens += tokens
             else:
+                if current and previous and last and LEAD_IN.search(text[last[0]:last[1]].rstrip()):
+                    # "This was done through:" goes on with its items, not at the end of a chunk.
+                    spans.append((current[0], previous[1]))
+                    current, current_tokens = (last[0], u_end), self.count_tokens(text[last[0]:u_end])
+                    previous, last = last, (u_start, u_end)
+                    continue
                 if current:
                     spans.append(current)
                 current, current_tokens = (u_start, u_end), tokens
+                previous = None
+                last = (u_start, u_end)
+                continue
+            previous, last = last, (u_start, u_end)
         if current:
             spans.append(current)
         # A short tail reads better joined to the chunk before it, when it fits.

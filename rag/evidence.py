@@ -11,6 +11,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ingest import sentence_spans
+from ingest.sentences import LEAD_IN
 from rag.lexical import QueryTerms, content_terms
 from rag.types import Sentence, Source
 
@@ -54,7 +55,6 @@ class SentenceVectors:
             return found
 
 
-_LEAD_IN = re.compile(r":\s*(\d{1,2}[.)])?$")  # "These key areas are: 1."
 LIST_ITEM_WORDS = 15
 LIST_ITEMS = 6
 
@@ -67,11 +67,11 @@ def with_list_items(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, 
     while i < len(spans):
         start, end = spans[i]
         i += 1
-        if _LEAD_IN.search(text[start:end]):
+        if LEAD_IN.search(text[start:end]):
             items = 0
             while i < len(spans) and items < LIST_ITEMS:
                 item = text[spans[i][0]:spans[i][1]]
-                if len(item.split()) > LIST_ITEM_WORDS or _LEAD_IN.search(item):
+                if len(item.split()) > LIST_ITEM_WORDS or LEAD_IN.search(item):
                     break
                 end = spans[i][1]
                 items += not re.fullmatch(r"\d{1,2}[.)]", item.strip())

@@ -148,6 +148,21 @@ def test_chunks_never_cross_sections_and_respect_the_budget() -> None:
     assert [n.text for n in libraries] == ["One short paragraph about libraries."]
 
 
+def test_a_sentence_introducing_a_list_starts_the_chunk_of_its_items() -> None:
+    opening = " ".join(f"Sentence {i} about how residents were consulted on the plan." for i in range(4))
+    items = "\n".join(f"Engagement event number {i} with residents and carers in the borough" for i in range(5))
+    text = f"How we developed this strategy\n\n{opening} This was done through:\n{items}\n"
+    document = doc(text)
+    from ingest import DocumentMetadata
+
+    chunker = StructuredChunker(chunk_tokens=60, max_embed_tokens=256)
+    nodes = chunker.chunk(document, outline(document), DocumentMetadata("T", "other"), "doc.txt")
+    assert len(nodes) >= 2
+    assert not any(n.text.rstrip().endswith(":") for n in nodes)
+    assert any(n.text.startswith("This was done through:\nEngagement event number 0") for n in nodes)
+    assert " ".join(" ".join(n.text for n in nodes).split()).endswith(" ".join(f"{opening} This was done through: {items}".split()))
+
+
 def test_overlong_embedding_text_is_split_by_the_model_limit() -> None:
     paragraph = "The board noted the report. " * 30
     document = doc(f"Item\n\n{paragraph}\n")
