@@ -83,11 +83,15 @@ class StructuredChunker:
                 current_tokens += tokens
             else:
                 if current and previous and last and LEAD_IN.search(text[last[0]:last[1]].rstrip()):
-                    # "This was done through:" goes on with its items, not at the end of a chunk.
-                    spans.append((current[0], previous[1]))
-                    current, current_tokens = (last[0], u_end), self.count_tokens(text[last[0]:u_end])
-                    previous, last = last, (u_start, u_end)
-                    continue
+                    # "This was done through:" goes on with its items, not at the end of a chunk,
+                    # when both chunks stay within the budget and the one before keeps some body.
+                    moved = self.count_tokens(text[last[0]:u_end])
+                    if moved <= self.chunk_tokens and \
+                            self.count_tokens(text[current[0]:previous[1]]) >= self.chunk_tokens // 4:
+                        spans.append((current[0], previous[1]))
+                        current, current_tokens = (last[0], u_end), moved
+                        previous, last = last, (u_start, u_end)
+                        continue
                 if current:
                     spans.append(current)
                 current, current_tokens = (u_start, u_end), tokens

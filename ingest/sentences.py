@@ -13,7 +13,8 @@ SENTENCE_END = re.compile(
     r"(?:(?<=[.!?])|(?<=[.!?][\"\u201d\u2019)]))\s+(?=[A-Z0-9\u00a3\u201c\u2018\"(\u2022-])"
 )
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
-LEAD_IN = re.compile(r":\s*(\d{1,2}[.)])?$")  # a sentence that introduces a list: "These key areas are: 1."
+# A sentence that introduces a list: "This was done through:", "These key areas are: 1." (not "at 18:30.")
+LEAD_IN = re.compile(r":(\s+\d{1,2}[.)])?$")
 _CONTINUES = re.compile(
     r"(,|;|:|-|\u2013|\(|&|\b(and|or|of|the|to|for|in|a|an|with|by|on|at|from|as|such|that|which|is|are|be|our|their|its|into|including|e\.g\.|i\.e\.))$",
     re.IGNORECASE,

@@ -20,6 +20,7 @@ from llama_index.core.vector_stores.utils import metadata_dict_to_node
 
 from council_qa.config import Settings
 from index import CouncilIndex
+from ingest import SECTION_SEPARATOR
 from rag.backends import AnswerBackend, AnswerContext, QuestionPart, Source, Turn, create_backend
 from rag.citations import MARKER, best_quote, claim_spans, claims_by_marker, normalise, quote_occurs, renumber
 from rag.evidence import SentenceVectors, evidence_features, refused_by_rule, source_sentences, terms_of
@@ -217,6 +218,7 @@ def ground(text: str, sources: list[Source]) -> str:
     its words; a sentence no source supports, a fragment or a repeat is dropped. Layout
     (lines, list dashes) is kept."""
     source_terms = {s.n: set(terms_of(s)) for s in sources}
+    by_number = {s.n: s for s in sources}
     pieces, cursor = [], 0
     seen: set[str] = set()
     for start, end in claim_spans(text):
@@ -225,13 +227,15 @@ def ground(text: str, sources: list[Source]) -> str:
         cursor = end
         bare = normalise(MARKER.sub("", sentence)).lower()
         words = set(content_terms(bare))
-        if len(words) < 2 or bare in seen:  # fragments and repeats say nothing new
+        cited = [int(n) for m in MARKER.finditer(sentence) for n in re.findall(r"\d+", m.group(1))]
+        # Fragments and repeats say nothing new; a one-word heading of its source ("- Housing.") does.
+        if bare in seen or (len(words) < 2 and not (words and any(names_heading(bare, by_number.get(n))
+                                                                   for n in cited))):
             if pieces:
                 pieces[-1] = pieces[-1].rstrip(" -")
             continue
         seen.add(bare)
         shares = {n: len(words & terms) / len(words) for n, terms in source_terms.items()}
-        cited = [int(n) for m in MARKER.finditer(sentence) for n in re.findall(r"\d+", m.group(1))]
         if any(shares.get(n, 0.0) >= SUPPORT for n in cited):
             pieces.append(sentence)
             continue
@@ -242,6 +246,15 @@ def ground(text: str, sources: list[Source]) -> str:
             pieces[-1] = pieces[-1].rstrip(" -")
     pieces.append(text[cursor:])
     return re.sub(r"\n{2,}", "\n", "".join(pieces)).strip()
+
+
+def names_heading(claim: str, source: Source | None) -> bool:
+    """Whether a claim is one of its source's headings ("- Housing." under "Priority 1 > Housing")."""
+    if source is None:
+        return False
+    text = claim.strip(" -.").lower()
+    return any(text == normalise(part).lower()
+               for part in str(source.node.metadata.get("section", "")).split(SECTION_SEPARATOR))
 
 
 def interleave(rankings: list[list[NodeWithScore]]) -> list[NodeWithScore]:

@@ -56,8 +56,10 @@ _COUNT = re.compile(r"(?<![£$€])\b\d{1,3}(,\d{3})+\b|"
 _DAY_MONTH = re.compile(r"\b\d{1,2}(st|nd|rd|th)?\s+(of\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
                         r"\b(january|february|march|april|may|june|july|august|september|october|november|december)"
                         r"\s+\d{1,2}(st|nd|rd|th)?\b|\b\d{1,2}[.:]\d{2}\s*(am|pm)\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.I)
-_MONTH = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|december)\b",
-                    re.I)
+# A month a question names ("may" the verb is not May).
+_MONTH = re.compile(r"\b(?i:january|february|march|april|june|july|august|september|october|november|december)\b|"
+                    r"\bMay\b")
+_MONTH_NAME = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
 _MONTH_OR_YEAR = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|"
                             r"december|spring|summer|autumn|winter)\b|\b(19|20)\d{2}\b", re.I)
 _RATING = re.compile(r"\b(outstanding|requires improvement|inadequate|(rated|judged|graded|found to be) (as )?good)\b|"
@@ -175,7 +177,7 @@ class QueryTerms:
         names = frozenset(t for t in named_terms(question) if 0 < known.get(t, 0) <= rare)
         # Not a number: "100,000" in "rate per 100,000 people" ties nothing to the question.
         anchors = frozenset(t for t in weights if known.get(t, 0) <= ANCHOR_SHARE * keyword.size and not t.isdigit())
-        months = frozenset(m.lower()[:3] for m in _MONTH.findall(question)) if exact else frozenset()
+        months = frozenset(m.group(0).lower()[:3] for m in _MONTH.finditer(question)) if exact else frozenset()
         return cls(weights, answer_type(question), exact, share, definition_focus(question), names, anchors, months)
 
     @property
@@ -195,7 +197,8 @@ class QueryTerms:
         if self.answer_type not in _TYPED:
             return True
         for start, end in answer_spans(text, self.answer_type, self.exact_date):
-            if self.months and not any(month in text[start:end].lower() for month in self.months):
+            named = {m.group(1).lower() for m in _MONTH_NAME.finditer(text, start, end)}
+            if self.months and named and not named & self.months:  # "12/03/2026" names none: it may fit
                 continue
             window = text[max(0, start - ANCHOR_WINDOW):end + ANCHOR_WINDOW]
             if not self.anchors or self.anchors & set(content_terms(window)):

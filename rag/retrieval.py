@@ -166,32 +166,42 @@ class OutlineItem:
 
 OUTLINE_ITEMS = 8
 OUTLINE_TOLERANCE = 0.1  # a shallower heading this close to the best match is the one named
+OUTLINE_UNKNOWN = 0.2  # share of a question's weight on words the papers lack: a topic of its own
+# Words that ask for a list rather than name a topic ("the commitments", "the three areas").
+_LIST_WORDS = frozenset(content_terms(
+    "commitments priorities principles areas themes actions plans aims objectives outcomes goals focus measures "
+    "items steps pillars ambitions key strategy headings sections parts one two three four five six seven eight "
+    "nine ten"))
 
 
 def outline_items(keyword: KeywordIndex, question: str, filters: MetadataFilters | None = None) -> list[OutlineItem]:
     """The headings a list question asks for, in document order: a numbered family it
     names without a number ("the three Key Areas"), or the sub-headings of the heading it
     names ("the commitments under Key Area 1", "the five principles"). Empty when the
-    question names neither, or names a heading whose parts are only question-style
-    sub-headings ("What have we done so far?"), which the sections' own text answers."""
+    question names neither; when it also names a topic of its own ("the actions to reduce
+    smoking under Key Area 1"), which the heading's text answers better than its outline;
+    or when the heading's parts are only question-style sub-headings ("What have we done
+    so far?")."""
     outline = _outline_for(keyword)
     terms = QueryTerms.of(question, keyword)
-    if not terms.weights:
+    if not terms.weights or terms.unknown_share > OUTLINE_UNKNOWN:
         return []
     keep = None
     if filters is not None:
         from llama_index.core.vector_stores.utils import build_metadata_filter_fn
 
         keep = build_metadata_filter_fn(lambda e: e, filters)
+    entries = {key: sorted((e for e in chunks if keep is None or keep(e)), key=lambda e: e["chunk_index"])
+               for key, chunks in outline.chunks.items()}
+    entries = {key: found for key, found in entries.items() if found}
+    named, keys = _named_family(entries, question) or _named_children(outline, entries, terms)
+    if terms.anchors - named - _LIST_WORDS:
+        return []
+    return [OutlineItem(section.split(SECTION_SEPARATOR)[-1], section, entries[(doc_id, section)])
+            for doc_id, section in keys][:OUTLINE_ITEMS]
 
-    def item(key: tuple[str, str]) -> OutlineItem:
-        entries = sorted((e for e in outline.chunks[key] if keep is None or keep(e)), key=lambda e: e["chunk_index"])
-        return OutlineItem(key[1].split(SECTION_SEPARATOR)[-1], key[1], entries)
 
-    items = [item(key) for key in _named_family(outline, question) or _named_children(outline, terms)]
-    return [i for i in items if i.entries][:OUTLINE_ITEMS]
-
-
+@lru_cache(maxsize=256)
 def _plural(label: str) -> re.Pattern[str]:
     """ "key area" -> "key areas", "priority" -> "priorities"."""
     *first, last = label.split()
@@ -199,12 +209,15 @@ def _plural(label: str) -> re.Pattern[str]:
     return re.compile(r"\b" + r"\s+".join([*map(re.escape, first), ending]) + r"\b", re.IGNORECASE)
 
 
-def _named_family(outline: _Outline, question: str) -> list[tuple[str, str]]:
+Named = tuple[set[str], list[tuple[str, str]]]  # the words the question names them by, the headings
+
+
+def _named_family(entries: dict[tuple[str, str], list[dict]], question: str) -> Named | None:
     """Numbered sibling headings ("Key Area 1", "Key Area 2", ...) named together by
     their label in the plural ("the three Key Areas", not "a key area"); the shallowest
     such family when a document repeats it."""
     families: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
-    for doc_id, section in outline.chunks:
+    for doc_id, section in entries:
         parts = section.split(SECTION_SEPARATOR)
         label = _LABEL.match(parts[-1])
         if not label:
@@ -214,9 +227,9 @@ def _named_family(outline: _Outline, question: str) -> list[tuple[str, str]]:
         families.setdefault(family, []).append((doc_id, section))
     named = [f for f, members in families.items() if len(members) > 1 and _plural(f[2]).search(question)]
     if not named:
-        return []
-    shallowest = min(named, key=lambda f: (f[1].count(SECTION_SEPARATOR) + bool(f[1]), f[1]))
-    return families[shallowest]
+        return None
+    shallowest = min(named, key=lambda f: (f[1].count(SECTION_SEPARATOR) + bool(f[1]), f[0], f[1]))
+    return set(content_terms(shallowest[2])), families[shallowest]
 
 
 def _same_heading(a: str, b: str) -> bool:
@@ -230,23 +243,27 @@ def _same_heading(a: str, b: str) -> bool:
     return len(terms_a & terms_b) >= 0.7 * len(terms_a | terms_b)
 
 
-def _named_children(outline: _Outline, terms: QueryTerms) -> list[tuple[str, str]]:
-    """The sub-headings, in document order, of the heading a question names."""
-    scored = [(max(_match(terms, v) for v in variants), key) for key, variants in outline.heading_terms.items()]
+def _named_children(outline: _Outline, entries: dict[tuple[str, str], list[dict]], terms: QueryTerms) -> Named:
+    """The sub-headings, in document order, of the heading a question names; where a
+    document restates that heading (an appendix), the shallower one."""
+    scored = [(max(_match(terms, v) for v in variants), key) for key, variants in outline.heading_terms.items()
+              if key in entries]  # a heading with a chunk under it that passes the filters
     best = max((score for score, _ in scored), default=0.0)
     if best < HEADING_MATCH:
-        return []
+        return set(), []
     named = next(key for score, key in scored if score == best)
-    near = [key for score, key in scored if score >= best - OUTLINE_TOLERANCE and _same_heading(key[1], named[1])]
-    doc_id, section = min(near, key=lambda key: key[1].count(SECTION_SEPARATOR))
+    near = [(key[1].count(SECTION_SEPARATOR), -score, key) for score, key in scored
+            if score >= best - OUTLINE_TOLERANCE and key[0] == named[0] and _same_heading(key[1], named[1])]
+    doc_id, section = min(near)[2]
     depth = section.count(SECTION_SEPARATOR) + 1
     children: dict[str, tuple[str, str]] = {}
-    for child_doc, child in outline.chunks:
+    for child_doc, child in entries:
         parts = child.split(SECTION_SEPARATOR)
         if child_doc == doc_id and len(parts) == depth + 1 and child.startswith(section + SECTION_SEPARATOR):
             if not parts[-1].rstrip().endswith("?"):
-                children.setdefault(" ".join(content_terms(parts[-1])), (child_doc, child))
-    return list(children.values()) if len(children) > 1 else []
+                children.setdefault(" ".join(parts[-1].lower().split()), (child_doc, child))
+    words = set(content_terms(" ".join(section.split(SECTION_SEPARATOR))))
+    return (words, list(children.values())) if len(children) > 1 else (set(), [])
 
 
 class HybridRetriever:

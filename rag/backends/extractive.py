@@ -132,14 +132,14 @@ class ExtractiveBackend:
             yield f"{separator}{'- ' if wants_list else ''}{text} [{sentence.source.n}]"
 
 
-_ENUMERATOR = re.compile(r"^\s*\d{1,2}[.)]\s*")
+_ENUMERATOR = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}[.)])\s+(?=\S)")  # "1. ", "2.1 ", "3) "
 
 
 def outline_answer(sources: list[Source], context: AnswerContext) -> Iterator[str]:
     """One line per heading asked for: the heading, and when its first chunk sits right
     under it, that chunk's opening sentence (what the commitment or principle is)."""
     for i, (item, source) in enumerate(zip(context.outline, sources)):
-        line = _ENUMERATOR.sub("", item.heading)
+        line = _ENUMERATOR.sub("", item.heading.strip()) or item.heading.strip() or "(untitled)"
         opening = opening_sentence(source.node.get_content()) if item.leaf else ""
         if opening:
             context.quotes.setdefault(source.n, opening)

@@ -45,3 +45,12 @@ def test_unmarked_sentences_are_attributed_or_dropped() -> None:
             "Neighbourhoods cover 60,000 people [2]. The moon is made of cheese.")
     assert ground(text, sources) == ("The Better Care Fund plan was approved by NHS England. [1] "
                                      "Neighbourhoods cover 60,000 people [2].")
+
+
+def test_a_one_word_heading_of_its_source_is_kept_but_other_fragments_are_not() -> None:
+    sources = [Source(n=1, node=TextNode(text="We will build 500 homes.", id_="h",
+                                         metadata={"section": "Priority 1: Places > Housing"}), score=1.0),
+               Source(n=2, node=TextNode(text="We will run more buses.", id_="t",
+                                         metadata={"section": "Priority 1: Places > Transport"}), score=1.0)]
+    assert ground("- Housing. [1]\n- Transport. [2]", sources) == "- Housing. [1]\n- Transport. [2]"
+    assert ground("- Housing. [2]\n- Transport. [2]", sources) == "- Transport. [2]"

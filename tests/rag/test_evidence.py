@@ -33,3 +33,8 @@ def test_a_long_sentence_ends_the_list() -> None:
 def test_text_without_a_list_is_unchanged() -> None:
     text = "The board met in January. It noted the plan: approved."
     assert with_list_items(text, sentence_spans(text)) == sentence_spans(text)
+
+
+def test_clock_times_and_ratios_do_not_introduce_lists() -> None:
+    text = "The board will meet at 10:30. Papers are online. The ratio was 3:1. Minutes follow later."
+    assert with_list_items(text, sentence_spans(text)) == sentence_spans(text)

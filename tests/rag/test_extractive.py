@@ -121,3 +121,15 @@ def test_an_outline_answer_gives_each_heading_and_a_leafs_opening_sentence() -> 
     text = "".join(ExtractiveBackend(None).generate("What are the key areas?", sources, context))
     assert text == "- Integrate: We will put health in all policies. [1]\n- Key Area 2: Ageing well. [2]"
     assert context.quotes == {1: "We will put health in all policies."}
+
+
+def test_outline_lines_drop_list_numbering_but_not_numbers_that_are_words() -> None:
+    from rag.backends import AnswerContext
+    from rag.retrieval import OutlineItem
+
+    sections = ["2.1 Housing and homelessness", "5 ways to wellbeing", "3) Buses"]
+    sources = [source(i + 1, s, "Text.") for i, s in enumerate(sections)]
+    context = AnswerContext(terms=query("What are the priorities?"),
+                            outline=[OutlineItem(s, s, [{"section": f"{s} > x"}]) for s in sections])
+    text = "".join(ExtractiveBackend(None).generate("What are the priorities?", sources, context))
+    assert text == "- Housing and homelessness. [1]\n- 5 ways to wellbeing. [2]\n- Buses. [3]"

@@ -102,5 +102,8 @@ def test_a_day_asked_for_in_a_month_must_fall_in_that_month() -> None:
     march = QueryTerms.of("On what date in March 2026 will the board next meet?", keyword)
     assert not march.fits("The board met on Thursday 22 January 2026.")
     assert march.fits("The board will meet on 12 March 2026.")
+    assert march.fits("The board will meet on 12/03/2026.")  # a numeric date names no month
     undated = QueryTerms.of("On what date will the board next meet?", keyword)
     assert undated.fits("The board met on Thursday 22 January 2026.")
+    verb = QueryTerms.of("On what date may the board next meet?", keyword)
+    assert verb.months == frozenset() and verb.fits("The board will meet on 3 June 2026.")

@@ -5,6 +5,7 @@ import pytest
 from eval.metrics import holds_quote
 from eval.runner import shown_text
 from rag import Filters
+from index import KeywordIndex, terms
 from rag.retrieval import MODES, SectionRetriever, outline_items
 
 # A question naming a heading: only chunks under the strategy's own "Key Area 3" hold
@@ -81,3 +82,48 @@ def test_a_restated_heading_is_the_same_heading_but_a_neighbour_is_not() -> None
                          "Appendix I > Key Area 3: Ensuring coordinated care")
     assert not _same_heading("Key Area 1: Creating a healthier place", "Key Area 3: Creating a healthier place")
     assert not _same_heading("Our five principles", "Our vision and guiding principles")
+
+
+class _Outline(KeywordIndex):
+    """A keyword index that holds only chunk metadata: enough for the outline."""
+
+    def __init__(self, entries: list[dict]) -> None:
+        frequencies: dict[str, int] = {}
+        for e in entries:
+            for term in set(terms(e["section"] + " " + e.get("text", ""))):
+                frequencies[term] = frequencies.get(term, 0) + 1
+        super().__init__(None, generation=len(entries), size=len(entries), document_frequencies=frequencies)
+        self._entries = entries
+
+    def entries(self) -> list[dict]:
+        return self._entries
+
+
+def two_councils() -> _Outline:
+    entries = []
+    for doc_id, doc_type, names in (("m", "minutes", ("Rough sleeping", "Repairs")),
+                                    ("s", "strategy", ("New homes", "Warm homes", "Empty homes"))):
+        for i, name in enumerate(names):
+            entries.append({"doc_id": doc_id, "doc_type": doc_type, "chunk_index": i,
+                            "section": f"Priority 1: Housing > {name}", "text": f"Our commitment is to work on {name.lower()}."})
+        entries.append({"doc_id": doc_id, "doc_type": doc_type, "chunk_index": 9,
+                        "section": "Priority 2: Transport > Buses", "text": "We will run more buses."})
+    entries += [{"doc_id": "x", "doc_type": "other", "chunk_index": i, "section": f"Budget {i}", "text": "Money."}
+                for i in range(30)]  # other chunks, so the housing words are rare
+    return _Outline(entries)
+
+
+def test_filters_choose_the_heading_among_the_documents_they_keep() -> None:
+    keyword = two_councils()
+    question = "What are the commitments under Priority 1?"
+    assert headings(outline_items(keyword, question, Filters(doc_type="strategy").to_metadata_filters())) == [
+        "New homes", "Warm homes", "Empty homes"]
+    assert headings(outline_items(keyword, question, Filters(doc_type="minutes").to_metadata_filters())) == [
+        "Rough sleeping", "Repairs"]
+
+
+def test_a_question_with_a_topic_of_its_own_is_not_answered_by_the_outline() -> None:
+    keyword = two_councils()
+    assert outline_items(keyword, "What are the commitments under Priority 1?")
+    assert outline_items(keyword, "What are the commitments on rough sleeping under Priority 1?") == []
+    assert outline_items(keyword, "What are the commitments on damp and mould under Priority 1?") == []
