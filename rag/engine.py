@@ -150,7 +150,7 @@ class AnswerEngine:
         if context.parts:
             # "How many ..., and which ...?": a part that asks for no sum or date, or finds
             # one, is answerable; the first part's type does not decide for the whole.
-            features["typed_answer"] = float(any(
+            features["typed_answer"] = float(features["typed_answer"] or any(
                 evidence_features(sources, part.sentences, part.terms, retrieved.top_cosine)["typed_answer"]
                 for part in context.parts))
         # Asked for a sum, a date or a name that no close sentence holds, or about a named

@@ -64,7 +64,7 @@ class ExtractiveBackend:
         """The best sentences, best first. A sentence from another source than the best
         one must itself hold the kind of answer asked for (a date for "when"): otherwise
         it is a neighbour on the topic, and its citation would not support the answer.
-        The best source's own next sentences ("... scheduled between 2026 and spring
+        Other sentences of the best source ("... scheduled between 2026 and spring
         2027") cost no citation and are let in at a lower score."""
         ranked = sorted(scored, key=lambda s: s.score, reverse=True)
         if not ranked:
