@@ -111,7 +111,7 @@ def _match(terms: QueryTerms, heading_terms: set[str]) -> float:
     return 2 * recall * precision / (recall + precision)
 
 
-_LABEL = re.compile(r"^((?:[A-Za-z]+\s+){1,2}(?:\d+|[IVXLC]+))\s*[:.\u2013-]")
+_LABEL = re.compile(r"^((?:[A-Za-z]+\s+){1,2}(?:\d+|[IVXLC]+|[A-Z]))(?:\s*[:.\u2013-]|$)")  # "Key Area 2:", "Theme B"
 
 
 @dataclass

@@ -127,3 +127,15 @@ def test_a_question_with_a_topic_of_its_own_is_not_answered_by_the_outline() -> 
     assert outline_items(keyword, "What are the commitments under Priority 1?")
     assert outline_items(keyword, "What are the commitments on rough sleeping under Priority 1?") == []
     assert outline_items(keyword, "What are the commitments on damp and mould under Priority 1?") == []
+
+
+def test_families_numbered_by_letter_or_with_bare_labels_are_found() -> None:
+    entries = [{"doc_id": "s", "doc_type": "strategy", "chunk_index": i, "section": section, "text": "Our theme."}
+               for i, section in enumerate(["Theme A: Homes", "Theme B: Jobs", "Theme C: Health",
+                                            "Priority 1", "Priority 2"])]
+    entries += [{"doc_id": "x", "doc_type": "other", "chunk_index": i, "section": f"Note {i}", "text": "Text."}
+                for i in range(20)]
+    keyword = _Outline(entries)
+    assert headings(outline_items(keyword, "What are the themes?")) == ["Theme A: Homes", "Theme B: Jobs",
+                                                                      "Theme C: Health"]
+    assert headings(outline_items(keyword, "What are the priorities?")) == ["Priority 1", "Priority 2"]
