@@ -8,6 +8,7 @@ from pathlib import Path
 
 BUNDLED_SET = Path(__file__).with_name("data") / "barnet_qa.jsonl"
 HELDOUT_SET = Path(__file__).with_name("data") / "barnet_heldout.jsonl"
+UNSEEN_SET = Path(__file__).with_name("data") / "barnet_unseen.jsonl"  # written after tuning, measured once
 REQUIRED = {"id": str, "question": str, "answerable": bool}
 DOCS = {"strategy", "meeting", "both", None}
 

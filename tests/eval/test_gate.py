@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from llama_index.core.schema import NodeWithScore
 
 from council_qa.cli import cli
-from eval.dataset import BUNDLED_SET, EvalSetError, load_questions
+from eval.dataset import BUNDLED_SET, HELDOUT_SET, UNSEEN_SET, EvalSetError, load_questions
 from eval.gate import gate_failures, load_thresholds
 from eval.metrics import METRIC_KEYS, summarise
 from eval.runner import run_questions
@@ -73,6 +73,19 @@ def test_the_set_meets_its_own_spec(questions) -> None:
     for q in questions:
         if q.quote:
             assert " ".join(q.quote.split()) in corpus, q.id
+
+
+@pytest.mark.parametrize("path", [HELDOUT_SET, UNSEEN_SET], ids=["heldout", "unseen"])
+def test_the_other_sets_quote_the_corpus(path: Path) -> None:
+    corpus = " ".join(" ".join(p.read_text(encoding="utf-8").split())
+                      for p in (BUNDLED_SET.parents[2] / "data" / "corpus").glob("*.txt")).lower()
+    questions = load_questions(path)
+    assert any(not q.answerable for q in questions)
+    for q in questions:
+        if q.quote:
+            assert " ".join(q.quote.split()).lower() in corpus, q.id
+        for group in q.must:
+            assert any(alt.lower() in corpus for alt in group), q.id
 
 
 def test_malformed_line_is_reported_with_its_number(tmp_path: Path) -> None:
