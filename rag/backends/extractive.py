@@ -138,15 +138,19 @@ _ENUMERATOR = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}[.)])\s+(?=\S)
 def outline_answer(sources: list[Source], context: AnswerContext) -> Iterator[str]:
     """One line per heading asked for: the heading, and when its first chunk sits right
     under it, that chunk's opening sentence (what the commitment or principle is)."""
-    for i, (item, source) in enumerate(zip(context.outline, sources)):
-        line = _ENUMERATOR.sub("", item.heading.strip()) or item.heading.strip() or "(untitled)"
+    separator = ""
+    for item, source in zip(context.outline, sources):
+        line = _ENUMERATOR.sub("", item.heading.strip()) or item.heading.strip()
+        if not line:
+            continue
         opening = opening_sentence(source.node.get_content()) if item.leaf else ""
         if opening:
             context.quotes.setdefault(source.n, opening)
             line = f"{line}: {opening}"
         if line[-1] not in ".!?":
             line += "."
-        yield f"{'' if i == 0 else chr(10)}- {line} [{source.n}]"
+        yield f"{separator}- {line} [{source.n}]"
+        separator = "\n"
 
 
 def opening_sentence(text: str) -> str:
