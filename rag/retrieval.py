@@ -117,7 +117,9 @@ _LABEL = re.compile(r"^((?:[A-Za-z]+\s+){1,2}(?:\d+|[IVXLC]+|[A-Z]))(?:\s*[:.\u2
 @dataclass
 class _Outline:
     heading_terms: dict[tuple[str, str], list[set[str]]]  # a heading, and its label ("Key Area 2")
-    chunks: dict[tuple[str, str], list[dict]]
+    chunks: dict[tuple[str, str], list[dict]]  # every chunk under a heading, in document order
+    children: dict[tuple[str, str], list[tuple[str, str]]]  # a heading's direct sub-headings, in order
+    families: dict[tuple[str, str, str], list[tuple[str, str]]]  # (doc, parent, "key area") -> Key Area 1, 2, ...
 
 
 @lru_cache(maxsize=4)
@@ -136,7 +138,19 @@ def _outline_cached(keyword_id: int, generation: int, keyword: KeywordIndex) -> 
                 heading_terms[key] = [v for v in variants if v]
             chunks.setdefault(key, []).append(entry)
     heading_terms = {k: v for k, v in heading_terms.items() if v}
-    return _Outline(heading_terms, chunks)
+    children: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    families: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
+    for doc_id, section in chunks:  # first appearance: document order
+        parent, _, heading = section.rpartition(SECTION_SEPARATOR)
+        if parent:
+            children.setdefault((doc_id, parent), []).append((doc_id, section))
+        label = _LABEL.match(heading)
+        if label:
+            stem = " ".join(label.group(1).split()[:-1]).lower()
+            families.setdefault((doc_id, parent, stem), []).append((doc_id, section))
+    for found in chunks.values():
+        found.sort(key=lambda e: e.get("chunk_index", 0))
+    return _Outline(heading_terms, chunks, children, families)
 
 
 def _outline_for(keyword: KeywordIndex) -> _Outline:
@@ -186,19 +200,32 @@ def outline_items(keyword: KeywordIndex, question: str, filters: MetadataFilters
     terms = QueryTerms.of(question, keyword)
     if not terms.weights or terms.unknown_share > OUTLINE_UNKNOWN:
         return []
-    keep = None
-    if filters is not None:
-        from llama_index.core.vector_stores.utils import build_metadata_filter_fn
-
-        keep = build_metadata_filter_fn(lambda e: e, filters)
-    entries = {key: sorted((e for e in chunks if keep is None or keep(e)), key=lambda e: e["chunk_index"])
-               for key, chunks in outline.chunks.items()}
-    entries = {key: found for key, found in entries.items() if found}
-    named, keys = _named_family(entries, question) or _named_children(outline, entries, terms)
+    kept = _KeptChunks(outline, filters)
+    named, keys = _named_family(outline, kept, question) or _named_children(outline, kept, terms)
     if terms.anchors - named - _LIST_WORDS:
         return []
-    return [OutlineItem(section.split(SECTION_SEPARATOR)[-1], section, entries[(doc_id, section)])
-            for doc_id, section in keys][:OUTLINE_ITEMS]
+    return [OutlineItem(key[1].rpartition(SECTION_SEPARATOR)[2], key[1], kept(key)) for key in keys[:OUTLINE_ITEMS]]
+
+
+class _KeptChunks:
+    """The chunks under a heading that pass the filters, worked out once per heading asked."""
+
+    def __init__(self, outline: _Outline, filters: MetadataFilters | None) -> None:
+        self._outline = outline
+        self._keep = None
+        self._cache: dict[tuple[str, str], list[dict]] = {}
+        if filters is not None:
+            from llama_index.core.vector_stores.utils import build_metadata_filter_fn
+
+            self._keep = build_metadata_filter_fn(lambda e: e, filters)
+
+    def __call__(self, key: tuple[str, str]) -> list[dict]:
+        found = self._outline.chunks.get(key, [])
+        if self._keep is None:
+            return found
+        if key not in self._cache:
+            self._cache[key] = [e for e in found if self._keep(e)]
+        return self._cache[key]
 
 
 @lru_cache(maxsize=256)
@@ -212,24 +239,19 @@ def _plural(label: str) -> re.Pattern[str]:
 Named = tuple[set[str], list[tuple[str, str]]]  # the words the question names them by, the headings
 
 
-def _named_family(entries: dict[tuple[str, str], list[dict]], question: str) -> Named | None:
+def _named_family(outline: _Outline, kept: _KeptChunks, question: str) -> Named | None:
     """Numbered sibling headings ("Key Area 1", "Key Area 2", ...) named together by
     their label in the plural ("the three Key Areas", not "a key area"); the shallowest
     such family when a document repeats it."""
-    families: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
-    for doc_id, section in entries:
-        parts = section.split(SECTION_SEPARATOR)
-        label = _LABEL.match(parts[-1])
-        if not label:
-            continue
-        words = label.group(1).split()
-        family = (doc_id, SECTION_SEPARATOR.join(parts[:-1]), " ".join(words[:-1]).lower())
-        families.setdefault(family, []).append((doc_id, section))
-    named = [f for f, members in families.items() if len(members) > 1 and _plural(f[2]).search(question)]
+    named = {}
+    for family, members in outline.families.items():
+        members = [key for key in members if kept(key)]
+        if len(members) > 1 and _plural(family[2]).search(question):
+            named[family] = members
     if not named:
         return None
     shallowest = min(named, key=lambda f: (f[1].count(SECTION_SEPARATOR) + bool(f[1]), f[0], f[1]))
-    return set(content_terms(shallowest[2])), families[shallowest]
+    return set(content_terms(shallowest[2])), named[shallowest]
 
 
 def _same_heading(a: str, b: str) -> bool:
@@ -243,26 +265,24 @@ def _same_heading(a: str, b: str) -> bool:
     return len(terms_a & terms_b) >= 0.7 * len(terms_a | terms_b)
 
 
-def _named_children(outline: _Outline, entries: dict[tuple[str, str], list[dict]], terms: QueryTerms) -> Named:
+def _named_children(outline: _Outline, kept: _KeptChunks, terms: QueryTerms) -> Named:
     """The sub-headings, in document order, of the heading a question names; where a
     document restates that heading (an appendix), the shallower one."""
-    scored = [(max(_match(terms, v) for v in variants), key) for key, variants in outline.heading_terms.items()
-              if key in entries]  # a heading with a chunk under it that passes the filters
+    scored = [(max(_match(terms, v) for v in variants), key) for key, variants in outline.heading_terms.items()]
+    scored = [(score, key) for score, key in scored if score > 0 and kept(key)]
     best = max((score for score, _ in scored), default=0.0)
     if best < HEADING_MATCH:
         return set(), []
     named = next(key for score, key in scored if score == best)
     near = [(key[1].count(SECTION_SEPARATOR), -score, key) for score, key in scored
             if score >= best - OUTLINE_TOLERANCE and key[0] == named[0] and _same_heading(key[1], named[1])]
-    doc_id, section = min(near)[2]
-    depth = section.count(SECTION_SEPARATOR) + 1
+    heading = min(near)[2]
     children: dict[str, tuple[str, str]] = {}
-    for child_doc, child in entries:
-        parts = child.split(SECTION_SEPARATOR)
-        if child_doc == doc_id and len(parts) == depth + 1 and child.startswith(section + SECTION_SEPARATOR):
-            if not parts[-1].rstrip().endswith("?"):
-                children.setdefault(" ".join(parts[-1].lower().split()), (child_doc, child))
-    words = set(content_terms(" ".join(section.split(SECTION_SEPARATOR))))
+    for child in outline.children.get(heading, []):
+        title = child[1].rpartition(SECTION_SEPARATOR)[2]
+        if kept(child) and not title.rstrip().endswith("?"):
+            children.setdefault(" ".join(title.lower().split()), child)
+    words = set(content_terms(" ".join(heading[1].split(SECTION_SEPARATOR))))
     return (words, list(children.values())) if len(children) > 1 else (set(), [])
 
 
