@@ -23,7 +23,8 @@ from index import CouncilIndex
 from ingest import SECTION_SEPARATOR
 from rag.backends import AnswerBackend, AnswerContext, QuestionPart, Source, Turn, create_backend
 from rag.citations import MARKER, best_quote, claim_spans, claims_by_marker, normalise, quote_occurs, renumber
-from rag.evidence import SentenceVectors, evidence_features, refused_by_rule, source_sentences, terms_of
+from rag.evidence import (SentenceVectors, evidence_features, has_typed_answer, refused_by_rule, source_sentences,
+                          terms_of)
 from rag.lexical import QueryTerms, asks_for_list, content_terms
 from rag.parts import part_queries
 from rag.rerank import create_reranker
@@ -151,8 +152,7 @@ class AnswerEngine:
             # "How many ..., and which ...?": a part that asks for no sum or date, or finds
             # one, is answerable; the first part's type does not decide for the whole.
             features["typed_answer"] = float(features["typed_answer"] or any(
-                evidence_features(sources, part.sentences, part.terms, retrieved.top_cosine)["typed_answer"]
-                for part in context.parts))
+                has_typed_answer(sources, part.sentences, part.terms) for part in context.parts))
         # Asked for a sum, a date or a name that no close sentence holds, or about a named
         # place or body the sources never mention: the papers don't say.
         evidence = 0.0 if refused_by_rule(features) else self.calibration.probability(features)
@@ -229,8 +229,8 @@ def ground(text: str, sources: list[Source]) -> str:
         words = set(content_terms(bare))
         cited = [int(n) for m in MARKER.finditer(sentence) for n in re.findall(r"\d+", m.group(1))]
         # Fragments and repeats say nothing new; a one-word heading of its source ("- Housing.") does.
-        if bare in seen or (len(words) < 2 and not (words and any(names_heading(bare, by_number.get(n))
-                                                                   for n in cited))):
+        heading = bool(words) and any(names_heading(bare, by_number.get(n)) for n in cited)
+        if bare in seen or (len(words) < 2 and not heading):
             if pieces:
                 pieces[-1] = pieces[-1].rstrip(" -")
             continue

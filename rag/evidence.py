@@ -121,6 +121,26 @@ def terms_of(source: Source) -> list[str]:
     return content_terms(source.node.get_content() + " " + str(source.node.metadata.get("section", "")))
 
 
+def typed_answer_found(terms: QueryTerms, scores: list[float], fitting_scores: list[float]) -> bool:
+    """Whether a sentence holding the kind of answer asked for scores near the best one."""
+    best = max(scores, default=0.0)
+    return terms.answer_type in UNGATED_TYPES or any(score >= TYPED_NEAR_BEST * best for score in fitting_scores)
+
+
+def _leading_sentences(sources: list[Source], sentences: list[Sentence],
+                       terms: QueryTerms) -> tuple[list[Sentence], list[float]]:
+    """The sentences of the four best sources, with their scores."""
+    leading = {s.n for s in sources[:4]}
+    near = [s for s in sentences if s.source.n in leading]
+    return near, [sentence_score(s, terms) for s in near]
+
+
+def has_typed_answer(sources: list[Source], sentences: list[Sentence], terms: QueryTerms) -> bool:
+    """The typed-answer rule alone, for one part of a compound question."""
+    near, scores = _leading_sentences(sources, sentences, terms)
+    return typed_answer_found(terms, scores, [score for s, score in zip(near, scores) if terms.fits(s.text)])
+
+
 def evidence_features(sources: list[Source], sentences: list[Sentence], terms: QueryTerms,
                       top_cosine: float) -> dict[str, float]:
     """How well the best sources match the question, by meaning and by rare words.
@@ -128,16 +148,14 @@ def evidence_features(sources: list[Source], sentences: list[Sentence], terms: Q
     Coverage counts the question's words that no chunk contains as missing ("council
     tax" is not half-covered because "council" is everywhere)."""
     known = 1.0 - terms.unknown_share
-    leading = {s.n for s in sources[:4]}
-    near = [s for s in sentences if s.source.n in leading]
+    near, scores = _leading_sentences(sources, sentences, terms)
     chunk_coverage = max(
         (terms.coverage(set(terms_of(s))) for s in sources[:3]),
         default=0.0,
     )
-    scores = [sentence_score(s, terms) for s in near]
     best = max(scores, default=0.0)
     fitting = [(s, score) for s, score in zip(near, scores) if terms.fits(s.text)]
-    typed_answer = terms.answer_type in UNGATED_TYPES or any(score >= TYPED_NEAR_BEST * best for _, score in fitting)
+    typed_answer = typed_answer_found(terms, scores, [score for _, score in fitting])
     source_terms = set().union(*(set(terms_of(s)) for s in sources)) if sources else set()
     return {
         "typed_answer": float(typed_answer),
