@@ -72,35 +72,19 @@ class StructuredChunker:
     def _spans(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
         units = self._units(text, start, end)
         spans: list[tuple[int, int]] = []
-        current: tuple[int, int] | None = None
-        current_tokens = 0
-        previous: tuple[int, int] | None = None  # the unit before the last one in ``current``
-        last: tuple[int, int] | None = None
-        for u_start, u_end in units:
-            tokens = self.count_tokens(text[u_start:u_end])
-            if current and current_tokens + tokens <= self.chunk_tokens:
-                current = (current[0], u_end)
-                current_tokens += tokens
-            else:
-                if current and previous and last and LEAD_IN.search(text[last[0]:last[1]].rstrip()):
-                    # "This was done through:" goes on with its items, not at the end of a chunk,
-                    # when both chunks stay within the budget and the one before keeps some body.
-                    moved = self.count_tokens(text[last[0]:u_end])
-                    if moved <= self.chunk_tokens and \
-                            self.count_tokens(text[current[0]:previous[1]]) >= self.chunk_tokens // 4:
-                        spans.append((current[0], previous[1]))
-                        current, current_tokens = (last[0], u_end), moved
-                        previous, last = last, (u_start, u_end)
-                        continue
-                if current:
-                    spans.append(current)
-                current, current_tokens = (u_start, u_end), tokens
-                previous = None
-                last = (u_start, u_end)
-                continue
-            previous, last = last, (u_start, u_end)
-        if current:
-            spans.append(current)
+        chunk: list[tuple[int, int]] = []  # the units of the chunk being filled
+        used = 0
+        for unit in units:
+            tokens = self.count_tokens(text[unit[0]:unit[1]])
+            if chunk and used + tokens > self.chunk_tokens:
+                carried = chunk[-1:] if self._carries_on(text, chunk, unit) else []
+                closed = chunk[:len(chunk) - len(carried)]
+                spans.append((closed[0][0], closed[-1][1]))
+                chunk, used = carried, sum(self.count_tokens(text[s:e]) for s, e in carried)
+            chunk.append(unit)
+            used += tokens
+        if chunk:
+            spans.append((chunk[0][0], chunk[-1][1]))
         # A short tail reads better joined to the chunk before it, when it fits.
         if len(spans) >= 2:
             tail = self.count_tokens(text[spans[-1][0]:spans[-1][1]])
@@ -108,6 +92,15 @@ class StructuredChunker:
             if tail < self.chunk_tokens // 4 and joined <= self.chunk_tokens * 1.25:
                 spans[-2:] = [(spans[-2][0], spans[-1][1])]
         return spans
+
+    def _carries_on(self, text: str, chunk: list[tuple[int, int]], unit: tuple[int, int]) -> bool:
+        """Whether the chunk's last unit introduces a list ("This was done through:") and
+        so starts the next chunk, with its items: when both chunks stay within the budget
+        and the one it leaves keeps some body."""
+        lead_in = chunk[-1]
+        return (len(chunk) > 1 and bool(LEAD_IN.search(text[lead_in[0]:lead_in[1]].rstrip()))
+                and self.count_tokens(text[lead_in[0]:unit[1]]) <= self.chunk_tokens
+                and self.count_tokens(text[chunk[0][0]:chunk[-2][1]]) >= self.chunk_tokens // 4)
 
     def _units(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
         """Sentences; a sentence over budget falls back to lines, then to word runs."""
