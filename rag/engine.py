@@ -20,7 +20,6 @@ from llama_index.core.vector_stores.utils import metadata_dict_to_node
 
 from council_qa.config import Settings
 from index import CouncilIndex
-from ingest import SECTION_SEPARATOR
 from rag.backends import AnswerBackend, AnswerContext, QuestionPart, Source, Turn, create_backend
 from rag.citations import MARKER, best_quote, claim_spans, claims_by_marker, normalise, quote_occurs, renumber
 from rag.evidence import (SentenceVectors, evidence_features, has_typed_answer, refused_by_rule, source_sentences,
@@ -253,8 +252,7 @@ def names_heading(claim: str, source: Source | None) -> bool:
     if source is None:
         return False
     text = claim.strip(" -.").lower()
-    return any(text == normalise(part).lower()
-               for part in str(source.node.metadata.get("section", "")).split(SECTION_SEPARATOR))
+    return any(text == normalise(part).lower() for part in source.heading_path)
 
 
 def interleave(rankings: list[list[NodeWithScore]]) -> list[NodeWithScore]:

@@ -8,6 +8,8 @@ from datetime import date
 from llama_index.core.schema import TextNode
 from llama_index.core.vector_stores.types import FilterOperator, MetadataFilter, MetadataFilters
 
+from ingest import SECTION_SEPARATOR
+
 REFUSAL = "The papers I have do not answer this question."
 
 
@@ -19,6 +21,11 @@ class Source:
     node: TextNode
     score: float
     cosine: float = 0.0
+
+    @property
+    def heading_path(self) -> list[str]:
+        """The headings the chunk sits under, outermost first."""
+        return [p for p in str(self.node.metadata.get("section", "")).split(SECTION_SEPARATOR) if p]
 
 
 @dataclass

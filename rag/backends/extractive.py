@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from council_qa.config import Settings
-from ingest import SECTION_SEPARATOR, sentence_spans
+from ingest import sentence_spans
 from rag.backends.base import AnswerContext, Turn
 from rag.conversation import condense_by_rule
 from rag.evidence import sentence_score
@@ -162,13 +162,9 @@ def opening_sentence(text: str) -> str:
     return ""
 
 
-def heading_path(source: Source) -> list[str]:
-    return [p for p in str(source.node.metadata.get("section", "")).split(SECTION_SEPARATOR) if p]
-
-
 def heading_label(source: Source) -> str:
     """The heading that names what a sentence is about (a column heading names its parent)."""
-    path = heading_path(source)
+    path = source.heading_path
     if not path:
         return ""
     if path[-1].endswith("?") and len(path) > 1:
@@ -181,7 +177,7 @@ def named_sections(sources: list[Source], terms: QueryTerms) -> set[int]:
     support a healthier workforce"), when most of its words are that heading path's.
     The shallowest heading that holds nearly all of them is the one named, so a stray
     word matching one sub-heading ("health") does not narrow "the five principles"."""
-    paths = {s.n: heading_path(s) for s in sources}
+    paths = {s.n: s.heading_path for s in sources}
     covered: dict[tuple[str, ...], float] = {}
     for path in paths.values():
         for depth in range(1, len(path) + 1):
