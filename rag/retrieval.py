@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -91,15 +92,22 @@ class SectionRetriever(BaseRetriever):
         keys = [key for score, key in best if score >= top_score - 1e-9]
         entries = [e for key in keys for e in outline.chunks[key]]
         entries.sort(key=lambda e: (e["section"].count(SECTION_SEPARATOR), e["doc_id"], e["chunk_index"]))
-        if self._filters is not None:
-            from llama_index.core.vector_stores.utils import build_metadata_filter_fn
-
-            keep = build_metadata_filter_fn(lambda e: e, self._filters)
+        keep = entry_filter(self._filters)
+        if keep is not None:
             entries = [e for e in entries if keep(e)]
         return [
             NodeWithScore(node=metadata_dict_to_node(e), score=top_score / (1 + rank))
             for rank, e in enumerate(entries[: self._top_k])
         ]
+
+
+def entry_filter(filters: MetadataFilters | None) -> Callable[[dict], bool] | None:
+    """The metadata filters as a test on a chunk's flat metadata (None: keep everything)."""
+    if filters is None:
+        return None
+    from llama_index.core.vector_stores.utils import build_metadata_filter_fn
+
+    return build_metadata_filter_fn(lambda entry: entry, filters)
 
 
 def _match(terms: QueryTerms, heading_terms: set[str]) -> float:
@@ -124,30 +132,27 @@ class _Outline:
 
 @lru_cache(maxsize=4)
 def _outline_cached(keyword_id: int, generation: int, keyword: KeywordIndex) -> _Outline:
-    heading_terms: dict[tuple[str, str], set[str]] = {}
+    heading_terms: dict[tuple[str, str], list[set[str]]] = {}
     chunks: dict[tuple[str, str], list[dict]] = {}
+    children: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    families: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
     for entry in keyword.entries():
         parts = [p for p in entry.get("section", "").split(SECTION_SEPARATOR) if p]
         for depth in range(len(parts)):
+            parent = SECTION_SEPARATOR.join(parts[:depth])
             key = (entry["doc_id"], SECTION_SEPARATOR.join(parts[: depth + 1]))
-            if key not in heading_terms:
+            if key not in chunks:  # a heading's first appearance: document order
                 variants = [set(content_terms(parts[depth]))]
                 label = _LABEL.match(parts[depth])
                 if label:
                     variants.append(set(content_terms(label.group(1))))
+                    stem = " ".join(label.group(1).split()[:-1]).lower()
+                    families.setdefault((entry["doc_id"], parent, stem), []).append(key)
                 heading_terms[key] = [v for v in variants if v]
+                if parent:
+                    children.setdefault((entry["doc_id"], parent), []).append(key)
             chunks.setdefault(key, []).append(entry)
     heading_terms = {k: v for k, v in heading_terms.items() if v}
-    children: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    families: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
-    for doc_id, section in chunks:  # first appearance: document order
-        parent, _, heading = section.rpartition(SECTION_SEPARATOR)
-        if parent:
-            children.setdefault((doc_id, parent), []).append((doc_id, section))
-        label = _LABEL.match(heading)
-        if label:
-            stem = " ".join(label.group(1).split()[:-1]).lower()
-            families.setdefault((doc_id, parent, stem), []).append((doc_id, section))
     for found in chunks.values():
         found.sort(key=lambda e: e.get("chunk_index", 0))
     return _Outline(heading_terms, chunks, children, families)
@@ -212,12 +217,8 @@ class _KeptChunks:
 
     def __init__(self, outline: _Outline, filters: MetadataFilters | None) -> None:
         self._outline = outline
-        self._keep = None
+        self._keep = entry_filter(filters)
         self._cache: dict[tuple[str, str], list[dict]] = {}
-        if filters is not None:
-            from llama_index.core.vector_stores.utils import build_metadata_filter_fn
-
-            self._keep = build_metadata_filter_fn(lambda e: e, filters)
 
     def __call__(self, key: tuple[str, str]) -> list[dict]:
         found = self._outline.chunks.get(key, [])
