@@ -10,6 +10,7 @@ import argparse
 import html
 import ipaddress
 import json
+import os
 import re
 import shutil
 import sys
@@ -225,8 +226,14 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
         liked = data.liked if isinstance(data.liked, bool) else str(data.liked).lower() in ("like", "true")
         line = {"time": datetime.now(timezone.utc).isoformat(timespec="seconds"), "liked": liked, **record}
         settings.home.mkdir(parents=True, exist_ok=True)
-        with feedback_lock, settings.feedback_path.open("a", encoding="utf-8") as handle:
-            handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+        data = (json.dumps(line, ensure_ascii=False) + "\n").encode("utf-8")
+        # One O_APPEND write per record: a reader never sees a half line, nor two processes interleaved.
+        with feedback_lock:
+            handle = os.open(settings.feedback_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            try:
+                os.write(handle, data)
+            finally:
+                os.close(handle)
         gr.Info("Thanks: your feedback was recorded.")
 
     def upload(files: list | None, progress=gr.Progress()):

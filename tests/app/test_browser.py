@@ -102,8 +102,8 @@ def test_chat_cites_sources_and_uploads_are_safe(page, app_settings, tmp_path: P
 
     # Thumbs up is recorded with the question, answer and citations.
     page.locator("#cqa-chat button[aria-label='Like']").last.click()
-    for _ in range(100):
-        if app_settings.feedback_path.exists():
+    for _ in range(200):
+        if app_settings.feedback_path.exists() and app_settings.feedback_path.read_text(encoding="utf-8").endswith("\n"):
             break
         page.wait_for_timeout(50)
     record = json.loads(app_settings.feedback_path.read_text(encoding="utf-8").splitlines()[-1])
@@ -129,7 +129,7 @@ def test_chat_cites_sources_and_uploads_are_safe(page, app_settings, tmp_path: P
     document.write_text(UPLOAD, encoding="utf-8")
     page.get_by_role("tab", name="Documents").click()
     page.locator("#cqa-upload input[type=file]").set_input_files(str(document))
-    page.wait_for_timeout(500)
+    page.locator("#cqa-upload").get_by_text("quillfield-library-review.md").wait_for(timeout=30_000)
     page.locator("#cqa-add").click()
     page.wait_for_function(
         "document.querySelector('#cqa-upload-status') && "
