@@ -37,7 +37,8 @@ _QUESTION_TYPES = [
     ("count", re.compile(r"\bhow many\b|\bwhat number\b|\bnumber of\b|\bpopulation\b", re.I)),
     ("quantity", re.compile(r"\bhow (much|large|big|often)\b|\bwhat (amount|rate)\b|\brate\b", re.I)),
     ("date", re.compile(r"^\s*when\b|[,;]\s*(and )?when\b|\band when\b|\b(what|which) (date|day|time|year|month)\b|"
-                        r"\bon what (exact )?date\b|\bhow soon\b|\bby when\b", re.I)),
+                        r"\bon what (exact )?date\b|\bhow soon\b|\bby when\b|\b(what|which) (time ?)?(period|timeframe|time frame)\b",
+                        re.I)),
 ]
 _NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
                  r"hundred|thousand|dozen|half|a third|a quarter")

@@ -24,6 +24,9 @@ from rag.lexical import QueryTerms, answer_type, has_answer_type, named_terms
     ("How much is the rent going up?", "quantity"),
     ("When will the new clinic open?", "date"),
     ("What is planned, and when will it be reviewed?", "date"),
+    ("What period does the transport strategy cover?", "date"),
+    ("Over which time frame will the trees be planted?", "date"),
+    ("What years does the strategy cover?", ""),  # "four years" answers it as well as "2021-2025"
     ("How did they consult residents when writing the plan?", ""),
     ("What are the priorities of the strategy?", ""),
 ])
