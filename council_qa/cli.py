@@ -180,6 +180,7 @@ def _engine(settings: Settings):
 def evaluate(ctx, set_path, backend, as_json, report_dir, baseline, calibrate, gate) -> None:
     """Measure retrieval and answer quality on a question set, through the chat's own code path."""
     from eval.baseline import StarterPipeline
+    from eval.checks import set_problems
     from eval.dataset import BUNDLED_SET, EvalSetError, load_questions
     from eval.gate import gate_failures, load_thresholds
     from eval.metrics import summarise
@@ -194,6 +195,8 @@ def evaluate(ctx, set_path, backend, as_json, report_dir, baseline, calibrate, g
     except EvalSetError as exc:
         raise click.ClickException(str(exc)) from None
     engine = _engine(settings)
+    for problem in set_problems(questions, engine.index.keyword.texts()):
+        click.echo(f"warning: {problem}", err=True)
     if calibrate:
         from eval.calibrate import calibrate as fit_calibration, save
 

@@ -26,6 +26,7 @@ class EvalQuestion:
     must: tuple[tuple[str, ...], ...]
     quote: str | None
     category: str
+    where: str = ""  # "file:line", for messages about this question
 
     @classmethod
     def parse(cls, raw: object, where: str) -> "EvalQuestion":
@@ -51,7 +52,7 @@ class EvalQuestion:
             raise EvalSetError(f"{where}: an answerable question needs at least one 'must' group")
         category = raw.get("category") or ("unanswerable" if not raw["answerable"] else raw["id"].split("-")[0])
         return cls(raw["id"], raw["question"].strip(), raw["answerable"], doc,
-                   tuple(tuple(g) for g in must), quote, str(category))
+                   tuple(tuple(g) for g in must), quote, str(category), where)
 
 
 def load_questions(path: Path | str = BUNDLED_SET) -> list[EvalQuestion]:

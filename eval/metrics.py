@@ -12,13 +12,14 @@ from eval.dataset import EvalQuestion
 _WORD = re.compile(r"[£$€]?\d+(?:[.,]\d+)*%?|[a-z0-9]+")  # "£80,000" is one word
 
 
-def _plain(text: str) -> str:
+def normalised(text: str) -> str:
+    """Lower case, straight quotes, single spaces: how answers and chunks are compared."""
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
     return " ".join(text.lower().split())
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(_plain(text))
+    return _WORD.findall(normalised(text))
 
 
 def longest_common_run(a: list[str], b: list[str]) -> int:
@@ -46,7 +47,7 @@ def holds_quote(chunk_text: str, quote: str | None) -> bool:
 
 
 def contains(text: str, alternative: str) -> bool:
-    return _plain(alternative) in _plain(text)
+    return normalised(alternative) in normalised(text)
 
 
 @dataclass
