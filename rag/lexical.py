@@ -33,12 +33,16 @@ _QUESTION_TYPES = [
     ("duration", re.compile(r"\bhow long\b|\b(waiting|wait|response) times?\b", re.I)),
     ("rating", re.compile(r"\b(what|which) (rating|grade|judgement)\b|\bhow (was|were|is|are) .* (rated|judged)\b",
                           re.I)),
-    ("time", re.compile(r"\bwhat time\b|\b(opening|closing) (hours|times)\b|\bwhat hours\b", re.I)),
+    # "What period does the plan cover?": years ("2020-2041") or a length ("four years").
+    ("period", re.compile(r"\b(what|which) (time ?)?(period|timeframe|time frame)s? (does|do|did|will|would|is|was|are|"
+                          r"were|has|have)\b|\b(over|during|in|for|within) (what|which) (time ?)?(period|timeframe|"
+                          r"time frame)\b", re.I)),
+    ("time", re.compile(r"\bwhat time\b(?! ?(period|frame|scale))|\b(opening|closing) (hours|times)\b|\bwhat hours\b",
+                        re.I)),
     ("count", re.compile(r"\bhow many\b|\bwhat number\b|\bnumber of\b|\bpopulation\b", re.I)),
     ("quantity", re.compile(r"\bhow (much|large|big|often)\b|\bwhat (amount|rate)\b|\brate\b", re.I)),
     ("date", re.compile(r"^\s*when\b|[,;]\s*(and )?when\b|\band when\b|\b(what|which) (date|day|time|year|month)\b|"
-                        r"\bon what (exact )?date\b|\bhow soon\b|\bby when\b|\b(what|which) (time ?)?(period|timeframe|time frame)\b",
-                        re.I)),
+                        r"\bon what (exact )?date\b|\bhow soon\b|\bby when\b", re.I)),
 ]
 _NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
                  r"hundred|thousand|dozen|half|a third|a quarter")
@@ -71,8 +75,8 @@ _PERSON = re.compile(r"\b(Cllr|Councillor|Dr|Professor|Mr|Mrs|Ms|Miss|Lord|Lady|
 # An organisation or a person: two capitalised words together, not at the start of the sentence.
 _AGENT = re.compile(r"(?<=\S )(?:[A-Z][\w&'-]+ )+(?:(?:of|and|for|&) )?[A-Z][\w'-]+|\b[A-Z]{2,}\b")
 _KIND_PATTERNS = {"rating": [_RATING], "time": [_CLOCK], "money": [_MONEY], "percentage": [_SHARE],
-                  "duration": [_DURATION], "person": [_PERSON], "agent": [_PERSON, _AGENT], "count": [_COUNT],
-                  "quantity": [_MONEY, _SHARE, _COUNT]}
+                  "duration": [_DURATION], "period": [_DAY_MONTH, _MONTH_OR_YEAR, _DURATION], "person": [_PERSON],
+                  "agent": [_PERSON, _AGENT], "count": [_COUNT], "quantity": [_MONEY, _SHARE, _COUNT]}
 _TYPED = frozenset(_KIND_PATTERNS) | {"date"}
 
 
@@ -110,8 +114,8 @@ def defines(text: str, focus: str) -> bool:
 
 
 def answer_type(question: str) -> str:
-    """"person", "agent", "money", "percentage", "duration", "rating", "time", "count",
-    "quantity", "date", or "" when the question asks for no particular kind of answer."""
+    """"person", "agent", "money", "percentage", "duration", "period", "rating", "time",
+    "count", "quantity", "date", or "" when the question asks for no particular kind of answer."""
     for kind, pattern in _QUESTION_TYPES:
         if pattern.search(question):
             return kind
