@@ -195,7 +195,7 @@ def evaluate(ctx, set_path, backend, as_json, report_dir, baseline, calibrate, g
     except EvalSetError as exc:
         raise click.ClickException(str(exc)) from None
     engine = _engine(settings)
-    for problem in set_problems(questions, engine.index.keyword.texts()):
+    for problem in set_problems(questions, engine.index.keyword.chunks()):
         click.echo(f"warning: {problem}", err=True)
     if calibrate:
         from eval.calibrate import calibrate as fit_calibration, save

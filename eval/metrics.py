@@ -40,10 +40,13 @@ def longest_common_run(a: list[str], b: list[str]) -> int:
 
 def holds_quote(chunk_text: str, quote: str | None) -> bool:
     """A chunk holds a quote when at least half its words appear as one contiguous run."""
-    if not quote:
-        return False
-    quote_words = words(quote)
-    return longest_common_run(quote_words, words(chunk_text)) >= math.ceil(len(quote_words) / 2)
+    quote_words = words(quote) if quote else []
+    return bool(quote_words) and holds_words(words(chunk_text), quote_words)
+
+
+def holds_words(chunk_words: list[str], quote_words: list[str]) -> bool:
+    """``holds_quote`` on text already split into words."""
+    return longest_common_run(quote_words, chunk_words) >= math.ceil(len(quote_words) / 2)
 
 
 def contains(text: str, alternative: str) -> bool:

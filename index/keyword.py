@@ -104,10 +104,15 @@ class KeywordIndex:
         staging.rename(path)
         shutil.rmtree(retired, ignore_errors=True)
 
-    def texts(self) -> Iterator[str]:
-        """Each chunk's text under its heading path, as stored with the index."""
+    def chunks(self) -> Iterator[tuple[str, str]]:
+        """Each chunk's heading path and text, as stored with the index."""
         for entry in self.entries():
-            yield json.loads(entry.get("_node_content", "{}")).get("text", "") + " " + entry.get("section", "")
+            yield entry.get("section", ""), json.loads(entry.get("_node_content", "{}")).get("text", "")
+
+    def texts(self) -> Iterator[str]:
+        """Each chunk's text with its heading path, for word lists."""
+        for section, text in self.chunks():
+            yield text + " " + section
 
     def entries(self) -> list[dict]:
         """Every indexed chunk's metadata (LlamaIndex's flat node dict), in index order."""
