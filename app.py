@@ -48,6 +48,24 @@ CSS = """
 # -- rendering ---------------------------------------------------------------
 
 
+_APPEND_LOCK = threading.Lock()
+
+
+def append_record(path: Path, payload: bytes) -> None:
+    """Append one whole line to ``path`` (created readable by its owner only: it holds
+    residents' questions). O_APPEND puts each write at the end whoever else writes; the
+    lock keeps this process's threads from splitting a line when a write comes back short."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _APPEND_LOCK:
+        handle = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            rest = memoryview(payload)
+            while rest:
+                rest = rest[os.write(handle, rest):]
+        finally:
+            os.close(handle)
+
+
 def escape_markdown(text: str) -> str:
     """Document text shown as text: HTML never renders, markup characters stay visible."""
     return html.escape(text, quote=False).replace("\\", "\\\\").replace("`", "\\`")
@@ -147,7 +165,6 @@ def is_loopback(host: str) -> bool:
 def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blocks:
     engine = engine or AnswerEngine(settings)
     indexer = Indexer(settings, store=engine.index.store)
-    feedback_lock = threading.Lock()
     tracker = CommitmentTracker(engine)
     tracked: dict[str, object] = {"generation": None, "statuses": []}
     track_lock = threading.Lock()
@@ -225,15 +242,12 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
             return
         liked = data.liked if isinstance(data.liked, bool) else str(data.liked).lower() in ("like", "true")
         line = {"time": datetime.now(timezone.utc).isoformat(timespec="seconds"), "liked": liked, **record}
-        settings.home.mkdir(parents=True, exist_ok=True)
-        data = (json.dumps(line, ensure_ascii=False) + "\n").encode("utf-8")
-        # One O_APPEND write per record: a reader never sees a half line, nor two processes interleaved.
-        with feedback_lock:
-            handle = os.open(settings.feedback_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-            try:
-                os.write(handle, data)
-            finally:
-                os.close(handle)
+        payload = (json.dumps(line, ensure_ascii=False) + "\n").encode("utf-8")
+        try:
+            append_record(settings.feedback_path, payload)
+        except OSError as exc:
+            gr.Warning(f"Your feedback could not be saved: {exc.strerror or exc}.")
+            return
         gr.Info("Thanks: your feedback was recorded.")
 
     def upload(files: list | None, progress=gr.Progress()):

@@ -106,6 +106,8 @@ def test_chat_cites_sources_and_uploads_are_safe(page, app_settings, tmp_path: P
         if app_settings.feedback_path.exists() and app_settings.feedback_path.read_text(encoding="utf-8").endswith("\n"):
             break
         page.wait_for_timeout(50)
+    else:
+        pytest.fail(f"no complete feedback line in {app_settings.feedback_path} after 10 s")
     record = json.loads(app_settings.feedback_path.read_text(encoding="utf-8").splitlines()[-1])
     assert record["liked"] is True and record["question"] == "How much do independent SEND placements cost?"
     assert "£80,000" in record["answer"] and record["citations"][0]["n"] == 1
@@ -129,7 +131,8 @@ def test_chat_cites_sources_and_uploads_are_safe(page, app_settings, tmp_path: P
     document.write_text(UPLOAD, encoding="utf-8")
     page.get_by_role("tab", name="Documents").click()
     page.locator("#cqa-upload input[type=file]").set_input_files(str(document))
-    page.locator("#cqa-upload").get_by_text("quillfield-library-review.md").wait_for(timeout=30_000)
+    # The preview (name and extension in separate spans) shows once the upload has landed.
+    page.locator("#cqa-upload .file-preview").get_by_text("quillfield-library-review").wait_for(timeout=30_000)
     page.locator("#cqa-add").click()
     page.wait_for_function(
         "document.querySelector('#cqa-upload-status') && "

@@ -51,3 +51,28 @@ def test_public_address_without_login_warns(monkeypatch, capsys, corpus_settings
     assert launched["server_name"] == "0.0.0.0" and launched["auth"] is None
     web.serve(corpus_settings.replace(host="0.0.0.0", auth="ann:pw"))
     assert "without a login" not in capsys.readouterr().err and launched["auth"] == [("ann", "pw")]
+
+
+def test_feedback_records_are_whole_lines_even_from_many_threads(tmp_path, monkeypatch) -> None:
+    import json
+    import os
+    import stat
+    import threading
+
+    path = tmp_path / "home" / "feedback.jsonl"
+    real_write = os.write
+
+    def short_write(fd, data):  # the kernel may write less than asked: the rest must follow
+        return real_write(fd, bytes(data[:7]))
+
+    monkeypatch.setattr(web.os, "write", short_write)
+    records = [{"n": n, "question": "Q" * (n % 50)} for n in range(40)]
+    threads = [threading.Thread(target=web.append_record,
+                                args=(path, (json.dumps(r) + "\n").encode())) for r in records]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert sorted(json.loads(line)["n"] for line in lines) == list(range(40))
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
