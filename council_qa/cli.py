@@ -195,7 +195,8 @@ def evaluate(ctx, set_path, backend, as_json, report_dir, baseline, calibrate, g
     except EvalSetError as exc:
         raise click.ClickException(str(exc)) from None
     engine = _engine(settings)
-    for problem in set_problems(questions, engine.index.keyword.chunks()):
+    problems = set_problems(questions, engine.index.keyword.chunks())
+    for problem in problems:
         click.echo(f"warning: {problem}", err=True)
     if calibrate:
         from eval.calibrate import calibrate as fit_calibration, save
@@ -222,7 +223,7 @@ def evaluate(ctx, set_path, backend, as_json, report_dir, baseline, calibrate, g
         baseline_results = StarterPipeline(settings, sources).run(questions)
         columns["baseline"] = summarise(baseline_results)
     if report_dir:
-        report = write_report(report_dir, results, path.name, baseline_results)
+        report = write_report(report_dir, results, path.name, baseline_results, problems)
         if not as_json:
             click.echo(f"report: {report}", err=True)
     if as_json:

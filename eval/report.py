@@ -19,7 +19,7 @@ def metrics_table(columns: dict[str, dict[str, float]]) -> str:
 
 
 def write_report(directory: Path, results: list[QuestionResult], set_name: str,
-                 baseline: list[QuestionResult] | None = None) -> Path:
+                 baseline: list[QuestionResult] | None = None, set_warnings: list[str] | None = None) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     columns = {"council-qa": summarise(results)}
     if baseline is not None:
@@ -28,7 +28,11 @@ def write_report(directory: Path, results: list[QuestionResult], set_name: str,
     plot_categories(results, chart)
     failed = [r for r in results if not r.passed]
     lines = [f"# Evaluation report: {set_name}", "", metrics_table(columns), "",
-             f"![metrics by category]({chart.name})", "", f"## Failed questions ({len(failed)} of {len(results)})", ""]
+             f"![metrics by category]({chart.name})", ""]
+    if set_warnings:
+        lines += ["## The set against this index", "", "These can never be scored as found:", ""]
+        lines += [f"- {warning}" for warning in set_warnings] + [""]
+    lines += [f"## Failed questions ({len(failed)} of {len(results)})", ""]
     for r in failed:
         q = r.question
         expected = "abstain" if not q.answerable else " AND ".join("(" + " | ".join(g) + ")" for g in q.must)

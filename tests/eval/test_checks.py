@@ -89,11 +89,15 @@ def test_eval_warns_about_the_line_and_still_runs(corpus_settings, tmp_path: Pat
         question("cost", "independent placements, which can range from £80,000", [["£80,000"]]),
         question("typo", "independant placments, wich can rnage form £8O,OOO", [["£80,000"]]),
     )
-    result = CliRunner().invoke(cli, ["--home", str(corpus_settings.home), "eval", "--set", str(path), "--json"])
+    report = tmp_path / "report"
+    result = CliRunner().invoke(cli, ["--home", str(corpus_settings.home), "eval", "--set", str(path), "--json",
+                                      "--report", str(report)])
     assert result.exit_code == 0, result.output
-    assert result.stderr.splitlines() == [
-        f"warning: {path}:2: typo: no indexed chunk holds the quote, so retrieval can never count a hit"]
+    warning = f"{path}:2: typo: no indexed chunk holds the quote, so retrieval can never count a hit"
+    assert result.stderr.splitlines() == [f"warning: {warning}"]
     assert json.loads(result.stdout)["n"] == 2
+    assert f"## The set against this index\n\nThese can never be scored as found:\n\n- {warning}\n" in (
+        report / "report.md").read_text(encoding="utf-8")
 
 
 def test_the_quick_one_pass_check_agrees_with_scoring_on_random_text() -> None:
