@@ -65,8 +65,9 @@ def set_problems(questions: list[EvalQuestion], chunks: Iterable[tuple[str, str]
     seen = 0
     for section, text in chunks:
         seen += 1
+        shown = shown_text(section, text)
         if quotes:
-            chunk_words = words(shown_text(section, text))
+            chunk_words = words(shown)
             present = {(w,) for w in chunk_words} | set(zip(chunk_words, chunk_words[1:]))
             for key in present & by_key.keys():
                 found = [i for i in by_key.get(key, ())
@@ -77,7 +78,7 @@ def set_problems(questions: list[EvalQuestion], chunks: Iterable[tuple[str, str]
                         if not by_key[its_key]:
                             del by_key[its_key]
         if open_groups:
-            plain = normalised(shown_text(section, text))
+            plain = normalised(shown)
             for key in [k for k, alternatives in open_groups.items() if any(a in plain for a in alternatives)]:
                 del open_groups[key]
         if not quotes and not open_groups:
