@@ -175,7 +175,8 @@ class AnswerEngine:
         """For "What are the commitments under Key Area 1?": the first chunk under each
         heading asked for, so that every item is answered and cited, not only those the
         ranking happened to keep."""
-        items = outline_items(self.index.keyword, question, filters.to_metadata_filters() if filters else None)
+        items = outline_items(self.index.keyword, question, filters.to_metadata_filters() if filters else None,
+                              context.terms)
         if len(items) < 2:
             return []
         context.outline = items

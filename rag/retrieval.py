@@ -193,7 +193,8 @@ _LIST_WORDS = frozenset(content_terms(
     "nine ten"))
 
 
-def outline_items(keyword: KeywordIndex, question: str, filters: MetadataFilters | None = None) -> list[OutlineItem]:
+def outline_items(keyword: KeywordIndex, question: str, filters: MetadataFilters | None = None,
+                  terms: QueryTerms | None = None) -> list[OutlineItem]:
     """The headings a list question asks for, in document order: a numbered family it
     names without a number ("the three Key Areas"), or the sub-headings of the heading it
     names ("the commitments under Key Area 1", "the five principles"). Empty when the
@@ -202,7 +203,7 @@ def outline_items(keyword: KeywordIndex, question: str, filters: MetadataFilters
     or when the heading's parts are only question-style sub-headings ("What have we done
     so far?")."""
     outline = _outline_for(keyword)
-    terms = QueryTerms.of(question, keyword)
+    terms = terms or QueryTerms.of(question, keyword)  # the caller's, when it has them already
     if not terms.weights or terms.unknown_share > OUTLINE_UNKNOWN:
         return []
     kept = _KeptChunks(outline, filters)
