@@ -97,14 +97,26 @@ def source_sentences(sources: list[Source], query_embedding: list[float] | None,
     return sentences
 
 
+# A question's words count in full only in a sentence near it in meaning: "taking" in
+# "taking forward staff wellbeing" is no answer to "people taking their own lives".
+WORDS_NEED_MEANING = (0.1, 0.4)  # cosine below which word matches count less, and above which in full
+WORDS_WITHOUT_MEANING = 0.5  # the share word matches keep however far the meaning
+
+
+def word_credit(cosine: float) -> float:
+    """The share of its word-match score a sentence of this cosine to the question keeps."""
+    low, high = WORDS_NEED_MEANING
+    return min(1.0, max(WORDS_WITHOUT_MEANING, (cosine - low) / (high - low)))
+
+
 def sentence_score(sentence: Sentence, terms: QueryTerms) -> float:
     """How well one sentence answers the question: its rare words, its heading's, its
     meaning, whether it holds the kind of answer asked for, and its source's rank."""
     section_terms = set(content_terms(str(sentence.source.node.metadata.get("section", ""))))
     words = len(sentence.text.split())
+    word_matches = 0.8 * terms.coverage(sentence.terms) + 0.3 * terms.coverage(sentence.terms | section_terms)
     return (
-        0.8 * terms.coverage(sentence.terms)
-        + 0.3 * terms.coverage(sentence.terms | section_terms)
+        word_credit(sentence.cosine) * word_matches
         + 1.0 * sentence.cosine
         + 0.2 * terms.answer_shape_bonus(sentence.text)
         + 0.15 / sentence.source.n
