@@ -118,7 +118,7 @@ def sentence_score(sentence: Sentence, terms: QueryTerms) -> float:
     return (
         word_credit(sentence.cosine) * word_matches
         + 1.0 * sentence.cosine
-        + 0.2 * terms.answer_shape_bonus(sentence.text)
+        + 0.2 * terms.answer_shape_bonus(sentence.text, sentence.source.topic)
         + 0.15 / sentence.source.n
         - 0.004 * max(0, words - 45)
     )
@@ -150,7 +150,7 @@ def _leading_sentences(sources: list[Source], sentences: list[Sentence],
 def has_typed_answer(sources: list[Source], sentences: list[Sentence], terms: QueryTerms) -> bool:
     """The typed-answer rule alone, for one part of a compound question."""
     near, scores = _leading_sentences(sources, sentences, terms)
-    return typed_answer_found(terms, scores, [score for s, score in zip(near, scores) if terms.fits(s.text)])
+    return typed_answer_found(terms, scores, [score for s, score in zip(near, scores) if terms.fits(s.text, s.source.topic)])
 
 
 def evidence_features(sources: list[Source], sentences: list[Sentence], terms: QueryTerms,
@@ -166,7 +166,7 @@ def evidence_features(sources: list[Source], sentences: list[Sentence], terms: Q
         default=0.0,
     )
     best = max(scores, default=0.0)
-    fitting = [(s, score) for s, score in zip(near, scores) if terms.fits(s.text)]
+    fitting = [(s, score) for s, score in zip(near, scores) if terms.fits(s.text, s.source.topic)]
     typed_answer = typed_answer_found(terms, scores, [score for _, score in fitting])
     source_terms = set().union(*(set(terms_of(s)) for s in sources)) if sources else set()
     return {

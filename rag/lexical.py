@@ -196,26 +196,29 @@ class QueryTerms:
             return 0.0
         return sum(w for t, w in self.weights.items() if t in text_terms) / total
 
-    def fits(self, text: str) -> bool:
+    def fits(self, text: str, topic: str = "") -> bool:
         """Whether ``text`` holds the kind of answer asked for (a number for "how much"),
-        next to one of the question's own specific words ("£80,000 ... per child")."""
+        next to one of the question's own specific words ("£80,000 ... per child") or
+        under a heading that holds one ("seven PCNs have been formed" under "Primary Care
+        Networks" answers "how many GP networks")."""
         if self.answer_type not in _TYPED:
             return True
+        topic_terms = set(content_terms(topic)) if topic else set()
         for start, end in answer_spans(text, self.answer_type, self.exact_date):
             named = {m.group(1).lower() for m in _MONTH_NAME.finditer(text, start, end)}
             if self.months and named and not named & self.months:  # "12/03/2026" names none: it may fit
                 continue
             window = text[max(0, start - ANCHOR_WINDOW):end + ANCHOR_WINDOW]
-            if not self.anchors or self.anchors & set(content_terms(window)):
+            if not self.anchors or self.anchors & (set(content_terms(window)) | topic_terms):
                 return True
         return False
 
-    def answer_shape_bonus(self, text: str) -> float:
+    def answer_shape_bonus(self, text: str, topic: str = "") -> float:
         """+1 when a sentence holds the kind of answer asked for (a definition of the thing
         asked about counts), -1 when it cannot answer (no number for "how much")."""
         if not self.answer_type:
             return 1.0 if self.focus and defines(text, self.focus) else 0.0
-        return 1.0 if self.fits(text) else -1.0
+        return 1.0 if self.fits(text, topic) else -1.0
 
 
 def jaccard(a: set[str], b: set[str]) -> float:

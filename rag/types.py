@@ -27,6 +27,15 @@ class Source:
         """The headings the chunk sits under, outermost first."""
         return [p for p in str(self.node.metadata.get("section", "")).split(SECTION_SEPARATOR) if p]
 
+    @property
+    def topic(self) -> str:
+        """The heading that names what the chunk is about: its deepest, or for a column
+        heading that is a question ("What have we done so far?") the one above it."""
+        path = self.heading_path
+        if not path:
+            return ""
+        return path[-2] if path[-1].endswith("?") and len(path) > 1 else path[-1]
+
 
 @dataclass
 class Sentence:

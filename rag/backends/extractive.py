@@ -80,7 +80,7 @@ class ExtractiveBackend:
             same_source = candidate.source.n == ranked[0].source.n
             if len(chosen) == limit or candidate.score < min(share, SAME_SOURCE_FLOOR) * best:
                 break
-            if not same_source and (candidate.score < share * best or not terms.fits(candidate.text)):
+            if not same_source and (candidate.score < share * best or not terms.fits(candidate.text, candidate.source.topic)):
                 continue
             if any(jaccard(candidate.sentence.terms, c.sentence.terms) > 0.5 for c in chosen):
                 continue
@@ -164,12 +164,8 @@ def opening_sentence(text: str) -> str:
 
 def heading_label(source: Source) -> str:
     """The heading that names what a sentence is about (a column heading names its parent)."""
-    path = source.heading_path
-    if not path:
-        return ""
-    if path[-1].endswith("?") and len(path) > 1:
-        return f"{path[-2]} ({path[-1].rstrip('?').lower()})"
-    return path[-1]
+    path, topic = source.heading_path, source.topic
+    return f"{topic} ({path[-1].rstrip('?').lower()})" if path and topic != path[-1] else topic
 
 
 def named_sections(sources: list[Source], terms: QueryTerms) -> set[int]:

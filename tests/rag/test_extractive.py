@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from llama_index.core.schema import TextNode
 
-from rag.backends.extractive import ExtractiveBackend, ScoredSentence, named_sections
+from rag.backends.extractive import ExtractiveBackend, ScoredSentence, heading_label, named_sections
 from rag.lexical import QueryTerms, content_terms
 from rag.types import Sentence, Source
 
@@ -133,3 +133,12 @@ def test_outline_lines_drop_list_numbering_but_not_numbers_that_are_words() -> N
                             outline=[OutlineItem(s, s, [{"section": f"{s} > x"}]) for s in sections])
     text = "".join(ExtractiveBackend(None).generate("What are the priorities?", sources, context))
     assert text == "- Housing and homelessness. [1]\n- 5 ways to wellbeing. [2]\n- Buses. [3]"
+
+
+def test_a_column_heading_names_its_parent_as_the_topic() -> None:
+    column = source(1, f"{AREA} > What have we done so far?")
+    assert column.topic == "Support a healthier workforce"
+    assert heading_label(column) == "Support a healthier workforce (what have we done so far)"
+    plain = source(2, "Neighbourhood Health")
+    assert plain.topic == heading_label(plain) == "Neighbourhood Health"
+    assert source(3, "").topic == heading_label(source(3, "")) == ""

@@ -91,6 +91,16 @@ def test_a_typed_answer_must_sit_next_to_a_specific_word_of_the_question() -> No
     assert placement.fits("The council is managing costs, which range from £80,000 to £110,000 per child.")
 
 
+def test_a_heading_naming_a_question_word_ties_its_values_to_the_question() -> None:
+    keyword = _Keyword({"gp": 3, "network": 4, "barnet": 99, "pcn": 2, "form": 10}, size=100)
+    terms = QueryTerms.of("How many GP networks does Barnet have?", keyword)
+    sentence = "In Barnet, seven PCNs have been formed."
+    assert not terms.fits(sentence)
+    assert terms.fits(sentence, topic="Barnet's Primary Care Networks")
+    assert not terms.fits(sentence, topic="Barnet's hospitals")
+    assert terms.answer_shape_bonus(sentence, "Barnet's Primary Care Networks") == 1.0
+
+
 def test_numbers_and_per_in_a_question_tie_no_answer_to_it() -> None:
     keyword = _Keyword({"suicid": 5, "rate": 3, "peopl": 20, "100": 1, "000": 3, "per": 1, "ehcp": 2}, size=100)
     terms = QueryTerms.of("What is the suicide rate per 100,000 people?", keyword)
