@@ -150,7 +150,8 @@ def _leading_sentences(sources: list[Source], sentences: list[Sentence],
 def has_typed_answer(sources: list[Source], sentences: list[Sentence], terms: QueryTerms) -> bool:
     """The typed-answer rule alone, for one part of a compound question."""
     near, scores = _leading_sentences(sources, sentences, terms)
-    return typed_answer_found(terms, scores, [score for s, score in zip(near, scores) if terms.fits(s.text, s.source.topic)])
+    fitting = [score for s, score in zip(near, scores) if terms.fits(s.text, s.source.topic)]
+    return typed_answer_found(terms, scores, fitting)
 
 
 def evidence_features(sources: list[Source], sentences: list[Sentence], terms: QueryTerms,

@@ -80,7 +80,8 @@ class ExtractiveBackend:
             same_source = candidate.source.n == ranked[0].source.n
             if len(chosen) == limit or candidate.score < min(share, SAME_SOURCE_FLOOR) * best:
                 break
-            if not same_source and (candidate.score < share * best or not terms.fits(candidate.text, candidate.source.topic)):
+            if not same_source and (candidate.score < share * best
+                                    or not terms.fits(candidate.text, candidate.source.topic)):
                 continue
             if any(jaccard(candidate.sentence.terms, c.sentence.terms) > 0.5 for c in chosen):
                 continue
