@@ -26,6 +26,10 @@ _QUESTION_TYPES = [
                           r"\bname of the (chair|leader|officer|director|person|councillor|member)\b|"
                           r"\bwhich (officer|councillor|person|member|director|speaker)\b", re.I)),
     ("agent", re.compile(r"^\s*who\b|[,;]\s*(and )?who\b|\band who\b", re.I)),
+    # "Which company runs the leisure centres?" asks for a name, not a description.
+    ("organisation", re.compile(r"\b(which|what) (company|companies|firm|organi[sz]ations?|providers?|charity|"
+                                r"charities|contractors?|suppliers?|operators?)\b|\bname of the (company|firm|"
+                                r"organi[sz]ation|provider|charity|contractor|supplier|operator)\b", re.I)),
     ("money", re.compile(r"(?=.*\b(how (much|large|big)|what (is|was|does|did|will)\b.*\b(cost|budget|salary|price|"
                          r"deficit)|in pounds)\b).*\b(in pounds|budget|cost|costs|costing|salary|salaries|deficit|"
                          r"overspend|price|spend|spent|funding|money|grant|invested|investment)\b", re.I)),
@@ -52,9 +56,9 @@ _DURATION = re.compile(r"\b(\d+(\.\d+)?|" + _NUMBER_WORDS + r"|several|many)[\s-
                        r"(hours?|days?|weeks?|months?|years?)\b", re.I)
 # Any amount that is not a year: "4,000", "15 link workers", "seven", "60,000 people".
 # Not a label's number: "PCN 2", "Key Area 3", "Phase 1".
-# Nor an ordinal or a day of a month ("1st April", "22 January").
+# Nor an ordinal or a day of a month ("1st April", "22 January"), nor part of a name ("COVID-19").
 _COUNT = re.compile(r"(?<![£$€])\b\d{1,3}(,\d{3})+\b|"
-                    r"(?<![£$€.,])(?-i:(?<![A-Z]{2} )(?<![A-Z]{3} ))(?<!area )(?<!phase )(?<!stage )"
+                    r"(?<![£$€.,])(?<![a-z]-)(?-i:(?<![A-Z]{2} )(?<![A-Z]{3} ))(?<!area )(?<!phase )(?<!stage )"
                     r"\b(?!(19|20)\d{2}\b)\d+(\.\d+)?(?!st\b|nd\b|rd\b|th\b)"
                     r"(?!\s*(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)\s*[a-z%]|"
                     r"\b(" + _NUMBER_WORDS + r")\b", re.I)
@@ -76,7 +80,7 @@ _PERSON = re.compile(r"\b(Cllr|Councillor|Dr|Professor|Mr|Mrs|Ms|Miss|Lord|Lady|
 _AGENT = re.compile(r"(?<=\S )(?:[A-Z][\w&'-]+ )+(?:(?:of|and|for|&) )?[A-Z][\w'-]+|\b[A-Z]{2,}\b")
 _KIND_PATTERNS = {"rating": [_RATING], "time": [_CLOCK], "money": [_MONEY], "percentage": [_SHARE],
                   "duration": [_DURATION], "period": [_DAY_MONTH, _MONTH_OR_YEAR, _DURATION], "person": [_PERSON],
-                  "agent": [_PERSON, _AGENT], "count": [_COUNT], "quantity": [_MONEY, _SHARE, _COUNT]}
+                  "agent": [_PERSON, _AGENT], "organisation": [_AGENT], "count": [_COUNT], "quantity": [_MONEY, _SHARE, _COUNT]}
 _TYPED = frozenset(_KIND_PATTERNS) | {"date"}
 
 

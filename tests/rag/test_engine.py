@@ -50,6 +50,8 @@ CLOSE_MISSES = [
     ("What is the rate of hospital admissions per 100,000 older people in Barnet?", "typed_answer"),
     ("What did Camden's Health and Wellbeing Board decide about carers?", "names_found"),
     ("On what date in June will the Health and Wellbeing Board meet?", "typed_answer"),
+    ("Which company was awarded the council's advertising contract?", "typed_answer"),
+    ("How many young people took part in the CYP COVID-19 health impact assessment?", "typed_answer"),
 ]
 
 
