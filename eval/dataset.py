@@ -8,7 +8,8 @@ from pathlib import Path
 
 BUNDLED_SET = Path(__file__).with_name("data") / "barnet_qa.jsonl"
 HELDOUT_SET = Path(__file__).with_name("data") / "barnet_heldout.jsonl"
-UNSEEN_SET = Path(__file__).with_name("data") / "barnet_unseen.jsonl"  # written after tuning, measured once
+UNSEEN_SET = Path(__file__).with_name("data") / "barnet_unseen.jsonl"  # written after tuning; its failures since read
+BLIND_SET = Path(__file__).with_name("data") / "barnet_blind.jsonl"  # written 2026-11-26; measured, never read for fixes
 REQUIRED = {"id": str, "question": str, "answerable": bool}
 DOCS = {"strategy", "meeting", "both", None}
 
