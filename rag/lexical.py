@@ -37,10 +37,10 @@ _QUESTION_TYPES = [
     ("duration", re.compile(r"\bhow long\b|\b(waiting|wait|response) times?\b", re.I)),
     ("rating", re.compile(r"\b(what|which) (rating|grade|judgement)\b|\bhow (was|were|is|are) .* (rated|judged)\b",
                           re.I)),
-    # "What period does the plan cover?": years ("2020-2041") or a length ("four years").
+    # "What period / what years does the plan cover?": years ("2020-2041") or a length ("four years").
     ("period", re.compile(r"\b(what|which) (time ?)?(period|timeframe|time frame)s? (does|do|did|will|would|is|was|are|"
-                          r"were|has|have)\b|\b(over|during|in|for|within) (what|which) (time ?)?(period|timeframe|"
-                          r"time frame)\b", re.I)),
+                          r"were|has|have)\b|\b(what|which) years (does|do|did|will|would)\b|\b(over|during|in|for|"
+                          r"within) (what|which) (time ?)?(period|timeframe|time frame)\b", re.I)),
     ("time", re.compile(r"\bwhat time\b(?! ?(period|frame|scale))|\b(opening|closing) (hours|times)\b|\bwhat hours\b",
                         re.I)),
     ("count", re.compile(r"\bhow many\b|\bwhat number\b|\bnumber of\b|\bpopulation\b", re.I)),

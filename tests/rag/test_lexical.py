@@ -30,6 +30,8 @@ from rag.lexical import QueryTerms, answer_type, has_answer_type, named_terms
     ("What period does the transport strategy cover?", "period"),
     ("What time period does the plan cover?", "period"),
     ("Over which time frame will the trees be planted?", "period"),
+    ("What years does the air quality plan cover?", "period"),
+    ("Which years are in the child measurement data?", ""),
     ("What period poverty work has been done with schools?", ""),
     ("Which period products should schools make available?", ""),
     ("How did they consult residents when writing the plan?", ""),
