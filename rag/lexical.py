@@ -55,13 +55,15 @@ _SHARE = re.compile(r"\b\d+(\.\d+)?\s?(%|per ?cent|percent)|\b(one|two|three) in
 _DURATION = re.compile(r"\b(\d+(\.\d+)?|" + _NUMBER_WORDS + r"|several|many)[\s-]+"
                        r"(hours?|days?|weeks?|months?|years?)\b", re.I)
 # Any amount that is not a year: "4,000", "15 link workers", "seven", "60,000 people".
-# Not a label's number: "PCN 2", "Key Area 3", "Phase 1".
-# Nor an ordinal or a day of a month ("1st April", "22 January"), nor part of a name ("COVID-19").
+# Not a label's number: "PCN 2", "Key Area 3", "Phase 1", "Appendix One".
+# Nor an ordinal or a day of a month ("1st April", "22 January"), nor part of a name or a
+# span ("COVID-19", the "26" of "2025-26").
+_LABEL = r"(?<!area )(?<!phase )(?<!stage )(?<!appendix )(?<!annex )(?<!part )(?<!item )"
 _COUNT = re.compile(r"(?<![£$€])\b\d{1,3}(,\d{3})+\b|"
-                    r"(?<![£$€.,])(?<![a-z]-)(?-i:(?<![A-Z]{2} )(?<![A-Z]{3} ))(?<!area )(?<!phase )(?<!stage )"
+                    r"(?<![£$€.,])(?<![a-z]-)(?<!\d{4}[-–/])(?-i:(?<![A-Z]{2} )(?<![A-Z]{3} ))" + _LABEL +
                     r"\b(?!(19|20)\d{2}\b)\d+(\.\d+)?(?!st\b|nd\b|rd\b|th\b)"
                     r"(?!\s*(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)\s*[a-z%]|"
-                    r"\b(" + _NUMBER_WORDS + r")\b", re.I)
+                    + _LABEL + r"\b(" + _NUMBER_WORDS + r")\b", re.I)
 _DAY_MONTH = re.compile(r"\b\d{1,2}(st|nd|rd|th)?\s+(of\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
                         r"\b(january|february|march|april|may|june|july|august|september|october|november|december)"
                         r"\s+\d{1,2}(st|nd|rd|th)?\b|\b\d{1,2}[.:]\d{2}\s*(am|pm)\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.I)
