@@ -67,7 +67,9 @@ class _Recording(BaseRetriever):
 
 class SectionRetriever(BaseRetriever):
     """Finds the headings a question names ("Key Area 2", "Neighbourhood Health") and
-    returns the chunks under them, shallowest headings first, in document order."""
+    returns the chunks under them: first those under a sub-heading the question names too
+    ("What will show progress on a healthier workforce?" -> "... > What will show our
+    progress?"), then the shallowest, in document order."""
 
     def __init__(self, index: CouncilIndex, top_k: int, filters: MetadataFilters | None = None) -> None:
         super().__init__()
@@ -90,8 +92,10 @@ class SectionRetriever(BaseRetriever):
             return []
         top_score = best[0][0]
         keys = [key for score, key in best if score >= top_score - 1e-9]
-        entries = [e for key in keys for e in outline.chunks[key]]
-        entries.sort(key=lambda e: (e["section"].count(SECTION_SEPARATOR), e["doc_id"], e["chunk_index"]))
+        entries = [(e, _names_sub_heading(terms, e, key)) for key in keys for e in outline.chunks[key]]
+        entries.sort(key=lambda pair: (not pair[1], pair[0]["section"].count(SECTION_SEPARATOR), pair[0]["doc_id"],
+                                       pair[0]["chunk_index"]))
+        entries = [e for e, _ in entries]
         keep = entry_filter(self._filters)
         if keep is not None:
             entries = [e for e in entries if keep(e)]
@@ -99,6 +103,16 @@ class SectionRetriever(BaseRetriever):
             NodeWithScore(node=metadata_dict_to_node(e), score=top_score / (1 + rank))
             for rank, e in enumerate(entries[: self._top_k])
         ]
+
+
+SUB_HEADING_MATCH = 0.5  # F-score of question and the headings below the one named
+
+
+def _names_sub_heading(terms: QueryTerms, entry: dict, key: tuple[str, str]) -> bool:
+    """Whether the question also names the headings a chunk sits under below ``key``."""
+    below = entry["section"][len(key[1]):].split(SECTION_SEPARATOR)
+    words = set(content_terms(" ".join(below)))
+    return bool(words) and _match(terms, words) >= SUB_HEADING_MATCH
 
 
 def entry_filter(filters: MetadataFilters | None) -> Callable[[dict], bool] | None:

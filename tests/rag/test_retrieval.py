@@ -45,6 +45,13 @@ def test_headings_named_in_a_question_bring_their_chunks(engine) -> None:
     assert SectionRetriever(engine.index, top_k=5).retrieve("bicycle lanes in Paris") == []
 
 
+def test_a_named_sub_heading_comes_before_its_siblings(engine) -> None:
+    hits = SectionRetriever(engine.index, top_k=5).retrieve("What will show progress on supporting a healthier workforce?")
+    assert hits[0].node.metadata["section"].endswith("Support a healthier workforce > What will show our progress?")
+    plain = SectionRetriever(engine.index, top_k=5).retrieve("How will the council support a healthier workforce?")
+    assert plain[0].node.metadata["section"].endswith("Support a healthier workforce")  # the heading's own text
+
+
 def headings(items) -> list[str]:
     return [item.heading for item in items]
 
