@@ -65,7 +65,9 @@ class ExtractiveBackend:
         one must itself hold the kind of answer asked for (a date for "when"): otherwise
         it is a neighbour on the topic, and its citation would not support the answer.
         Other sentences of the best source ("... scheduled between 2026 and spring
-        2027") cost no citation and are let in at a lower score."""
+        2027") cost no citation and are let in at a lower score. A document's preamble
+        (text before its first heading: a summary, a title line) is cited only as the
+        best source: it restates the sections, so as a further source it supports nothing."""
         ranked = sorted(scored, key=lambda s: s.score, reverse=True)
         if not ranked:
             return []
@@ -80,7 +82,7 @@ class ExtractiveBackend:
             same_source = candidate.source.n == ranked[0].source.n
             if len(chosen) == limit or candidate.score < min(share, SAME_SOURCE_FLOOR) * best:
                 break
-            if not same_source and (candidate.score < share * best
+            if not same_source and (candidate.score < share * best or not candidate.source.heading_path
                                     or not terms.fits(candidate.text, candidate.source.topic)):
                 continue
             if any(jaccard(candidate.sentence.terms, c.sentence.terms) > 0.5 for c in chosen):

@@ -142,3 +142,18 @@ def test_a_column_heading_names_its_parent_as_the_topic() -> None:
     plain = source(2, "Neighbourhood Health")
     assert plain.topic == heading_label(plain) == "Neighbourhood Health"
     assert source(3, "").topic == heading_label(source(3, "")) == ""
+
+
+def test_a_preamble_is_cited_only_as_the_best_source() -> None:
+    body, preamble = source(1, "Other Business"), source(2, "")
+    terms = query("Is the board changing how it runs after the peer review?")
+    summary = "The board met on 22 January to discuss children's services and the Better Care Fund."
+    candidates = [
+        scored(body, "The board discussed its own operation following a recent LGA peer review.", 2.0),
+        scored(preamble, summary, 1.9),
+    ]
+    chosen = ExtractiveBackend.select(None, candidates, wants_list=False, terms=terms)
+    assert [c.text for c in chosen] == [candidates[0].text]
+    first = ExtractiveBackend.select(None, [scored(preamble, summary, 2.0), candidates[0]], wants_list=False,
+                                     terms=terms)
+    assert [c.source.n for c in first] == [2, 1]  # the best source may be the preamble
