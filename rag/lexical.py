@@ -26,15 +26,15 @@ _QUESTION_TYPES = [
                           r"\bname of the (chair|leader|officer|director|person|councillor|member)\b|"
                           r"\bwhich (officer|councillor|person|member|director|speaker)\b", re.I)),
     ("agent", re.compile(r"^\s*who\b|[,;]\s*(and )?who\b|\band who\b", re.I)),
-    # "Which company runs the leisure centres?" asks for a name, not a description.
+    # "Which company runs the leisure centres?", "the name of the GP federation": a name, not a description.
     ("organisation", re.compile(r"\b(which|what) (company|companies|firm|organi[sz]ations?|providers?|charity|"
-                                r"charities|contractors?|suppliers?|operators?)\b|\bname of the (company|firm|"
-                                r"organi[sz]ation|provider|charity|contractor|supplier|operator)\b", re.I)),
+                                r"charities|contractors?|suppliers?|operators?)\b|\bname of the\b", re.I)),
     ("money", re.compile(r"(?=.*\b(how (much|large|big)|what (is|was|does|did|will)\b.*\b(cost|budget|salary|price|"
                          r"deficit)|in pounds)\b).*\b(in pounds|budget|cost|costs|costing|salary|salaries|deficit|"
                          r"overspend|price|spend|spent|funding|money|grant|invested|investment)\b", re.I)),
     ("percentage", re.compile(r"\bwhat (percentage|proportion|share)\b|\bper ?cent\b|%", re.I)),
-    ("duration", re.compile(r"\bhow long\b|\b(waiting|wait|response) times?\b", re.I)),
+    ("duration", re.compile(r"\bhow long\b|\b(waiting|wait|response) times?\b|"
+                            r"\bhow many (minutes|hours|days|weeks|months|years)\b", re.I)),
     ("rating", re.compile(r"\b(what|which) (rating|grade|judgement)\b|\bhow (was|were|is|are) .* (rated|judged)\b",
                           re.I)),
     # "What period / what years does the plan cover?": years ("2020-2041") or a length ("four years").
@@ -55,15 +55,17 @@ _SHARE = re.compile(r"\b\d+(\.\d+)?\s?(%|per ?cent|percent)|\b(one|two|three) in
 _DURATION = re.compile(r"\b(\d+(\.\d+)?|" + _NUMBER_WORDS + r"|several|many)[\s-]+"
                        r"(hours?|days?|weeks?|months?|years?)\b", re.I)
 # Any amount that is not a year: "4,000", "15 link workers", "seven", "60,000 people".
-# Not a label's number: "PCN 2", "Key Area 3", "Phase 1", "Appendix One".
+# Not a label's number: "PCN 2", "Key Area 3", "Phase 1", "Appendix One", "Section 19", "Year 6".
 # Nor an ordinal or a day of a month ("1st April", "22 January"), nor part of a name or a
 # span ("COVID-19", the "26" of "2025-26").
-_LABEL = r"(?<!area )(?<!phase )(?<!stage )(?<!appendix )(?<!annex )(?<!part )(?<!item )"
+_LABEL = (r"(?<!area )(?<!phase )(?<!stage )(?<!appendix )(?<!annex )(?<!part )(?<!item )(?<!section )(?<!schedule )"
+          r"(?<!paragraph )(?<!table )(?<!figure )(?<!chapter )(?<!article )(?<!clause )(?<!tier )(?<!level )"
+          r"(?<!year )(?<!priority )(?<!theme )")
 _COUNT = re.compile(r"(?<![£$€])\b\d{1,3}(,\d{3})+\b|"
                     r"(?<![£$€.,])(?<![a-z]-)(?<!\d{4}[-–/])(?-i:(?<![A-Z]{2} )(?<![A-Z]{3} ))" + _LABEL +
                     r"\b(?!(19|20)\d{2}\b)\d+(\.\d+)?(?!st\b|nd\b|rd\b|th\b)"
                     r"(?!\s*(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)\s*[a-z%]|"
-                    + _LABEL + r"\b(" + _NUMBER_WORDS + r")\b", re.I)
+                    + _LABEL + r"\b(" + _NUMBER_WORDS + r")\b(?![-–]\w)", re.I)  # "three-tiered" counts nothing
 _DAY_MONTH = re.compile(r"\b\d{1,2}(st|nd|rd|th)?\s+(of\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
                         r"\b(january|february|march|april|may|june|july|august|september|october|november|december)"
                         r"\s+\d{1,2}(st|nd|rd|th)?\b|\b\d{1,2}[.:]\d{2}\s*(am|pm)\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.I)
@@ -84,6 +86,7 @@ _KIND_PATTERNS = {"rating": [_RATING], "time": [_CLOCK], "money": [_MONEY], "per
                   "duration": [_DURATION], "period": [_DAY_MONTH, _MONTH_OR_YEAR, _DURATION], "person": [_PERSON],
                   "agent": [_PERSON, _AGENT], "organisation": [_AGENT], "count": [_COUNT], "quantity": [_MONEY, _SHARE, _COUNT]}
 _TYPED = frozenset(_KIND_PATTERNS) | {"date"}
+_NAME_KINDS = frozenset({"person", "agent", "organisation"})
 
 
 # Names a question asks about: capitalised words after its first, and acronyms ("Enfield's", "CQC").
@@ -214,6 +217,8 @@ class QueryTerms:
             named = {m.group(1).lower() for m in _MONTH_NAME.finditer(text, start, end)}
             if self.months and named and not named & self.months:  # "12/03/2026" names none: it may fit
                 continue
+            if self.answer_type in _NAME_KINDS and set(content_terms(text[start:end])) <= set(self.weights):
+                continue  # "the GP federation" names nothing the question did not
             window = text[max(0, start - ANCHOR_WINDOW):end + ANCHOR_WINDOW]
             if not self.anchors or self.anchors & (set(content_terms(window)) | topic_terms):
                 return True

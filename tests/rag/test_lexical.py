@@ -13,6 +13,10 @@ from rag.lexical import QueryTerms, answer_type, has_answer_type, named_terms
     ("Who are the partners on the board?", "agent"),
     ("Which company runs the leisure centres?", "organisation"),
     ("What is the name of the provider that won the contract?", "organisation"),
+    ("What is the name of the GP federation?", "organisation"),
+    ("What is the name of the chair?", "person"),
+    ("How many weeks does it take to issue a plan?", "duration"),
+    ("How many people attended?", "count"),
     ("Which organisations sit on the board?", "organisation"),
     ("How much did the new library cost?", "money"),
     ("What is the annual budget for school meals?", "money"),
@@ -56,6 +60,10 @@ def test_answer_type(question: str, kind: str) -> None:
     ("The 2025/26 plan was agreed.", "count", False),
     ("The board noted the plan in Appendix One.", "count", False),
     ("Between 4-5 people attend each session.", "count", True),
+    ("Demand for Section 19 provision has increased.", "count", False),
+    ("Children in Year 6 were measured.", "count", False),
+    ("A three-tiered alternative provision model.", "count", False),
+    ("The model has three tiers.", "count", True),
     ("The centres are run by Fusion Lifestyle.", "organisation", True),
     ("We delivered our leisure management contract.", "organisation", False),
     ("Children wait up to 18 months for an assessment.", "duration", True),
@@ -112,6 +120,14 @@ def test_a_heading_naming_a_question_word_ties_its_values_to_the_question() -> N
     assert terms.fits(sentence, topic="Barnet's Primary Care Networks")
     assert not terms.fits(sentence, topic="Barnet's hospitals")
     assert terms.answer_shape_bonus(sentence, "Barnet's Primary Care Networks") == 1.0
+
+
+def test_a_name_made_only_of_the_questions_words_is_no_answer() -> None:
+    keyword = _Keyword({"gp": 3, "feder": 2, "partnership": 5, "trust": 4}, size=100)
+    terms = QueryTerms.of("What is the name of the GP federation in the partnerships?", keyword)
+    assert terms.answer_type == "organisation"
+    assert not terms.fits("Partnerships involve organisations like the community trust and the GP federation.")
+    assert terms.fits("The partnerships involve the GP federation, Barnet Together Health.")
 
 
 def test_numbers_and_per_in_a_question_tie_no_answer_to_it() -> None:
