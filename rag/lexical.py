@@ -65,7 +65,8 @@ _COUNT = re.compile(r"(?<![£$€])\b\d{1,3}(,\d{3})+\b|"
                     r"(?<![£$€.,])(?<![a-z]-)(?<!\d{4}[-–/])(?-i:(?<![A-Z]{2} )(?<![A-Z]{3} ))" + _LABEL +
                     r"\b(?!(19|20)\d{2}\b)\d+(\.\d+)?(?!st\b|nd\b|rd\b|th\b)"
                     r"(?!\s*(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)\s*[a-z%]|"
-                    + _LABEL + r"\b(" + _NUMBER_WORDS + r")\b(?![-–]\w)", re.I)  # "three-tiered" counts nothing
+                    + _LABEL + r"\b(" + _NUMBER_WORDS + r")\b", re.I)
+_COMPOUND = re.compile(r"[-–]([a-z]+)", re.I)  # "three-tiered": a number that counts its own noun
 _DAY_MONTH = re.compile(r"\b\d{1,2}(st|nd|rd|th)?\s+(of\s+)?(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
                         r"\b(january|february|march|april|may|june|july|august|september|october|november|december)"
                         r"\s+\d{1,2}(st|nd|rd|th)?\b|\b\d{1,2}[.:]\d{2}\s*(am|pm)\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b", re.I)
@@ -219,6 +220,9 @@ class QueryTerms:
                 continue
             if self.answer_type in _NAME_KINDS and set(content_terms(text[start:end])) <= set(self.weights):
                 continue  # "the GP federation" names nothing the question did not
+            compound = _COMPOUND.match(text, end)
+            if compound and not set(content_terms(compound.group(1))) <= set(self.weights):
+                continue  # "three-tiered" answers "how many tiers", not "how many children"
             window = text[max(0, start - ANCHOR_WINDOW):end + ANCHOR_WINDOW]
             if not self.anchors or self.anchors & (set(content_terms(window)) | topic_terms):
                 return True

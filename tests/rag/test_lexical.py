@@ -62,7 +62,6 @@ def test_answer_type(question: str, kind: str) -> None:
     ("Between 4-5 people attend each session.", "count", True),
     ("Demand for Section 19 provision has increased.", "count", False),
     ("Children in Year 6 were measured.", "count", False),
-    ("A three-tiered alternative provision model.", "count", False),
     ("The model has three tiers.", "count", True),
     ("The centres are run by Fusion Lifestyle.", "organisation", True),
     ("We delivered our leisure management contract.", "organisation", False),
@@ -120,6 +119,13 @@ def test_a_heading_naming_a_question_word_ties_its_values_to_the_question() -> N
     assert terms.fits(sentence, topic="Barnet's Primary Care Networks")
     assert not terms.fits(sentence, topic="Barnet's hospitals")
     assert terms.answer_shape_bonus(sentence, "Barnet's Primary Care Networks") == 1.0
+
+
+def test_a_number_joined_to_a_word_counts_only_that_word() -> None:
+    keyword = _Keyword({"tier": 2, "children": 20, "provis": 5, "model": 5}, size=100)
+    sentence = "Barnet has a three-tiered alternative provision model."
+    assert QueryTerms.of("How many tiers does the provision model have?", keyword).fits(sentence)
+    assert not QueryTerms.of("How many children use the provision model?", keyword).fits(sentence)
 
 
 def test_a_name_made_only_of_the_questions_words_is_no_answer() -> None:
