@@ -10,7 +10,8 @@ BUNDLED_SET = Path(__file__).with_name("data") / "barnet_qa.jsonl"
 HELDOUT_SET = Path(__file__).with_name("data") / "barnet_heldout.jsonl"
 UNSEEN_SET = Path(__file__).with_name("data") / "barnet_unseen.jsonl"  # written after tuning; its failures since read
 BLIND_SET = Path(__file__).with_name("data") / "barnet_blind.jsonl"  # written 2026-11-26; its failures since read
-FRESH_SET = Path(__file__).with_name("data") / "barnet_fresh.jsonl"  # written 2026-11-26 after the blind set's fixes
+FRESH_SET = Path(__file__).with_name("data") / "barnet_fresh.jsonl"  # written 2026-11-26; its failures since read
+FINAL_SET = Path(__file__).with_name("data") / "barnet_final.jsonl"  # written 2026-11-26; measured, never read for fixes
 REQUIRED = {"id": str, "question": str, "answerable": bool}
 DOCS = {"strategy", "meeting", "both", None}
 

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from council_qa.cli import cli
 from eval.checks import set_problems
-from eval.dataset import BLIND_SET, BUNDLED_SET, FRESH_SET, HELDOUT_SET, UNSEEN_SET, load_questions
+from eval.dataset import BLIND_SET, BUNDLED_SET, FINAL_SET, FRESH_SET, HELDOUT_SET, UNSEEN_SET, load_questions
 
 CHUNKS = [
     ("SEND", "Independent special school placements can cost £80,000 per child per year."),
@@ -78,8 +78,8 @@ def test_a_quote_without_words_and_an_empty_index_are_reported(tmp_path: Path) -
     assert set_problems(load_questions(path), []) == ["the index holds no chunks: ingest the papers before evaluating"]
 
 
-@pytest.mark.parametrize("path", [BUNDLED_SET, HELDOUT_SET, UNSEEN_SET, BLIND_SET, FRESH_SET],
-                         ids=["bundled", "heldout", "unseen", "blind", "fresh"])
+@pytest.mark.parametrize("path", [BUNDLED_SET, HELDOUT_SET, UNSEEN_SET, BLIND_SET, FRESH_SET, FINAL_SET],
+                         ids=["bundled", "heldout", "unseen", "blind", "fresh", "final"])
 def test_the_project_sets_fit_the_bundled_index(engine, path: Path) -> None:
     assert set_problems(load_questions(path), engine.index.keyword.chunks()) == []
 
