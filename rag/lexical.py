@@ -23,6 +23,9 @@ STOP_WORDS = frozenset(
 # The kind of answer a question asks for, and how to see it in a sentence. First match wins.
 _QUESTION_TYPES = [
     ("person", re.compile(r"\bwho (chairs|chaired|leads|led|presented|spoke|said|introduced)\b|"
+                          r"\bwho (is|was|are|were)\b[^?]*\b(director|chair|chairman|chairwoman|chairperson|chief|"
+                          r"head|leader|officer|manager|mayor|councillor|commissioner|secretary|president|"
+                          r"executive)s?\b|"
                           r"\bname of the (chair|leader|officer|director|person|councillor|member)\b|"
                           r"\bwhich (officer|councillor|person|member|director|speaker)\b", re.I)),
     ("agent", re.compile(r"^\s*who\b|[,;]\s*(and )?who\b|\band who\b", re.I)),
@@ -31,7 +34,8 @@ _QUESTION_TYPES = [
                                 r"charities|contractors?|suppliers?|operators?)\b|\bname of the\b", re.I)),
     ("money", re.compile(r"(?=.*\b(how (much|large|big)|what (is|was|does|did|will)\b.*\b(cost|budget|salary|price|"
                          r"deficit)|in pounds)\b).*\b(in pounds|budget|cost|costs|costing|salary|salaries|deficit|"
-                         r"overspend|price|spend|spent|funding|money|grant|invested|investment)\b", re.I)),
+                         r"overspend|price|spend|spends|spending|spent|funding|money|grant|invested|investment|pay|"
+                         r"pays|paid|paying|contribute|contributes|contributed|contribution)\b", re.I)),
     ("percentage", re.compile(r"\bwhat (percentage|proportion|share)\b|\bper ?cent\b|%", re.I)),
     ("duration", re.compile(r"\bhow long\b|\b(waiting|wait|response) times?\b|"
                             r"\bhow many (minutes|hours|days|weeks|months|years)\b", re.I)),
