@@ -89,7 +89,8 @@ _PERSON = re.compile(r"\b(Cllr|Councillor|Dr|Professor|Mr|Mrs|Ms|Miss|Lord|Lady|
 _AGENT = re.compile(r"(?<=\S )(?:[A-Z][\w&'-]+ )+(?:(?:of|and|for|&) )?[A-Z][\w'-]+|\b[A-Z]{2,}\b")
 _KIND_PATTERNS = {"rating": [_RATING], "time": [_CLOCK], "money": [_MONEY], "percentage": [_SHARE],
                   "duration": [_DURATION], "period": [_DAY_MONTH, _MONTH_OR_YEAR, _DURATION], "person": [_PERSON],
-                  "agent": [_PERSON, _AGENT], "organisation": [_AGENT], "count": [_COUNT], "quantity": [_MONEY, _SHARE, _COUNT]}
+                  "agent": [_PERSON, _AGENT], "organisation": [_AGENT], "count": [_COUNT],
+                  "quantity": [_MONEY, _SHARE, _COUNT]}
 _TYPED = frozenset(_KIND_PATTERNS) | {"date"}
 _NAME_KINDS = frozenset({"person", "agent", "organisation"})
 
@@ -218,14 +219,15 @@ class QueryTerms:
         if self.answer_type not in _TYPED:
             return True
         topic_terms = set(content_terms(topic)) if topic else set()
+        asked = self.weights.keys()
         for start, end in answer_spans(text, self.answer_type, self.exact_date):
             named = {m.group(1).lower() for m in _MONTH_NAME.finditer(text, start, end)}
             if self.months and named and not named & self.months:  # "12/03/2026" names none: it may fit
                 continue
-            if self.answer_type in _NAME_KINDS and set(content_terms(text[start:end])) <= set(self.weights):
+            if self.answer_type in _NAME_KINDS and set(content_terms(text[start:end])) <= asked:
                 continue  # "the GP federation" names nothing the question did not
             compound = _COMPOUND.match(text, end)
-            if compound and not set(content_terms(compound.group(1))) <= set(self.weights):
+            if compound and not set(content_terms(compound.group(1))) <= asked:
                 continue  # "three-tiered" answers "how many tiers", not "how many children"
             window = text[max(0, start - ANCHOR_WINDOW):end + ANCHOR_WINDOW]
             if not self.anchors or self.anchors & (set(content_terms(window)) | topic_terms):
