@@ -60,6 +60,9 @@ class Settings:
     retrieval: str = "hybrid+sections"  # hybrid+sections | hybrid | dense | keyword
     fusion: str = "relative_score"  # QueryFusionRetriever mode: reciprocal_rerank | relative_score | dist_based_score
     dense_top_k: int = 20
+    # HNSW candidates per search. Chroma's default (100), and 200, gave different top-20s
+    # from one process to the next on the bundled index; 1000 gave the same in 8 of 8.
+    dense_ef_search: int = 1000
     keyword_top_k: int = 20
     fusion_top_k: int = 12
     reranker: str = "none"  # measured best with relative-score fusion (docs/evaluation.md)

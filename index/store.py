@@ -69,7 +69,13 @@ class ChromaChunkStore:
                 f"the index in {settings.home} was built with embedding model {recorded!r}, "
                 f"not {embed_model_name!r}; use another COUNCIL_QA_HOME or delete the index"
             )
+        if self.ef_search != settings.dense_ef_search:  # a query-time setting: older indexes take it too
+            self._collection.modify(configuration={"hnsw": {"ef_search": settings.dense_ef_search}})
         self.vector_store = ChromaVectorStore(chroma_collection=self._collection)
+
+    @property
+    def ef_search(self) -> int | None:
+        return ((self._collection.configuration or {}).get("hnsw") or {}).get("ef_search")
 
     def add(self, nodes: Sequence[TextNode]) -> None:
         if nodes:

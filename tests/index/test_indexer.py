@@ -176,6 +176,14 @@ def test_opening_with_another_embedding_model_is_an_error(settings: Settings, tm
         ChromaChunkStore(settings, "other/model", 384)
 
 
+def test_the_store_searches_with_the_configured_candidate_count(settings: Settings) -> None:
+    from index.store import ChromaChunkStore
+
+    assert ChromaChunkStore(settings, settings.embed_model, 384).ef_search == settings.dense_ef_search
+    reopened = ChromaChunkStore(settings.replace(dense_ef_search=350), settings.embed_model, 384)
+    assert reopened.ef_search == 350
+
+
 def test_bundled_meeting_ingests_with_detected_metadata(settings: Settings) -> None:
     report = Indexer(settings).ingest([MEETING])
     assert report.added == 1
