@@ -61,7 +61,8 @@ class ChromaChunkStore:
         self._collection = self._client.get_or_create_collection(
             settings.collection,
             embedding_function=None,
-            metadata={"embed_model": embed_model_name, "embed_dim": dimension, "hnsw:space": "cosine"},
+            metadata={"embed_model": embed_model_name, "embed_dim": dimension},
+            configuration={"hnsw": {"space": "cosine", "ef_search": settings.dense_ef_search}},
         )
         recorded = (self._collection.metadata or {}).get("embed_model")
         if recorded != embed_model_name:
@@ -69,7 +70,8 @@ class ChromaChunkStore:
                 f"the index in {settings.home} was built with embedding model {recorded!r}, "
                 f"not {embed_model_name!r}; use another COUNCIL_QA_HOME or delete the index"
             )
-        if self.ef_search != settings.dense_ef_search:  # a query-time setting: older indexes take it too
+        # Older indexes take a new ef_search here; Chroma reads it when it loads the index.
+        if self.ef_search != settings.dense_ef_search:
             self._collection.modify(configuration={"hnsw": {"ef_search": settings.dense_ef_search}})
         self.vector_store = ChromaVectorStore(chroma_collection=self._collection)
 
