@@ -3,8 +3,8 @@
 Builds a Chroma collection of N random unit vectors of the embedding model's size (cosine
 space, as the store makes it) for each ef_search, then runs the same queries on each in one
 process, against an exact numpy search as the baseline for recall@k. Random vectors are a
-hard case for HNSW: real embeddings cluster, so their recall is higher. The machines are noisy: read
-the ratios. Run: python bench/dense_search.py [--chunks 100000] [--ef 100,1000]
+hard case for HNSW: real embeddings cluster, so their recall is higher. The machines are
+noisy: read the ratios. Run: python bench/dense_search.py [--chunks 100000] [--ef 100,1000]
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ import tempfile
 import time
 
 import numpy as np
+
+BATCH = 5_000  # vectors per add
 
 
 def main() -> None:
@@ -34,7 +36,8 @@ def main() -> None:
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     # Queries near stored vectors, as questions are near the chunks that answer them.
     picks = rng.choice(args.chunks, args.queries, replace=False)
-    queries = vectors[picks] + 0.5 * rng.standard_normal((args.queries, args.dim)).astype(np.float32) / args.dim**0.5
+    noise = rng.standard_normal((args.queries, args.dim)).astype(np.float32)
+    queries = vectors[picks] + 0.5 * noise / args.dim**0.5
     queries /= np.linalg.norm(queries, axis=1, keepdims=True)
     exact = np.argsort(-(queries @ vectors.T), axis=1)[:, : args.k]
 
@@ -46,9 +49,9 @@ def main() -> None:
             collection = client.create_collection(f"bench-{ef}", embedding_function=None,
                                                   configuration={"hnsw": {"space": "cosine", "ef_search": ef}})
             started = time.perf_counter()
-            for start in range(0, args.chunks, 5_000):
-                ids = [str(i) for i in range(start, min(start + 5_000, args.chunks))]
-                collection.add(ids=ids, embeddings=vectors[start : start + 5_000])
+            for start in range(0, args.chunks, BATCH):
+                batch = vectors[start : start + BATCH]
+                collection.add(ids=[str(i) for i in range(start, start + len(batch))], embeddings=batch)
             print(f"ef_search {ef}: {args.chunks:,} vectors added in {time.perf_counter() - started:.1f} s")
             collection.query(query_embeddings=queries[:5], n_results=args.k)  # warm-up
             times, recalls = [], []
