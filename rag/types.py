@@ -28,6 +28,10 @@ class Source:
         return [p for p in str(self.node.metadata.get("section", "")).split(SECTION_SEPARATOR) if p]
 
     @property
+    def doc_id(self) -> str:
+        return str(self.node.metadata.get("doc_id", ""))
+
+    @property
     def topic(self) -> str:
         """The heading that names what the chunk is about: its deepest, or for a column
         heading that is a question ("What have we done so far?") the one above it."""

@@ -67,7 +67,9 @@ class ExtractiveBackend:
         Other sentences of the best source ("... scheduled between 2026 and spring
         2027") cost no citation and are let in at a lower score. A document's preamble
         (text before its first heading: a summary, a title line) is cited only as the
-        best source: it restates the sections, so as a further source it supports nothing."""
+        best source: it restates the sections, so as a further source it supports nothing.
+        For one fact asked in plain words, another source must also add to the answer
+        (:func:`adds_to_best`)."""
         ranked = sorted(scored, key=lambda s: s.score, reverse=True)
         if not ranked:
             return []
@@ -92,6 +94,8 @@ class ExtractiveBackend:
                 continue
             chosen.append(candidate)
             words += length
+        if not (wants_list or focused or terms.answer_type):
+            chosen = adds_to_best(chosen, terms)
         # Best first; sentences of one source keep the source's own order.
         first_rank: dict[int, int] = {}
         for i, c in enumerate(chosen):
@@ -133,6 +137,29 @@ class ExtractiveBackend:
             previous_label = label
             separator = "" if i == 0 else ("\n" if wants_list else " ")
             yield f"{separator}{'- ' if wants_list else ''}{text} [{sentence.source.n}]"
+
+
+def adds_to_best(chosen: list[ScoredSentence], terms: QueryTerms) -> list[ScoredSentence]:
+    """Chosen sentences (best first) less those of another source that add nothing the
+    question asks about: none of its words that the sentences before lack, and from the
+    best source's own document. Such a sentence is a neighbour on the topic the best
+    source already answers ("... the impending Ofsted and CQC inspection" after the PINs
+    Project's full name), so its citation would support nothing the answer needs. Another
+    document's sentence stays: it is that document's side of the question."""
+    if not chosen:
+        return chosen
+    best = chosen[0].source
+    asked = set(terms.weights)
+    said = set().union(*(c.sentence.terms & asked for c in chosen if c.source.n == best.n))
+    kept = []
+    for candidate in chosen:
+        if candidate.source.n != best.n:
+            new = (candidate.sentence.terms & asked) - said
+            if not new and candidate.source.doc_id == best.doc_id:
+                continue
+            said |= new
+        kept.append(candidate)
+    return kept
 
 
 _ENUMERATOR = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}[.)])\s+(?=\S)")  # "1. ", "2.1 ", "3) "

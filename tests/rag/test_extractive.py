@@ -62,15 +62,33 @@ def test_other_sources_must_hold_the_kind_of_answer_asked_for() -> None:
     assert [c.source.n for c in chosen] == [1, 3]
 
 
-def test_untyped_questions_may_draw_on_several_sources() -> None:
+def test_untyped_questions_may_draw_on_sources_that_add_to_the_answer() -> None:
     first, second = source(1, "A"), source(2, "B")
-    terms = query("What is being done about air quality?")
+    terms = query("What is being done about air quality near schools?")
     candidates = [
         scored(first, "We installed electric vehicle charge points to improve air quality.", 2.0),
         scored(second, "The Air Quality Action Plan sets out measures for schools.", 1.8),
     ]
     chosen = ExtractiveBackend.select(ExtractiveBackend.__new__(ExtractiveBackend), candidates, False, terms)
     assert [c.source.n for c in chosen] == [1, 2]
+
+
+def test_another_source_that_adds_nothing_asked_is_not_cited() -> None:
+    send, other_chunk = source(1, "SEND"), source(2, "SEND")
+    terms = query("What is the full name of the PINs Project?")
+    candidates = [
+        scored(send, "The PINs Project (Partnership for Inclusion of Neurodiversity) was highlighted.", 2.0),
+        scored(other_chunk, "The board received a detailed presentation on the SEND project.", 1.6),
+    ]
+    chosen = ExtractiveBackend.select(None, candidates, wants_list=False, terms=terms)
+    assert [c.source.n for c in chosen] == [1]
+    # The same sentence from the other document is that document's side of the question.
+    other_chunk.node.metadata["doc_id"] = "minutes"
+    chosen = ExtractiveBackend.select(None, candidates, wants_list=False, terms=terms)
+    assert [c.source.n for c in chosen] == [1, 2]
+    # A list question keeps every item, whatever words it repeats.
+    other_chunk.node.metadata["doc_id"] = ""
+    assert len(ExtractiveBackend.select(None, candidates, wants_list=True, terms=terms)) == 2
 
 
 def test_a_question_that_names_a_heading_is_answered_from_that_section_even_when_not_a_list() -> None:
