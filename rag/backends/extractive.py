@@ -143,9 +143,9 @@ def adds_to_best(chosen: list[ScoredSentence], terms: QueryTerms) -> list[Scored
     """Chosen sentences (best first) less those of another source that add nothing the
     question asks about: none of its words that the sentences before lack, and from the
     best source's own document. Such a sentence is a neighbour on the topic the best
-    source already answers ("... the impending Ofsted and CQC inspection" after the PINs
-    Project's full name), so its citation would support nothing the answer needs. Another
-    document's sentence stays: it is that document's side of the question."""
+    source already answers ("... scheduled between 2026 and spring 2027" after "Which
+    inspectorates will carry out the SEND inspection?"), so its citation would support
+    nothing asked. Another document's sentence stays: it is that document's side."""
     if not chosen:
         return chosen
     best = chosen[0].source
