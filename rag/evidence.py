@@ -112,7 +112,7 @@ def word_credit(cosine: float) -> float:
 def sentence_score(sentence: Sentence, terms: QueryTerms) -> float:
     """How well one sentence answers the question: its rare words, its heading's, its
     meaning, whether it holds the kind of answer asked for, and its source's rank."""
-    section_terms = set(content_terms(str(sentence.source.node.metadata.get("section", ""))))
+    section_terms = set(content_terms(" ".join(sentence.source.heading_path)))
     words = len(sentence.text.split())
     word_matches = 0.8 * terms.coverage(sentence.terms) + 0.3 * terms.coverage(sentence.terms | section_terms)
     return (
@@ -130,7 +130,7 @@ def refused_by_rule(features: dict[str, float]) -> bool:
 
 
 def terms_of(source: Source) -> list[str]:
-    return content_terms(source.node.get_content() + " " + str(source.node.metadata.get("section", "")))
+    return content_terms(source.node.get_content() + " " + " ".join(source.heading_path))
 
 
 def typed_answer_found(terms: QueryTerms, scores: list[float], fitting_scores: list[float]) -> bool:
