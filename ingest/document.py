@@ -53,6 +53,8 @@ class ExtractedDocument:
     headings: list[HeadingMark] | None = None
     title_hint: str = ""
     date_hint: str = ""
+    # Characters (white space aside) a loader left out on purpose, by kind ("running header").
+    removed: dict[str, int] = field(default_factory=dict)
 
     @property
     def sha256(self) -> str:

@@ -56,9 +56,20 @@ class Section:
 
 
 @dataclass(frozen=True)
+class HeadingSpan:
+    """A heading recognised in the text: its title and the characters it occupies."""
+
+    title: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Outline:
     title: str
     sections: list[Section]
+    headings: tuple[HeadingSpan, ...] = ()
+    furniture_spans: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,7 +117,10 @@ def outline(document: ExtractedDocument) -> Outline:
             first.rank = RANK_TITLE
     title = headings[0].title if headings and headings[0].rank == RANK_TITLE else ""
     sections = _sections(lines, furniture, headings)
-    return Outline(title=title or document.title_hint, sections=sections)
+    spans = tuple(HeadingSpan(h.title, lines[h.first].start, lines[h.last].end) for h in headings)
+    furniture_spans = tuple((ln.start, ln.end) for ln, is_f in zip(lines, furniture) if is_f)
+    return Outline(title=title or document.title_hint, sections=sections, headings=spans,
+                   furniture_spans=furniture_spans)
 
 
 def _at_start(heading: _Heading, lines: list[_Line], furniture: list[bool]) -> bool:
@@ -315,6 +329,7 @@ def _sections(lines: list[_Line], furniture: list[bool], headings: list[_Heading
     stack: list[tuple[int, str]] = []
     current: list[list[int]] = []
     bodies: list[_Body] = [((), current)]
+    own_lines: dict[int, list[int]] = {}  # body index -> its heading's lines
     i = 0
     while i < len(lines):
         heading = heading_at.get(i)
@@ -330,6 +345,7 @@ def _sections(lines: list[_Line], furniture: list[bool], headings: list[_Heading
             stack.append((heading.rank, heading.title))
             current = []
             bodies.append((tuple(t for _, t in stack), current))
+            own_lines[len(bodies) - 1] = list(range(heading.first, heading.last + 1))
             i = heading.last + 1
             continue
         if lines[i].blank or furniture[i]:
@@ -343,6 +359,7 @@ def _sections(lines: list[_Line], furniture: list[bool], headings: list[_Heading
     bodies = [(path, [b for b in blocks if b]) for path, blocks in bodies]
     rank_of = {h.title: h.rank for h in headings}
     bodies = _unstack(bodies, lines, rank_of)
+    _keep_empty_headings(bodies, own_lines)
     sections = [
         Section(path, lines[block[0]].start, lines[block[-1]].end)
         for path, blocks in bodies
@@ -350,6 +367,15 @@ def _sections(lines: list[_Line], furniture: list[bool], headings: list[_Heading
     ]
     sections.sort(key=lambda s: s.start)
     return _merge_adjacent(sections, lines)
+
+
+def _keep_empty_headings(bodies: list[_Body], own_lines: dict[int, list[int]]) -> None:
+    """A heading with neither text nor sub-headings under it is kept as text of its own,
+    so no words are lost (often it was no heading: a signature line, a lone label)."""
+    parents = {body[0][:n] for body in bodies if body[1] for n in range(1, len(body[0]))}
+    for index, (path, blocks) in enumerate(bodies):
+        if not blocks and path and path not in parents and index in own_lines:
+            blocks.append(own_lines[index])
 
 
 def _unstack(bodies: list[_Body], lines: list[_Line], rank_of: dict[str, int]) -> list[_Body]:

@@ -1,16 +1,28 @@
-"""PDFs page by page; tables are kept as ``cell | cell`` rows in reading order."""
+"""PDFs through PDFium (pypdfium2): every character with its position, size and weight.
+
+The page layout (``ingest.layout``) turns those into lines, table rows that keep their
+row label and column headings, headings marked by their type, and running headers,
+footers and page numbers, which are left out and counted.
+"""
 
 from __future__ import annotations
 
+import ctypes
 from pathlib import Path
 
-import pdfplumber
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfplumber.utils.exceptions import PdfminerException
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
-from ingest.document import ExtractedDocument, LoadError, PageSpan
+from ingest.document import ExtractedDocument, HeadingMark, LoadError, PageSpan
+from ingest.layout import (
+    Char, Line, Table, TypeStyle, body_style, build_lines, find_tables, furniture_keys, furniture_kind,
+    heading_levels, heading_style, render_table,
+)
+from ingest.textblocks import TextBuilder
 
-_TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+_FORCE_BOLD = 0x40000
+_LOOSE_BOX_EMS = 1.15  # a font's ascent to descent, in ems, for common fonts
+_BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demi")
 
 
 def load_pdf(path: Path) -> ExtractedDocument:
@@ -18,57 +30,165 @@ def load_pdf(path: Path) -> ExtractedDocument:
         if not handle.read(1024).lstrip().startswith(b"%PDF"):
             raise LoadError(path, "not a PDF file (no %PDF header)")
     try:
-        pdf = pdfplumber.open(str(path))
-        page_list = list(pdf.pages)
-    except Exception as exc:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
         raise _open_error(path, exc) from None
-    parts: list[str] = []
-    pages: list[PageSpan] = []
-    offset = 0
-    with pdf:
-        if not page_list:
+    try:
+        if len(pdf) == 0:
             raise LoadError(path, "damaged or truncated PDF (no pages)")
-        for number, page in enumerate(page_list, start=1):
-            text = _page_text(page).strip()
-            if parts:
-                parts.append("\n\n")
-                offset += 2
-            parts.append(text)
-            pages.append(PageSpan(number, offset, offset + len(text)))
-            offset += len(text)
-        title = str((pdf.metadata or {}).get("Title") or "").strip()
-    text = "".join(parts)
-    if not text.strip():
+        pages = [_page_lines(pdf, number) for number in range(len(pdf))]
+        title = str((pdf.get_metadata_dict() or {}).get("Title") or "").strip()
+    finally:
+        pdf.close()
+    if not any(pages):
         raise LoadError(path, f"no text layer on any of its {len(pages)} page(s) (scanned image?); OCR is not done")
-    return ExtractedDocument(source=path, text=text, format="pdf", pages=pages, title_hint=title)
+    return _assemble(path, pages, title)
 
 
 def _open_error(path: Path, exc: Exception) -> LoadError:
-    cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
-    if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+    detail = " ".join(str(exc).split())
+    if "password" in detail.lower():
         return LoadError(path, "encrypted PDF: it needs a password to open")
-    detail = " ".join(str(cause).split())[:120] or type(cause).__name__
-    return LoadError(path, f"damaged or truncated PDF ({detail})")
+    return LoadError(path, f"damaged or truncated PDF ({detail[:120] or type(exc).__name__})")
 
 
-def _page_text(page) -> str:
-    """Text above, between and below the ruled tables, with each table as rows."""
-    tables = sorted(page.find_tables(_TABLE_SETTINGS), key=lambda t: t.bbox[1])
-    pieces: list[str] = []
-    top = page.bbox[1]
-    for table in tables:
-        x0, t_top, x1, t_bottom = table.bbox
-        if t_top > top:
-            pieces.append(_band_text(page, top, t_top))
-        rows = [" | ".join(" ".join((cell or "").split()) for cell in row) for row in table.extract()]
-        pieces.append("\n".join(r for r in rows if r.strip(" |")))
-        top = max(top, t_bottom)
-    if top < page.bbox[3]:
-        pieces.append(_band_text(page, top, page.bbox[3]))
-    return "\n\n".join(p.strip() for p in pieces if p and p.strip())
+def _page_lines(pdf: pdfium.PdfDocument, index: int) -> list[Line]:
+    page = pdf[index]
+    textpage = page.get_textpage()
+    try:
+        height = page.get_height()
+        chars = list(_chars(textpage.raw, height))
+    finally:
+        textpage.close()
+        page.close()
+    return build_lines(chars, index + 1, height)
 
 
-def _band_text(page, top: float, bottom: float) -> str:
-    x0, _, x1, _ = page.bbox
-    band = page.crop((x0, top, x1, bottom), strict=False)
-    return band.extract_text(x_tolerance=1.5) or ""
+def _chars(raw, height: float):
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    loose = pdfium_c.FS_RECTF()
+    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+    name = ctypes.create_string_buffer(128)
+    flags = ctypes.c_int()
+    bold_by_font: dict[tuple[bytes, int], bool] = {}
+    for i in range(pdfium_c.FPDFText_CountChars(raw)):
+        code = pdfium_c.FPDFText_GetUnicode(raw, i)
+        if code in (0xFFFE, 0xFFFF) or (code < 32 and code not in (10, 13)):
+            continue
+        text = chr(code)
+        pdfium_c.FPDFText_GetCharBox(raw, i, left, right, bottom, top)
+        pdfium_c.FPDFText_GetCharOrigin(raw, i, origin_x, origin_y)
+        # The nominal font size ignores the text matrix; the loose box (ascent to descent) does not.
+        pdfium_c.FPDFText_GetLooseCharBox(raw, i, loose)
+        size = (loose.top - loose.bottom) / _LOOSE_BOX_EMS or pdfium_c.FPDFText_GetFontSize(raw, i)
+        pdfium_c.FPDFText_GetFontInfo(raw, i, name, len(name), flags)
+        key = (name.value, flags.value)
+        bold = bold_by_font.get(key)
+        if bold is None:
+            lowered = name.value.decode("latin-1").lower()
+            bold = bool(flags.value & _FORCE_BOLD) or any(b in lowered for b in _BOLD_NAMES)
+            bold_by_font[key] = bold
+        if text.isspace():
+            x0 = x1 = origin_x.value
+        else:  # the loose box spans the advance width, so punctuation does not look spaced
+            x0, x1 = loose.left, loose.right
+        yield Char(text, x0, max(x1, x0), height - origin_y.value, size, bold)
+
+
+def _assemble(path: Path, pages: list[list[Line]], title: str) -> ExtractedDocument:
+    repeated = furniture_keys(pages)
+    removed: dict[str, int] = {}
+    content: list[list[Line]] = []
+    for lines in pages:
+        kept = []
+        for line in lines:
+            kind = furniture_kind(line, repeated)
+            if kind:
+                removed[kind] = removed.get(kind, 0) + sum(len(c.text.replace(" ", "")) for c in line.cells)
+            else:
+                kept.append(line)
+        content.append(kept)
+    body = body_style([ln for lines in content for ln in lines])
+    styles = {id(ln): s for lines in content for ln in lines if (s := heading_style(ln, body))}
+    levels = heading_levels(list(styles.values()))
+    builder = TextBuilder()
+    headings: list[HeadingMark] = []
+    spans: list[PageSpan] = []
+    carried: Table | None = None
+    for number, lines in enumerate(content, start=1):
+        start = len(builder)
+        builder.paragraph_break()
+        tables = find_tables(lines, carried)
+        carried = tables[-1] if tables else (carried if not lines else None)
+        _write_page(builder, lines, tables, styles, levels, headings)
+        spans.append(PageSpan(number, min(start + (2 if start else 0), len(builder)), len(builder)))
+    return ExtractedDocument(
+        source=path, text=builder.text(), format="pdf", pages=spans, headings=headings or None,
+        title_hint=title, removed=removed,
+    )
+
+
+def _write_page(
+    builder: TextBuilder,
+    lines: list[Line],
+    tables: list[Table],
+    styles: dict[int, TypeStyle],
+    levels: dict[TypeStyle, int],
+    headings: list[HeadingMark],
+) -> None:
+    table_at = {t.first: t for t in tables}
+    in_table = {i for t in tables for i in range(t.first, t.last + 1)}
+    emphasis: set[int] = set()  # lines in a heading's type that read as body text
+    i = 0
+    previous: Line | None = None
+    while i < len(lines):
+        table = table_at.get(i)
+        if table is not None:
+            builder.block(render_table(table))
+            i = table.last + 1
+            previous = None
+            continue
+        line = lines[i]
+        style = styles.get(id(line)) if i not in in_table else None
+        if style is not None and i not in emphasis:
+            run, is_heading = _heading_run(lines, i, in_table, styles)
+            if not is_heading:
+                emphasis.update(range(i, i + run))
+        if style is not None and i not in emphasis:
+            title = " ".join(ln.text for ln in lines[i:i + run])
+            start, end = builder.block(title)
+            headings.append(HeadingMark(start, end, levels[style], title))
+            i += run
+            previous = None
+            continue
+        if previous is None or _new_paragraph(previous, line):
+            builder.paragraph_break()
+        else:
+            builder.line_break()
+        builder.inline(line.text)
+        previous = line
+        i += 1
+    builder.paragraph_break()
+
+
+def _heading_run(
+    lines: list[Line], i: int, in_table: set[int], styles: dict[int, TypeStyle]
+) -> tuple[int, bool]:
+    """How many lines from ``i`` form one heading: a short run in one style that reads as a
+    title. A longer run, or one that ends a clause, is emphasised body text."""
+    style = styles[id(lines[i])]
+    j = i
+    while (j + 1 < len(lines) and j + 1 not in in_table and styles.get(id(lines[j + 1])) == style
+           and 0 < lines[j + 1].baseline - lines[j].baseline < 2.2 * lines[j].size):
+        j += 1
+    title = " ".join(ln.text for ln in lines[i:j + 1])
+    words = title.split()
+    run = j - i + 1
+    if run > 3 or len(words) > 20 or title.rstrip().endswith((":", ":-", ",", ";")) or title[:1].islower():
+        return run, False
+    return run, not (title.rstrip().endswith(".") and len(words) > 8)
+
+
+def _new_paragraph(previous: Line, line: Line) -> bool:
+    gap = line.baseline - previous.baseline
+    return gap > 1.75 * max(previous.size, line.size) or gap < 0 or abs(line.size - previous.size) > 1.5

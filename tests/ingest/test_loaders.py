@@ -41,8 +41,9 @@ def test_pdf_table_keeps_rows_and_columns(tmp_path: Path) -> None:
     )
     text = load_document(pdf).text
     assert "Scheme | Budget" in text
-    assert "Discharge to assess | £1.2m" in text
-    assert "Carers breaks | £300k" in text
+    # Each value keeps its row label and its column heading.
+    assert "Discharge to assess | Budget: £1.2m" in text
+    assert "Carers breaks | Budget: £300k" in text
     assert text.index("The fund is split") < text.index("Scheme | Budget")
 
 
