@@ -88,6 +88,11 @@ def ingest(ctx, paths, prune, as_json, doc_type, body, meeting_date, title) -> N
         )
         for dup in report.duplicates:
             click.echo(f"same text as {dup['same_as']}: {dup['path']}")
+        for document in report.incomplete:
+            coverage = document["coverage"]
+            example = coverage["missing_examples"][0] if coverage["missing_examples"] else ""
+            click.echo(f"warning: {document['path']}: only {coverage['ratio']:.2%} of its text reached a chunk"
+                       f" (first missing: {example!r})", err=True)
         for failure in report.failed:
             click.echo(f"error: {failure['path']}: {failure['error']}", err=True)
     ctx.exit(0 if not report.failed else 1)
@@ -102,16 +107,22 @@ def stats(ctx, as_json) -> None:
 
     settings = _settings(ctx)
     manifest = Manifest.load(settings.manifest_path)
-    documents, chunks = Counter(), Counter()
+    documents, chunks, furniture = Counter(), Counter(), Counter()
+    incomplete = []
     for entry in manifest.ready().values():
         documents[entry.doc_type] += 1
         chunks[entry.doc_type] += entry.chunks
+        furniture.update(entry.furniture)
+        if entry.coverage < 1.0:
+            incomplete.append({"title": entry.title, "coverage": entry.coverage, "sources": entry.sources})
     payload = {
         "home": str(settings.home),
         "documents": sum(documents.values()),
         "chunks": sum(chunks.values()),
         "by_doc_type": {t: {"documents": documents[t], "chunks": chunks[t]} for t in sorted(documents)},
         "embed_model": manifest.embed_model,
+        "coverage": {"complete": sum(documents.values()) - len(incomplete), "incomplete": incomplete,
+                     "furniture_chars": dict(sorted(furniture.items()))},
     }
     if as_json:
         _emit_json(payload)
@@ -119,6 +130,11 @@ def stats(ctx, as_json) -> None:
     click.echo(f"{payload['documents']} documents, {payload['chunks']} chunks in {settings.home}")
     for doc_type, counts in payload["by_doc_type"].items():
         click.echo(f"  {doc_type:<9} {counts['documents']:>4} documents {counts['chunks']:>6} chunks")
+    left_out = ", ".join(f"{kind} {n:,}" for kind, n in payload["coverage"]["furniture_chars"].items())
+    click.echo(f"coverage: all text in chunks for {payload['coverage']['complete']} of {payload['documents']} documents"
+               + (f"; characters left out on purpose: {left_out}" if left_out else ""))
+    for document in incomplete:
+        click.echo(f"  {document['coverage']:.2%}  {document['title']}")
 
 
 @cli.command()

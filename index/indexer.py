@@ -39,6 +39,7 @@ class IngestReport:
     chunks_total: int = 0
     failed: list[dict[str, str]] = field(default_factory=list)
     duplicates: list[dict[str, str]] = field(default_factory=list)
+    documents: list[dict] = field(default_factory=list)  # each document added or updated, with its coverage
     chunks_embedded: int = 0
     embed_seconds: float = 0.0
     seconds: float = 0.0
@@ -46,6 +47,11 @@ class IngestReport:
     @property
     def ok(self) -> bool:
         return not self.failed
+
+    @property
+    def incomplete(self) -> list[dict]:
+        """Documents some of whose text reached no chunk."""
+        return [d for d in self.documents if d["coverage"]["ratio"] < 1.0]
 
     def to_dict(self) -> dict:
         return {
@@ -56,6 +62,7 @@ class IngestReport:
             "chunks_total": self.chunks_total,
             "failed": self.failed,
             "duplicates": self.duplicates,
+            "documents": self.documents,
             "chunks_embedded": self.chunks_embedded,
             "embed_seconds": round(self.embed_seconds, 3),
             "seconds": round(self.seconds, 3),
@@ -167,10 +174,14 @@ class Indexer:
             sources=sorted(set((existing.sources if existing else []) + [key])),
             state=ADDING,
             ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            coverage=round(prepared.coverage.ratio, 4),
+            furniture=prepared.coverage.furniture,
         )
         manifest.documents[doc_id] = entry
         manifest.save()
         self._embed_and_add(prepared, report)
+        report.documents.append({"path": str(path), "doc_id": doc_id, "chunks": len(prepared.nodes),
+                                 "coverage": prepared.coverage.to_dict()})
         entry.state = READY
         if previous and previous != doc_id:
             orphan = manifest.detach(key)

@@ -29,6 +29,8 @@ class DocumentEntry:
     sources: list[str] = field(default_factory=list)
     state: str = ADDING
     ingested_at: str = ""
+    coverage: float = 1.0  # share of the extracted text (furniture aside) that reached a chunk
+    furniture: dict[str, int] = field(default_factory=dict)  # characters left out on purpose, by kind
 
 
 @dataclass

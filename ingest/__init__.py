@@ -12,6 +12,7 @@ from pathlib import Path
 from llama_index.core.schema import TextNode
 
 from ingest.chunking import StructuredChunker, TokenCounter, tiktoken_counter
+from ingest.coverage import Coverage, measure_coverage
 from ingest.discover import discover_files
 from ingest.document import ExtractedDocument, HeadingMark, LoadError, PageSpan
 from ingest.loaders import load_document, register_loader, supported_extensions
@@ -26,6 +27,7 @@ class PreparedDocument:
     outline: Outline
     metadata: DocumentMetadata
     nodes: list[TextNode]
+    coverage: Coverage
 
     @property
     def doc_id(self) -> str:
@@ -50,13 +52,18 @@ def prepare_document(
     except ValueError as exc:
         raise LoadError(path, f"bad metadata: {exc}") from None
     nodes = chunker.chunk(document, document_outline, metadata, source or str(path))
-    return PreparedDocument(document, document_outline, metadata, nodes)
+    coverage = measure_coverage(
+        document, document_outline,
+        spans=[(n.metadata["char_start"], n.metadata["char_end"]) for n in nodes],
+        headings=[part for section in document_outline.sections for part in section.path],
+    )
+    return PreparedDocument(document, document_outline, metadata, nodes, coverage)
 
 
 __all__ = [
-    "DOC_TYPES", "SECTION_SEPARATOR", "DocumentMetadata", "ExtractedDocument", "HeadingMark",
+    "DOC_TYPES", "SECTION_SEPARATOR", "Coverage", "DocumentMetadata", "ExtractedDocument", "HeadingMark",
     "LoadError", "Outline", "PageSpan", "PreparedDocument", "Section", "StructuredChunker",
-    "TokenCounter", "detect_metadata", "discover_files", "load_document", "normalise_body",
+    "TokenCounter", "detect_metadata", "discover_files", "load_document", "measure_coverage", "normalise_body",
     "outline", "parse_date", "prepare_document", "read_sidecar", "register_loader", "sentence_spans",
     "supported_extensions", "tiktoken_counter",
 ]

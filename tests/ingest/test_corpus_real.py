@@ -1,0 +1,125 @@
+"""Ingest on real council papers nobody here wrote (../shared/corpus-real).
+
+The documents' licences are unclear, so they are used from ``../shared`` and never copied
+in; without that folder these tests skip. What is measured: every character of every
+text-layer document reaches a chunk, scans fail with a clear reason, and the detected
+metadata agrees with a table written by reading the documents (tests/data/).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from rapidfuzz import fuzz
+
+from council_qa.config import PROJECT_ROOT
+from ingest import LoadError, PreparedDocument, StructuredChunker, prepare_document
+
+CORPUS_REAL = PROJECT_ROOT.parent / "shared" / "corpus-real"
+EXPECTED = Path(__file__).resolve().parent.parent / "data" / "corpus_real_metadata.jsonl"
+MIN_FIELD_ACCURACY = 0.9
+
+pytestmark = pytest.mark.skipif(
+    not CORPUS_REAL.is_dir(), reason=f"{CORPUS_REAL} is absent: the real-papers corpus lives beside the project"
+)
+
+
+def _expected() -> list[dict]:
+    return [json.loads(line) for line in EXPECTED.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def prepared() -> dict[str, PreparedDocument | LoadError]:
+    chunker = StructuredChunker()
+    out: dict[str, PreparedDocument | LoadError] = {}
+    for row in _expected():
+        try:
+            out[row["file"]] = prepare_document(CORPUS_REAL / row["file"], chunker)
+        except LoadError as exc:
+            out[row["file"]] = exc
+    return out
+
+
+def test_the_table_names_every_document() -> None:
+    on_disk = {p.name for p in CORPUS_REAL.iterdir() if p.suffix in {".pdf", ".docx", ".html"}}
+    assert {row["file"] for row in _expected()} == on_disk
+
+
+def test_every_text_layer_document_reaches_the_chunks_whole(prepared) -> None:
+    short = {
+        name: (round(p.coverage.ratio, 4), p.coverage.missing_examples)
+        for name, p in prepared.items()
+        if isinstance(p, PreparedDocument) and p.coverage.ratio < 1.0
+    }
+    assert not short
+    assert sum(isinstance(p, PreparedDocument) for p in prepared.values()) >= 35
+
+
+def test_scans_fail_with_the_no_text_layer_reason_and_nothing_else_fails(prepared) -> None:
+    for row in _expected():
+        outcome = prepared[row["file"]]
+        if row["scanned"]:
+            assert isinstance(outcome, LoadError) and "no text layer" in outcome.reason
+            assert row["file"] in str(outcome)
+        else:
+            assert isinstance(outcome, PreparedDocument), f"{row['file']}: {outcome}"
+
+
+def _body_key(body: str) -> str:
+    text = body.casefold().replace("&", " and ")
+    return " ".join(w for w in re.findall(r"[a-z0-9]+", text) if w != "the")
+
+
+def body_matches(detected: str, expected: str) -> bool:
+    """Same name, spelling of "and" and "the" aside; a longer printed form counts when it
+    ends with the expected name (or the reverse) and the shorter has three words or more."""
+    a, b = _body_key(detected), _body_key(expected)
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    return len(short.split()) >= 3 and long.endswith(short)
+
+
+def title_matches(detected: str, expected: str) -> bool:
+    """Nearly the same words, neither a fragment of the other."""
+    a, b = _body_key(detected).split(), _body_key(expected).split()
+    if not a or not b or not 0.5 <= len(a) / len(b) <= 2.0:
+        return False
+    return fuzz.token_set_ratio(" ".join(a), " ".join(b)) >= 85
+
+
+def test_field_matchers_tell_right_from_wrong() -> None:
+    assert body_matches("Transport & Connectivity Policy Committee", "Transport and Connectivity Policy Committee")
+    assert not body_matches("Scrutiny Committee", "Transport and Connectivity Policy Committee")
+    assert not body_matches("Committee", "Transport and Connectivity Policy Committee")
+    assert title_matches("Bristol City Council Minutes of the Transport & Connectivity Policy Committee",
+                         "Minutes of the Transport & Connectivity Policy Committee")
+    assert not title_matches("Agenda Template", "Minutes of the Transport & Connectivity Policy Committee")
+    assert not title_matches("Question 1", "Public Questions and Mayor’s Responses")
+
+
+def metadata_accuracy(prepared) -> tuple[dict[str, float], dict[str, list[str]]]:
+    rows = [r for r in _expected() if not r["scanned"]]
+    wrong: dict[str, list[str]] = {"doc_type": [], "body": [], "meeting_date": [], "title": []}
+    for row in rows:
+        got = prepared[row["file"]].metadata
+        checks = {
+            "doc_type": got.doc_type == row["doc_type"],
+            "body": body_matches(got.body, row["body"]),
+            "meeting_date": got.meeting_date == row["meeting_date"],
+            "title": title_matches(got.title, row["title"]),
+        }
+        for field, ok in checks.items():
+            if not ok:
+                wrong[field].append(f"{row['file']}: {getattr(got, field)!r} (expected {row[field]!r})")
+    accuracy = {field: 1 - len(misses) / len(rows) for field, misses in wrong.items()}
+    return accuracy, wrong
+
+
+def test_metadata_from_the_papers_own_words_is_right_per_field(prepared) -> None:
+    accuracy, wrong = metadata_accuracy(prepared)
+    failing = {f: wrong[f] for f, a in accuracy.items() if a < MIN_FIELD_ACCURACY}
+    assert not failing, f"accuracy {accuracy}"
