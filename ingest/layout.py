@@ -66,17 +66,17 @@ class Line:
 
 
 def build_lines(chars: list[Char], page: int = 0, page_height: float = 0.0) -> list[Line]:
-    """Characters in content order become lines; a drop cap joins the line it starts."""
+    """Characters in content order become lines (a new line where the baseline moves or the
+    text runs back to the left); a drop cap joins the line it starts."""
     groups: list[list[Char]] = []
     for ch in chars:
         if ch.text in "\r\n":
-            groups.append([])
-            continue
+            continue  # PDFium's guess; position decides where a line ends
         current = groups[-1] if groups else None
-        if current:
-            last = current[-1]
-            tolerance = 0.5 * min(last.size, ch.size) or 1.0
-            if abs(ch.baseline - last.baseline) > tolerance or ch.x0 < last.x1 - 2 * max(ch.size, 1.0):
+        if current and not ch.text.isspace():  # a space never starts a line
+            last = next((c for c in reversed(current) if not c.text.isspace()), None)
+            if last is not None and (abs(ch.baseline - last.baseline) > 0.5 * min(last.size, ch.size)
+                                     or ch.x0 < last.x1 - 2 * ch.size):
                 current = None
         if current is None:
             current = []

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 from ingest.document import ExtractedDocument, LoadError
 from ingest.structure import Outline
 
-DOC_TYPES = ("strategy", "minutes", "agenda", "report", "other")
+DOC_TYPES = ("minutes", "agenda", "report", "decision", "strategy", "questions", "plan", "other")
 SIDECAR_SUFFIX = ".meta.json"
 
 _MONTHS = {
@@ -32,11 +31,10 @@ _MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _SLASHED = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 
-_BODY_WORDS = r"(?:Board|Committee|Sub-Committee|Cabinet|Panel|Forum|Partnership|Commission|Assembly)"
+_BODY_WORDS = r"(?:Board|Committee|Sub-Committee|Cabinet|Panel|Forum|Partnership|Commission|Assembly|Authority|Council)"
 _BODY = re.compile(
     rf"((?:[A-Z][\w\u2019'-]*(?:\s+(?:and|&|of|for)\s+|\s+)){{1,6}}{_BODY_WORDS})\b"
 )
-_FULL_COUNCIL = re.compile(r"\b(Full|County|City|Borough|District) Council (meeting|minutes)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -66,66 +64,165 @@ class DocumentMetadata:
         return asdict(self)
 
 
+# Kinds of paper, by the words their front page uses for itself. Where several appear,
+# the earliest wins (a title comes before the body text that mentions other papers);
+# at one place, the longer phrase wins ("annual report" over "report").
+_KIND_WORDS = [
+    ("decision", r"decision (recording form|notice|record|sheet)|record of (the )?decisions?|decisions? (taken|made) by"),
+    ("questions", r"public questions|questions (and|&) (answers|responses)|questions to the"),
+    ("plan", r"forward plan|work ?programme|schedule of meetings|meeting schedule|development scheme"),
+    ("strategy", r"strategy|local plan|planning document|annual report|impact report|evidence[- ]based review|"
+                 r"needs? assessment|policy statement"),
+    ("minutes", r"minutes of|minutes$|^minutes|meeting minutes|regular meeting minutes"),
+    ("agenda", r"agenda|notice of (a )?(special |regular )?meeting|meeting (is )?cancell?ed"),
+    ("report", r"report to:|report of|committee report|report title|purpose of (the |this )?report|"
+               r"impact assessment|\breport\b"),
+]
+_KIND = [(kind, re.compile(rf"(?:{words})", re.I | re.M)) for kind, words in _KIND_WORDS]
+_FRONT_CHARS = 1500
+_KIND_LINES = 15  # a paper says what it is near its top
+_LABELLED = {
+    "title": re.compile(r"^(?:report )?(?:title|subject)\s*:\s*(.+)$", re.I | re.M),
+    "body": re.compile(r"^(?:committee|report to|board)\s*:\s*(.+)$", re.I | re.M),
+}
+_BODY_OF = re.compile(
+    rf"\b(?i:minutes|meeting|agenda|decisions?|report|notice) (?i:of) (?:the |a |an )?"
+    rf"((?:[A-Z][\w\u2019'&-]*\s+(?:(?:and|&|of|for|on)\s+)?){{0,6}}{_BODY_WORDS})\b"
+)
+_BODY_NAMED_OF = re.compile(r"\b((?:Board|Commission|Committee|Council) of (?:[A-Z][\w-]*[ \t]*(?:and |& )?){1,4})")
+_NOT_A_MEETING = ("strategy", "other")
+
+
 def detect_metadata(document: ExtractedDocument, outline: Outline) -> DocumentMetadata:
-    """What the document says about itself: its title, kind, board and meeting date."""
-    text = document.text
-    head = text[:3000]
-    title = " ".join((outline.title or document.title_hint or _first_line(text) or document.source.stem).split())
-    doc_type = detect_doc_type(title, text)
-    body = detect_body(title, head, text)
+    """What the paper says about itself on its front page: title, kind, body, meeting date."""
+    front = _front(document)
+    doc_type, kind_line = _kind_of(front)
+    if doc_type == "other":
+        doc_type = _kind_by_record(document.text)
+    title = detect_title(document, outline, front, kind_line)
+    in_title = _BODY.search(title)
+    body = "" if doc_type in _NOT_A_MEETING else (
+        normalise_body(in_title.group(1), document.text) if in_title else "") or detect_body(front, document.text)
     meeting_date = ""
-    if doc_type != "strategy":
-        meeting_date = parse_date(title) or parse_date(head) or parse_date(document.date_hint)
+    if doc_type not in _NOT_A_MEETING and doc_type != "plan":
+        meeting_date = parse_date(front) or parse_date(document.date_hint)
     return DocumentMetadata(title=title, doc_type=doc_type, body=body, meeting_date=meeting_date)
 
 
-def detect_doc_type(title: str, text: str) -> str:
-    low_title = title.lower()
-    for word, kind in (("minutes", "minutes"), ("agenda", "agenda"), ("strategy", "strategy"),
-                       ("action plan", "strategy"), ("report", "report")):
-        if word in low_title:
-            return kind
+def _front(document: ExtractedDocument) -> str:
+    """The first page (or the first characters of an unpaged document), as one line each."""
+    end = document.pages[0].end if document.pages and document.pages[0].end > 200 else _FRONT_CHARS
+    lines = (" ".join(ln.split()) for ln in document.text[:min(end, _FRONT_CHARS * 2)].splitlines())
+    return "\n".join(_unshout(ln) for ln in lines)
+
+
+_SHOUTED = re.compile(r"\b[A-Z][A-Z'\u2019&-]+(?:\s+[A-Z][A-Z'\u2019&-]+)+\b")
+_SMALL_WORDS = {"Of", "And", "The", "For", "On", "To", "In"}
+
+
+def _unshout(line: str) -> str:
+    """Runs of words in capitals, in title case, so the names in them read as names."""
+    def title_case(match: re.Match[str]) -> str:
+        words = [w.capitalize() for w in match.group(0).split()]
+        return " ".join(w.lower() if i and w in _SMALL_WORDS else w for i, w in enumerate(words))
+
+    return _SHOUTED.sub(title_case, line)
+
+
+def detect_doc_type(front: str, text: str = "") -> str:
+    kind = _kind_of(front)[0]
+    return _kind_by_record(text) if kind == "other" and text else kind
+
+
+def _kind_by_record(text: str) -> str:
+    """A paper whose front names no kind: minutes by what a record of a meeting says."""
     low = text[:20000].lower()
     record = sum(low.count(p) for p in ("resolved", " met on ", "the board noted", "the committee noted",
                                           "the board received", "the board heard", "apologies for absence"))
     if record >= 2:
         return "minutes"
-    if "agenda item" in low and "to note" in low:
-        return "agenda"
     if low.count("we will ") >= 5 and ("strategy" in low or "our vision" in low):
         return "strategy"
-    if re.search(r"\b(recommendations?|purpose of (the|this) report)\b", low):
-        return "report"
     return "other"
 
 
-def detect_body(title: str, head: str, text: str) -> str:
-    """The board or committee: from the title, else the one the text names most."""
-    for candidate in (title, head):
-        match = _BODY.search(candidate)
-        if match and candidate is title:
-            return normalise_body(match.group(1), text)
-    if _FULL_COUNCIL.search(title):
-        return "Council"
-    mentions = Counter(normalise_body(m.group(1), text) for m in _BODY.finditer(text[:50000]))
-    mentions.pop("", None)
-    if mentions:
-        body, count = mentions.most_common(1)[0]
-        if count >= 2:
+def _kind_of(front: str) -> tuple[str, str]:
+    """The kind of paper, and the front-page line that names it: the first title-like line
+    (short, capitalised) holding a kind word; prose that mentions other papers does not count."""
+    for line in [ln for ln in front.splitlines() if ln][:_KIND_LINES]:
+        if not (line[0].isupper() or line[0].isdigit()) or len(line.split()) > 14 or "...." in line:
+            continue
+        found = [(m.start(), -len(m.group(0)), kind) for kind, pattern in _KIND for m in [pattern.search(line)] if m]
+        if found:
+            return min(found)[2], line
+    return "other", ""
+
+
+def detect_title(document: ExtractedDocument, outline: Outline, front: str, kind_line: str = "") -> str:
+    """A labelled title ("Title: ..."), else the line that names the kind of paper, else
+    the front page's first heading in its largest type that is more than a place name or
+    a date, else the file's own title."""
+    labelled = _LABELLED["title"].search(front)
+    if labelled and len(labelled.group(1).split()) >= 1:
+        return _clean(labelled.group(1))
+    if _titled(kind_line) and len(kind_line) <= 150:
+        whole = " ".join(outline.title.split())
+        return whole if whole.startswith(_clean(kind_line)) else _clean(kind_line)
+    limit = document.pages[0].end if document.pages else _FRONT_CHARS
+    marks = [h for h in (document.headings or []) if h.start < limit and _titled(h.title)]
+    if marks:
+        top = min(h.level for h in marks)
+        return _clean(next(h.title for h in marks if h.level == top))
+    return _clean(outline.title or document.title_hint or _first_line(document.text) or document.source.stem)
+
+
+def _titled(text: str) -> bool:
+    words = text.split()
+    return (2 <= len(words) <= 25 and not parse_date(text) and not _LABELLED["body"].match(text)
+            and "...." not in text)
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())[:200]
+
+
+def detect_body(front: str, text: str) -> str:
+    """The board or committee the paper is for: a labelled one ("Committee: ..."), else
+    one named as whose minutes, agenda or report it is, else the first body named."""
+    labelled = _LABELLED["body"].search(front)
+    if labelled:
+        body = normalise_body(labelled.group(1).strip(), text)
+        if body:
             return body
+    candidates = []
+    for rank, pattern in enumerate((_BODY_NAMED_OF, _BODY_OF, _BODY)):  # at one place, the most specific form
+        for match in pattern.finditer(front):
+            if pattern is _BODY_NAMED_OF and match.group(1).split()[-1] == "Council":
+                continue  # "Board of Barnet Council": a council's board, named elsewhere
+            body = normalise_body(match.group(1), text) if pattern is not _BODY_NAMED_OF else _clean(match.group(1))
+            if body:
+                candidates.append((front.rfind("\n", 0, match.start(1)), rank, body))
+    if candidates:
+        return min(candidates)[2]  # the name on the earliest line
     return ""
 
 
 def normalise_body(name: str, text: str = "") -> str:
-    """One spelling per body, so filters match: "and" becomes "&", leading council name dropped."""
+    """One spelling per body, so filters match: "and" becomes "&", and the place or council
+    name in front is dropped ("East Palo Alto Planning Commission" -> "Planning Commission")."""
     words = name.split()
-    while words and (words[0] in {"The", "the", "A", "An", "Our"} or (
-        text and re.search(rf"\b{re.escape(words[0])} (Council|Borough|City Council|County Council)\b", text)
-    )):
+    if "The" in words[1:]:  # "Introduction The Council": a heading ran into the name
+        words = words[words.index("The", 1) + 1:]
+    if words and words[0] in {"The", "the", "A", "An", "Our"}:
         words = words[1:]
-    result = " ".join(words)
-    result = re.sub(r"\s+and\s+", " & ", result)
-    return result if re.search(_BODY_WORDS + r"$", result) else ""
+    for k in range(len(words) - 2, 0, -1):
+        place = re.escape(" ".join(words[:k]))
+        if text and re.search(rf"\b(City|Town|County|Borough|Village|District) of {place}\b|"
+                              rf"\b{place} (City|County|Borough|District|Town)?\s*Council\b", text):
+            words = words[k:]
+            break
+    result = re.sub(r"\s+and\s+", " & ", " ".join(words))
+    return result if len(words) >= 2 and re.search(_BODY_WORDS + r"$", result) else ""
 
 
 def parse_date(text: str) -> str:

@@ -370,12 +370,18 @@ def _sections(lines: list[_Line], furniture: list[bool], headings: list[_Heading
 
 
 def _keep_empty_headings(bodies: list[_Body], own_lines: dict[int, list[int]]) -> None:
-    """A heading with neither text nor sub-headings under it is kept as text of its own,
-    so no words are lost (often it was no heading: a signature line, a lone label)."""
+    """A heading with neither text nor sub-headings under it would lose its words: they
+    open the next section's text instead (the last section's, at the end)."""
     parents = {body[0][:n] for body in bodies if body[1] for n in range(1, len(body[0]))}
     for index, (path, blocks) in enumerate(bodies):
-        if not blocks and path and path not in parents and index in own_lines:
-            blocks.append(own_lines[index])
+        if blocks or not path or path in parents or index not in own_lines:
+            continue
+        later = next((b for b in bodies[index + 1:] if b[1]), None)
+        if later is not None:
+            later[1].insert(0, own_lines[index])
+        else:
+            earlier = next((b for b in reversed(bodies[:index]) if b[1]), None)
+            (earlier[1] if earlier is not None else blocks).append(own_lines[index])
 
 
 def _unstack(bodies: list[_Body], lines: list[_Line], rank_of: dict[str, int]) -> list[_Body]:

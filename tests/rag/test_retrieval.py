@@ -9,7 +9,8 @@ from index import KeywordIndex, terms
 from rag.retrieval import MODES, SectionRetriever, outline_items
 
 # A question naming a heading: only chunks under the strategy's own "Key Area 3" hold
-# this passage (the evaluation set's section-003), and only fusion with headings finds them.
+# this passage (the evaluation set's section-003). Dense retrieval alone ranks it low;
+# since the heading's words reach the chunk text, keyword retrieval finds it too.
 PINNED = ("What are the commitments under Key Area 3 on coordinated and holistic care?",
           "Our commitments for ensuring delivery of coordinated and holistic care, when we need it "
           "Support digital transformation of services Enable carers health and wellbeing")
@@ -20,11 +21,11 @@ def rank_of(retrieved, quote: str) -> int:
                  if holds_quote(shown_text(hit.node.metadata["section"], hit.node.get_content()), quote)), 99)
 
 
-def test_fusion_beats_either_retriever_alone(engine) -> None:
+def test_fusion_ranks_a_heading_named_passage_first(engine) -> None:
     question, quote = PINNED
     ranks = {mode: rank_of(engine.retriever.retrieve(question, mode=mode), quote)
              for mode in ("dense", "keyword", "hybrid+sections")}
-    assert ranks["hybrid+sections"] < min(ranks["dense"], ranks["keyword"]), ranks
+    assert ranks["hybrid+sections"] == 1, ranks
 
 
 @pytest.mark.parametrize("mode", MODES)
