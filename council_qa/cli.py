@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from council_qa.config import BUNDLED_CORPUS, Settings, offline_environment
+from council_qa.config import BUNDLED_CORPUS, DOC_TYPES, Settings, offline_environment
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -39,7 +39,7 @@ def cli(ctx: click.Context, home: Path | None) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--prune", is_flag=True, help="Remove documents whose files are gone from the named folders.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a summary.")
-@click.option("--doc-type", type=click.Choice(["strategy", "minutes", "agenda", "report", "other"]),
+@click.option("--doc-type", type=click.Choice(DOC_TYPES),
               help="Set the document type of every file (overrides what is detected).")
 @click.option("--body", help='Set the board or committee, e.g. "Health & Wellbeing Board".')
 @click.option("--meeting-date", help="Set the meeting date (YYYY-MM-DD).")
@@ -185,6 +185,8 @@ def _engine(settings: Settings):
 @cli.command(name="eval")
 @click.option("--set", "set_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Question set (JSONL); default the bundled Barnet set.")
+@click.option("--split", type=click.Choice(["dev", "untouched"]), default=None,
+              help="Only the questions of one part of a split set (untouched: measure, never read).")
 @click.option("--backend", type=click.Choice(["extractive", "openai", "llamacpp"]), default=None)
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -193,7 +195,7 @@ def _engine(settings: Settings):
 @click.option("--calibrate", is_flag=True, help="Fit the abstention model on this set and save it.")
 @click.option("--gate", is_flag=True, help="Exit 1 when a metric misses eval/thresholds.toml.")
 @click.pass_context
-def evaluate(ctx, set_path, backend, as_json, report_dir, baseline, calibrate, gate) -> None:
+def evaluate(ctx, set_path, split, backend, as_json, report_dir, baseline, calibrate, gate) -> None:
     """Measure retrieval and answer quality on a question set, through the chat's own code path."""
     from eval.baseline import StarterPipeline
     from eval.checks import set_problems
@@ -207,7 +209,7 @@ def evaluate(ctx, set_path, backend, as_json, report_dir, baseline, calibrate, g
     settings = _settings(ctx)
     path = set_path or BUNDLED_SET
     try:
-        questions = load_questions(path)
+        questions = load_questions(path, split)
     except EvalSetError as exc:
         raise click.ClickException(str(exc)) from None
     engine = _engine(settings)

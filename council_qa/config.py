@@ -15,6 +15,8 @@ from typing import Any, get_type_hints
 ENV_PREFIX = "COUNCIL_QA_"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_CORPUS = PROJECT_ROOT / "data" / "corpus"
+# The kinds of paper, as detected at ingest and offered by every filter.
+DOC_TYPES = ("minutes", "agenda", "report", "decision", "strategy", "questions", "plan", "other")
 
 
 def offline_environment() -> None:

@@ -12,6 +12,10 @@ UNSEEN_SET = Path(__file__).with_name("data") / "barnet_unseen.jsonl"  # written
 BLIND_SET = Path(__file__).with_name("data") / "barnet_blind.jsonl"  # written 2026-11-26; its failures since read
 FRESH_SET = Path(__file__).with_name("data") / "barnet_fresh.jsonl"  # written 2026-11-26; its failures since read
 FINAL_SET = Path(__file__).with_name("data") / "barnet_final.jsonl"  # written 2026-11-26; measured, never read for fixes
+# Written 2026-12-05 from ../shared/corpus-real alone; split before any tuning: its
+# "untouched" part is measured and never read.
+REAL_SET = Path(__file__).with_name("data") / "real_qa.jsonl"
+SPLITS = ("dev", "untouched")
 REQUIRED = {"id": str, "question": str, "answerable": bool}
 DOCS = {"strategy", "meeting", "both", None}
 
@@ -30,6 +34,7 @@ class EvalQuestion:
     quote: str | None
     category: str
     where: str = ""  # "file:line", for messages about this question
+    split: str = ""  # "dev" (may be read while tuning), "untouched" (only measured), "" (unsplit set)
 
     @classmethod
     def parse(cls, raw: object, where: str) -> "EvalQuestion":
@@ -54,11 +59,15 @@ class EvalQuestion:
         if raw["answerable"] and not must:
             raise EvalSetError(f"{where}: an answerable question needs at least one 'must' group")
         category = raw.get("category") or ("unanswerable" if not raw["answerable"] else raw["id"].split("-")[0])
+        split = raw.get("split", "")
+        if split and split not in SPLITS:
+            raise EvalSetError(f"{where}: 'split' must be one of {', '.join(SPLITS)}")
         return cls(raw["id"], raw["question"].strip(), raw["answerable"], doc,
-                   tuple(tuple(g) for g in must), quote, str(category), where)
+                   tuple(tuple(g) for g in must), quote, str(category), where, split)
 
 
-def load_questions(path: Path | str = BUNDLED_SET) -> list[EvalQuestion]:
+def load_questions(path: Path | str = BUNDLED_SET, split: str | None = None) -> list[EvalQuestion]:
+    """Every question of a set, or only those of one ``split`` (``dev`` or ``untouched``)."""
     path = Path(path)
     questions: list[EvalQuestion] = []
     seen: set[str] = set()
@@ -81,4 +90,8 @@ def load_questions(path: Path | str = BUNDLED_SET) -> list[EvalQuestion]:
         questions.append(question)
     if not questions:
         raise EvalSetError(f"{path}: no questions")
+    if split:
+        questions = [q for q in questions if q.split == split]
+        if not questions:
+            raise EvalSetError(f"{path}: no questions in split {split!r}")
     return questions

@@ -26,7 +26,7 @@ from index.store import ChunkStore, open_store
 from ingest import LoadError, PreparedDocument, StructuredChunker, discover_files, prepare_document
 from llama_index.core.schema import MetadataMode
 
-CHUNKER_VERSION = 3  # bump when chunk boundaries change: documents are re-chunked on the next ingest
+CHUNKER_VERSION = 4  # bump when chunk boundaries change: documents are re-chunked on the next ingest
 ProgressCallback = Callable[[int, int, str], None]
 
 

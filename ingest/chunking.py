@@ -102,10 +102,15 @@ class StructuredChunker:
                 and self.count_tokens(text[lead_in[0]:unit[1]]) <= self.chunk_tokens
                 and self.count_tokens(text[chunk[0][0]:chunk[-2][1]]) >= self.chunk_tokens // 4)
 
-    def _units(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
-        """Sentences; a sentence over budget falls back to lines, then to word runs."""
+    def _units(self, text: str, start: int, end: int, whole_paragraphs: bool = True) -> list[tuple[int, int]]:
+        """Paragraphs that fit the budget whole (a motion, its vote and its outcome stay
+        together); else sentences; a sentence over budget falls back to lines, then to
+        word runs."""
         units: list[tuple[int, int]] = []
         for p_start, p_end in split_spans(text, start, end, PARAGRAPH_BREAK):
+            if whole_paragraphs and self.count_tokens(text[p_start:p_end]) <= self.chunk_tokens:
+                units.append((p_start, p_end))
+                continue
             for s_start, s_end in split_spans(text, p_start, p_end, SENTENCE_END):
                 if self.count_tokens(text[s_start:s_end]) <= self.chunk_tokens:
                     units.append((s_start, s_end))
@@ -191,7 +196,7 @@ class StructuredChunker:
         if self.embed_tokens(node) <= self.max_embed_tokens:
             return [node]
         start, end = node.metadata["char_start"], node.metadata["char_end"]
-        units = self._units(document.text, start, end)
+        units = self._units(document.text, start, end, whole_paragraphs=False)
         if len(units) < 2:
             units = self._word_runs(document.text, start, end)
         if len(units) < 2:

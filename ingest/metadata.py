@@ -8,10 +8,11 @@ from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
 from pathlib import Path
 
+from council_qa.config import DOC_TYPES
 from ingest.document import ExtractedDocument, LoadError
+from ingest.furniture import is_furniture
 from ingest.structure import Outline
 
-DOC_TYPES = ("minutes", "agenda", "report", "decision", "strategy", "questions", "plan", "other")
 SIDECAR_SUFFIX = ".meta.json"
 
 _MONTHS = {
@@ -79,6 +80,7 @@ _KIND_WORDS = [
                r"impact assessment|\breport\b"),
 ]
 _KIND = [(kind, re.compile(rf"(?:{words})", re.I | re.M)) for kind, words in _KIND_WORDS]
+_KIND_WORD = re.compile(r"\s+(agenda|minutes|meeting|report|notice|papers?)$", re.I)
 _FRONT_CHARS = 1500
 _KIND_LINES = 15  # a paper says what it is near its top
 _LABELLED = {
@@ -86,52 +88,74 @@ _LABELLED = {
     "body": re.compile(r"^(?:committee|report to|board)\s*:\s*(.+)$", re.I | re.M),
 }
 _BODY_OF = re.compile(
-    rf"\b(?i:minutes|meeting|agenda|decisions?|report|notice) (?i:of) (?:the |a |an )?"
+    rf"\b(?i:minutes|meeting|agenda|decisions?|report|notice) (?i:of|to) (?:the |a |an )?"
     rf"((?:[A-Z][\w\u2019'&-]*\s+(?:(?:and|&|of|for|on)\s+)?){{0,6}}{_BODY_WORDS})\b"
 )
 _BODY_NAMED_OF = re.compile(r"\b((?:Board|Commission|Committee|Council) of (?:[A-Z][\w-]*[ \t]*(?:and |& )?){1,4})")
 _NOT_A_MEETING = ("strategy", "other")
+_SHORT_KIND_LINE = 4  # "Regular Meeting Agenda": too short to be a title without its body
+
+
+@dataclass(frozen=True)
+class FrontPage:
+    """The words a paper prints about itself: its first page, site chrome left out."""
+
+    lines: tuple[str, ...]
+    headings: tuple[str, ...]  # the first page's headings in its largest type
+
+    @classmethod
+    def of(cls, document: ExtractedDocument) -> "FrontPage":
+        end = document.pages[0].end if document.pages and document.pages[0].end > 200 else _FRONT_CHARS
+        end = min(end, _FRONT_CHARS * 2)
+        lines = tuple(" ".join(ln.split()) for ln in document.text[:end].splitlines())
+        marks = [h for h in document.headings or [] if h.start < end]
+        top = min((h.level for h in marks), default=0)
+        return cls(tuple(ln for ln in lines if not is_furniture(ln)),
+                   tuple(_clean(h.title) for h in marks if h.level == top))
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    @property
+    def names(self) -> str:
+        """Capitals in title case and a name's wrapped last word ("... Authority" /
+        "COMMITTEE") joined back, so a body's name reads as one name."""
+        out: list[str] = []
+        for line in self.lines:
+            if out and out[-1] and line and (len(line.split()) <= 2 and line[0].isupper() or line[0].islower()) \
+                    and not out[-1].endswith((".", ":", ";")):
+                out[-1] = f"{out[-1]} {line}"
+            else:
+                out.append(line)
+        return "\n".join(_unshout(ln) for ln in out)
 
 
 def detect_metadata(document: ExtractedDocument, outline: Outline) -> DocumentMetadata:
     """What the paper says about itself on its front page: title, kind, body, meeting date."""
-    front = _front(document)
+    front = FrontPage.of(document)
     doc_type, kind_line = _kind_of(front)
     if doc_type == "other":
         doc_type = _kind_by_record(document.text)
-    title = detect_title(document, outline, front, kind_line)
-    in_title = _BODY.search(title)
-    body = "" if doc_type in _NOT_A_MEETING else (
-        normalise_body(in_title.group(1), document.text) if in_title else "") or detect_body(front, document.text)
+    body = "" if doc_type in _NOT_A_MEETING else detect_body(front, kind_line, document.text)
+    title = detect_title(document, outline, front, kind_line, body)
     meeting_date = ""
     if doc_type not in _NOT_A_MEETING and doc_type != "plan":
-        meeting_date = parse_date(front) or parse_date(document.date_hint)
+        meeting_date = parse_date(front.text) or parse_date(document.date_hint)
     return DocumentMetadata(title=title, doc_type=doc_type, body=body, meeting_date=meeting_date)
 
 
-def _front(document: ExtractedDocument) -> str:
-    """The first page (or the first characters of an unpaged document), as one line each."""
-    end = document.pages[0].end if document.pages and document.pages[0].end > 200 else _FRONT_CHARS
-    lines = (" ".join(ln.split()) for ln in document.text[:min(end, _FRONT_CHARS * 2)].splitlines())
-    return "\n".join(_unshout(ln) for ln in lines)
-
-
-_SHOUTED = re.compile(r"\b[A-Z][A-Z'\u2019&-]+(?:\s+[A-Z][A-Z'\u2019&-]+)+\b")
+_SHOUTED = re.compile(r"\b[A-Z][A-Z'\u2019&-]{2,}(?:\s+[A-Z][A-Z'\u2019&-]+)*\b")
 _SMALL_WORDS = {"Of", "And", "The", "For", "On", "To", "In"}
 
 
 def _unshout(line: str) -> str:
-    """Runs of words in capitals, in title case, so the names in them read as names."""
+    """Words in capitals, in title case, so the names among them read as names."""
     def title_case(match: re.Match[str]) -> str:
         words = [w.capitalize() for w in match.group(0).split()]
         return " ".join(w.lower() if i and w in _SMALL_WORDS else w for i, w in enumerate(words))
 
     return _SHOUTED.sub(title_case, line)
-
-
-def detect_doc_type(front: str, text: str = "") -> str:
-    kind = _kind_of(front)[0]
-    return _kind_by_record(text) if kind == "other" and text else kind
 
 
 def _kind_by_record(text: str) -> str:
@@ -146,10 +170,11 @@ def _kind_by_record(text: str) -> str:
     return "other"
 
 
-def _kind_of(front: str) -> tuple[str, str]:
-    """The kind of paper, and the front-page line that names it: the first title-like line
-    (short, capitalised) holding a kind word; prose that mentions other papers does not count."""
-    for line in [ln for ln in front.splitlines() if ln][:_KIND_LINES]:
+def _kind_of(front: FrontPage) -> tuple[str, str]:
+    """The kind of paper and the line that names it: the first heading (largest type first)
+    or title-like line near the top (short, capitalised) that holds a kind word. Prose
+    that mentions other papers does not count."""
+    for line in [*front.headings, *[ln for ln in front.lines if ln][:_KIND_LINES]]:
         if not (line[0].isupper() or line[0].isdigit()) or len(line.split()) > 14 or "...." in line:
             continue
         found = [(m.start(), -len(m.group(0)), kind) for kind, pattern in _KIND for m in [pattern.search(line)] if m]
@@ -158,22 +183,28 @@ def _kind_of(front: str) -> tuple[str, str]:
     return "other", ""
 
 
-def detect_title(document: ExtractedDocument, outline: Outline, front: str, kind_line: str = "") -> str:
-    """A labelled title ("Title: ..."), else the line that names the kind of paper, else
-    the front page's first heading in its largest type that is more than a place name or
-    a date, else the file's own title."""
-    labelled = _LABELLED["title"].search(front)
-    if labelled and len(labelled.group(1).split()) >= 1:
+def detect_title(
+    document: ExtractedDocument, outline: Outline, front: FrontPage, kind_line: str = "", body: str = ""
+) -> str:
+    """A labelled title ("Title: ..."), else the line that names the kind of paper (with its
+    body in front when it is only a few words: "Planning Commission Regular Meeting Agenda"),
+    else the front page's largest heading that is more than a date, else the file's own title."""
+    labelled = _LABELLED["title"].search(front.text)
+    if labelled:
         return _clean(labelled.group(1))
     if _titled(kind_line) and len(kind_line) <= 150:
         whole = " ".join(outline.title.split())
-        return whole if whole.startswith(_clean(kind_line)) else _clean(kind_line)
-    limit = document.pages[0].end if document.pages else _FRONT_CHARS
-    marks = [h for h in (document.headings or []) if h.start < limit and _titled(h.title)]
-    if marks:
-        top = min(h.level for h in marks)
-        return _clean(next(h.title for h in marks if h.level == top))
-    return _clean(outline.title or document.title_hint or _first_line(document.text) or document.source.stem)
+        if whole.startswith(_clean(kind_line)):
+            return whole
+        named = body and len(kind_line.split()) <= _SHORT_KIND_LINE and _key(body) not in _key(kind_line)
+        return _clean(f"{body} {kind_line}" if named else kind_line)
+    heading = next((h for h in front.headings if _titled(h)), "")
+    return _clean(heading or outline.title or document.title_hint or _first_line(document.text)
+                  or document.source.stem)
+
+
+def _key(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.casefold().replace("&", " and ")))
 
 
 def _titled(text: str) -> bool:
@@ -186,25 +217,32 @@ def _clean(text: str) -> str:
     return " ".join(text.split())[:200]
 
 
-def detect_body(front: str, text: str) -> str:
-    """The board or committee the paper is for: a labelled one ("Committee: ..."), else
-    one named as whose minutes, agenda or report it is, else the first body named."""
-    labelled = _LABELLED["body"].search(front)
+def detect_body(front: FrontPage, kind_line: str, text: str) -> str:
+    """The board or committee the paper is for: a labelled one ("Committee: ..."), else the
+    one whose minutes, agenda or meeting the title says it is, else the first body named
+    on the front page."""
+    names = front.names
+    labelled = _LABELLED["body"].search(names)
     if labelled:
-        body = normalise_body(labelled.group(1).strip(), text)
+        match = _BODY.search(labelled.group(1))
+        body = normalise_body(match.group(1), text) if match else ""
+        if body:
+            return body
+    for match in _BODY_OF.finditer("\n".join(_unshout(t) for t in (*front.headings, kind_line))):
+        body = normalise_body(_KIND_WORD.sub("", match.group(1)), text)
         if body:
             return body
     candidates = []
-    for rank, pattern in enumerate((_BODY_NAMED_OF, _BODY_OF, _BODY)):  # at one place, the most specific form
-        for match in pattern.finditer(front):
-            if pattern is _BODY_NAMED_OF and match.group(1).split()[-1] == "Council":
-                continue  # "Board of Barnet Council": a council's board, named elsewhere
-            body = normalise_body(match.group(1), text) if pattern is not _BODY_NAMED_OF else _clean(match.group(1))
+    for rank, pattern in enumerate((_BODY_NAMED_OF, _BODY)):  # at one place, the more specific form
+        for match in pattern.finditer(names):
+            name = _KIND_WORD.sub("", match.group(1).strip())
+            if pattern is _BODY_NAMED_OF:
+                body = "" if name.split()[-1] == "Council" else _clean(name)  # "Board of Barnet Council"
+            else:
+                body = normalise_body(name, text)
             if body:
-                candidates.append((front.rfind("\n", 0, match.start(1)), rank, body))
-    if candidates:
-        return min(candidates)[2]  # the name on the earliest line
-    return ""
+                candidates.append((names.rfind("\n", 0, match.start(1)), rank, body))
+    return min(candidates)[2] if candidates else ""
 
 
 def normalise_body(name: str, text: str = "") -> str:

@@ -15,6 +15,8 @@ SENTENCE_END = re.compile(
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 # A sentence that introduces a list: "This was done through:", "These key areas are: 1." (not "at 18:30.")
 LEAD_IN = re.compile(r":(\s+\d{1,2}[.)])?$")
+# A line that opens like a clause ("It was APPROVED", "We will ..."), so no heading.
+CLAUSE_START = re.compile(r"^(we|it|this|these|they|there|i|he|she|you|our \w+ (is|are|was|were|will))\b", re.IGNORECASE)
 _CONTINUES = re.compile(
     r"(,|;|:|-|\u2013|\(|&|\b(and|or|of|the|to|for|in|a|an|with|by|on|at|from|as|such|that|which|is|are|be|our|their|its|into|including|e\.g\.|i\.e\.))$",
     re.IGNORECASE,

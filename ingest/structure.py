@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from ingest.columns import assign_blocks_to_columns
 from ingest.document import ExtractedDocument
 from ingest.furniture import is_furniture
+from ingest.sentences import CLAUSE_START
 
 SECTION_SEPARATOR = " > "
 
@@ -37,7 +38,6 @@ _ENUMERATED = re.compile(
 )
 _NUMBER_PREFIX = re.compile(r"^\d{1,2}(\.\d{1,2})*[.)]?\s+")
 _NUMBERED = re.compile(r"^\d{1,2}(\.\d{1,2})*[.)]?\s+\S")
-_SENTENCE_START = re.compile(r"^(we|it|this|these|they|there|i|he|she|you|our \w+ (is|are|was|were|will))\b", re.IGNORECASE)
 _ENDS_CLAUSE = re.compile(r"[.,;:\u2013\u2014-]$")
 _MAX_HEADING_WORDS = 16
 
@@ -111,10 +111,7 @@ def outline(document: ExtractedDocument) -> Outline:
     else:
         headings = _detected_headings(lines, furniture)
     if document.headings is not None and headings:
-        top = min(h.rank for h in headings)
-        first = headings[0]
-        if first.rank == top and sum(h.rank == top for h in headings) == 1 and _at_start(first, lines, furniture):
-            first.rank = RANK_TITLE
+        _mark_title_block(headings, lines, furniture)
     title = headings[0].title if headings and headings[0].rank == RANK_TITLE else ""
     sections = _sections(lines, furniture, headings)
     spans = tuple(HeadingSpan(h.title, lines[h.first].start, lines[h.last].end) for h in headings)
@@ -123,8 +120,23 @@ def outline(document: ExtractedDocument) -> Outline:
                    furniture_spans=furniture_spans)
 
 
-def _at_start(heading: _Heading, lines: list[_Line], furniture: list[bool]) -> bool:
-    return all(lines[i].blank or furniture[i] for i in range(heading.first))
+def _mark_title_block(headings: list[_Heading], lines: list[_Line], furniture: list[bool]) -> None:
+    """Headings in the largest type that all stand together at the start ("Minutes of the
+    ... Committee", "12 September 2024") are the title, not sections of the paper."""
+    top = min(h.rank for h in headings)
+    leading = 0
+    while leading < len(headings) and headings[leading].rank == top and _at_start(
+            headings[leading], lines, furniture, [h for h in headings[:leading]]):
+        leading += 1
+    if leading and leading == sum(h.rank == top for h in headings):
+        for heading in headings[:leading]:
+            heading.rank = RANK_TITLE
+
+
+def _at_start(heading: _Heading, lines: list[_Line], furniture: list[bool], before: list[_Heading] = ()) -> bool:
+    """Nothing but blank lines, furniture and the ``before`` headings precede it."""
+    covered = {i for h in before for i in range(h.first, h.last + 1)}
+    return all(lines[i].blank or furniture[i] or i in covered for i in range(heading.first))
 
 
 def _marked_headings(document: ExtractedDocument, lines: list[_Line]) -> list[_Heading]:
@@ -270,7 +282,7 @@ def _rank(title: str, lines: list[_Line], content: list[int], k: int, last_k: in
         if any(_NUMBERED.match(lines[j].text) for j in adjacent_items):
             return None  # a numbered list, not a heading
         return RANK_NUMBERED
-    if _SENTENCE_START.match(title):
+    if CLAUSE_START.match(title):
         return None
     return RANK_PLAIN
 

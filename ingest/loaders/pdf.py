@@ -8,6 +8,7 @@ footers and page numbers, which are left out and counted.
 from __future__ import annotations
 
 import ctypes
+import re
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -18,6 +19,7 @@ from ingest.layout import (
     Char, Line, Table, TypeStyle, body_style, build_lines, find_tables, furniture_keys, furniture_kind,
     heading_levels, heading_style, render_table,
 )
+from ingest.sentences import CLAUSE_START
 from ingest.textblocks import TextBuilder
 
 _FORCE_BOLD = 0x40000
@@ -123,7 +125,7 @@ def _assemble(path: Path, pages: list[list[Line]], title: str) -> ExtractedDocum
         _write_page(builder, lines, tables, styles, levels, headings)
         spans.append(PageSpan(number, min(start + (2 if start else 0), len(builder)), len(builder)))
     return ExtractedDocument(
-        source=path, text=builder.text(), format="pdf", pages=spans, headings=headings or None,
+        source=path, text=builder.text(), format="pdf", pages=spans, headings=_nest_unnumbered(headings) or None,
         title_hint=title, removed=removed,
     )
 
@@ -171,6 +173,27 @@ def _write_page(
     builder.paragraph_break()
 
 
+_ITEM_NUMBER = re.compile(r"^(item\s+)?\(?(\d{1,3}|[a-z]|[ivx]{1,4})[.)]?\s", re.IGNORECASE)
+
+
+def _nest_unnumbered(headings: list[HeadingMark]) -> list[HeadingMark]:
+    """Where one type sets numbered items ("7 Annual Business Report"), a heading in that
+    type without a number sits under the item before it, one rank down."""
+    numbered: dict[int, int] = {}
+    for mark in headings:
+        if _ITEM_NUMBER.match(mark.title):
+            numbered[mark.level] = numbered.get(mark.level, 0) + 1
+    out, seen = [], set()
+    for mark in headings:
+        level = mark.level * 2
+        if numbered.get(mark.level, 0) >= 3 and not _ITEM_NUMBER.match(mark.title) and mark.level in seen:
+            level += 1
+        if _ITEM_NUMBER.match(mark.title):
+            seen.add(mark.level)
+        out.append(HeadingMark(mark.start, mark.end, level, mark.title))
+    return out
+
+
 def _heading_run(
     lines: list[Line], i: int, in_table: set[int], styles: dict[int, TypeStyle]
 ) -> tuple[int, bool]:
@@ -184,9 +207,10 @@ def _heading_run(
     title = " ".join(ln.text for ln in lines[i:j + 1])
     words = title.split()
     run = j - i + 1
-    if run > 3 or len(words) > 20 or title.rstrip().endswith((":", ":-", ",", ";")) or title[:1].islower():
+    if (run > 3 or len(words) > 20 or title.rstrip().endswith((":", ":-", ",", ";")) or title[:1].islower()
+            or CLAUSE_START.match(title)):
         return run, False
-    return run, not (title.rstrip().endswith(".") and len(words) > 8)
+    return run, not (title.rstrip().endswith(".") and len(words) >= 3)
 
 
 def _new_paragraph(previous: Line, line: Line) -> bool:
