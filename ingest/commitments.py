@@ -15,11 +15,17 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
 
-from ingest.columns import DONE, MEASURES, NEXT, column_kind
 from ingest.document import ExtractedDocument
 from ingest.sentences import sentence_spans
 from ingest.structure import Outline, Section
 
+DONE, NEXT, MEASURES = "done", "next", "measures"
+# An implementation plan's column headings say what their cells are.
+_KIND_OF_COLUMN = [
+    (MEASURES, re.compile(r"\b(show|measure|indicator|success|kpi|target|evidence|know)\w*", re.I)),
+    (DONE, re.compile(r"\b(done|so far|achieved|to date|completed|have we|delivered)\b", re.I)),
+    (NEXT, re.compile(r"\b(next|going to|will we|will do|planned|future|actions?)\b", re.I)),
+]
 _PLEDGE = re.compile(r"^(we will|we shall|we are committed to|we commit to|we pledge to)\b", re.IGNORECASE)
 _GROUP = re.compile(
     r"^(key area|priority|theme|objective|outcome|ambition|pillar|workstream|goal)\s+([0-9]+|[ivxlc]+)\b",
@@ -95,6 +101,14 @@ def _attach_plan(document: ExtractedDocument, plan: list[Section], commitments: 
             else:
                 items.append(Item(text, a, b))
         {DONE: owner.done, NEXT: owner.next, MEASURES: owner.measures}[kind].extend(items)
+
+
+def column_kind(title: str) -> str | None:
+    """``done``, ``next`` or ``measures`` for a plan's column heading; None when unclear."""
+    for kind, pattern in _KIND_OF_COLUMN:
+        if pattern.search(title):
+            return kind
+    return None
 
 
 def _group_of(path: tuple[str, ...]) -> str:

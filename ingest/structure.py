@@ -14,7 +14,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from ingest.columns import assign_blocks_to_columns
 from ingest.document import ExtractedDocument
 from ingest.furniture import is_furniture
 from ingest.sentences import CLAUSE_START
@@ -370,7 +369,7 @@ def _sections(lines: list[_Line], furniture: list[bool], headings: list[_Heading
         i += 1
     bodies = [(path, [b for b in blocks if b]) for path, blocks in bodies]
     rank_of = {h.title: h.rank for h in headings}
-    bodies = _unstack(bodies, lines, rank_of)
+    bodies = _unstack(bodies, rank_of)
     _keep_empty_headings(bodies, own_lines)
     sections = [
         Section(path, lines[block[0]].start, lines[block[-1]].end)
@@ -396,11 +395,12 @@ def _keep_empty_headings(bodies: list[_Body], own_lines: dict[int, list[int]]) -
             (earlier[1] if earlier is not None else blocks).append(own_lines[index])
 
 
-def _unstack(bodies: list[_Body], lines: list[_Line], rank_of: dict[str, int]) -> list[_Body]:
+def _unstack(bodies: list[_Body], rank_of: dict[str, int]) -> list[_Body]:
     """Sibling headings printed one after another, then their texts one after another.
 
     A table or a multi-column page flattened to text does this: the blocks under the
-    last heading of such a run are shared out among the run's headings.
+    last heading of such a run are shared out among the run's headings in order (the
+    text carries nothing else to go by; a PDF's layout keeps its tables whole).
     """
     out = list(bodies)
     k = 0
@@ -425,11 +425,7 @@ def _unstack(bodies: list[_Body], lines: list[_Line], rank_of: dict[str, int]) -
         if len(run) < 2 or not shared:
             k += 1
             continue
-        titles = [out[r][0][-1] for r in run]
-        if rank_of.get(titles[-1]) == RANK_COLUMN:
-            texts = ["\n".join(lines[i].text for i in block) for block in shared]
-            owners = assign_blocks_to_columns(titles, texts)
-        elif len(shared) < len(run):
+        if len(shared) < len(run):
             # Fewer texts than headings: the first headings introduce the rest.
             offset = len(run) - len(shared)
             owners = [offset + n for n in range(len(shared))]

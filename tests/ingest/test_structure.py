@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingest import ExtractedDocument, StructuredChunker, outline
-from ingest.columns import DONE, MEASURES, NEXT, assign_blocks_to_columns, column_kind
+from ingest.commitments import DONE, MEASURES, NEXT, column_kind
 
 MINUTES = """Cabinet
 Tuesday 4 March 2025
@@ -121,15 +121,10 @@ def test_flattened_table_columns_are_recovered() -> None:
         "Percentage of children of healthy weight")
 
 
-def test_column_assignment_follows_content_not_only_order() -> None:
+def test_a_plans_column_headings_name_their_kind() -> None:
     titles = ["What have we done so far?", "What are we going to do next?", "What will show our progress?"]
     assert [column_kind(t) for t in titles] == [DONE, NEXT, MEASURES]
-    blocks = [
-        "Develop a new physical activity strategy.\nContinue to support walking groups.",
-        "Commissioned a falls service.\nDelivered 12 health walks.\nInstalled outdoor gyms.",
-        "Increase in adults who are active\nNumber of health walk participants",
-    ]
-    assert assign_blocks_to_columns(titles, blocks) == [1, 0, 2]
+    assert column_kind("Background") is None
 
 
 def test_chunks_never_cross_sections_and_respect_the_budget() -> None:
