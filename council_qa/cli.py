@@ -249,7 +249,7 @@ def evaluate(ctx, set_path, split, backend, as_json, report_dir, baseline, calib
     else:
         click.echo(metrics_table(columns))
     if gate:
-        failures = gate_failures(metrics, load_thresholds())
+        failures = gate_failures(metrics, load_thresholds(question_set=path.stem))
         for failure in failures:
             click.echo(f"gate: {failure}", err=True)
         ctx.exit(1 if failures else 0)

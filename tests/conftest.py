@@ -35,6 +35,28 @@ def corpus_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.fixture(scope="session")
+def real_corpus_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """An index of ../shared/corpus-real, built once for the session (skips without it)."""
+    from index import Indexer
+    from tests.files import CORPUS_REAL
+
+    if not CORPUS_REAL.is_dir():
+        pytest.skip(f"{CORPUS_REAL} is absent: the real-papers corpus lives beside the project")
+    home = tmp_path_factory.mktemp("real-index")
+    settings = Settings.from_env(environ={}, home=home)
+    report = Indexer(settings).ingest([CORPUS_REAL])
+    assert report.added >= 35
+    return settings
+
+
+@pytest.fixture(scope="session")
+def real_engine(real_corpus_settings):
+    from rag import AnswerEngine
+
+    return AnswerEngine(real_corpus_settings)
+
+
+@pytest.fixture(scope="session")
 def wordpieces():
     from index import wordpiece_counter
 

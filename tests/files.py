@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from council_qa.config import PROJECT_ROOT
+
+# Real public meeting papers beside the project (their licences are unclear: used from
+# there, never copied in). Tests that need them skip when the folder is absent.
+CORPUS_REAL = PROJECT_ROOT.parent / "shared" / "corpus-real"
+
 
 def make_pdf(path: Path, pages: list[list[str]], table: list[list[str]] | None = None, title: str = "") -> Path:
     """A PDF with one text line per string; ``table`` is drawn with ruled cells on page 1."""

@@ -15,10 +15,8 @@ from pathlib import Path
 import pytest
 from rapidfuzz import fuzz
 
-from council_qa.config import PROJECT_ROOT
 from ingest import LoadError, PreparedDocument, StructuredChunker, prepare_document
-
-CORPUS_REAL = PROJECT_ROOT.parent / "shared" / "corpus-real"
+from tests.files import CORPUS_REAL
 EXPECTED = Path(__file__).resolve().parent.parent / "data" / "corpus_real_metadata.jsonl"
 MIN_FIELD_ACCURACY = 0.9
 
