@@ -93,6 +93,7 @@ _BODY_OF = re.compile(
 )
 _BODY_NAMED_OF = re.compile(r"\b((?:Board|Commission|Committee|Council) of (?:[A-Z][\w-]*[ \t]*(?:and |& )?){1,4})")
 _NOT_A_MEETING = ("strategy", "other")
+_ROLE = re.compile(r"\s+(officer|clerk|secretary|manager|services|support)s?\b", re.I)
 _SHORT_KIND_LINE = 4  # "Regular Meeting Agenda": too short to be a title without its body
 
 
@@ -174,8 +175,9 @@ def _kind_of(front: FrontPage) -> tuple[str, str]:
     """The kind of paper and the line that names it: the first heading (largest type first)
     or title-like line near the top (short, capitalised) that holds a kind word. Prose
     that mentions other papers does not count."""
-    for line in [*front.headings, *[ln for ln in front.lines if ln][:_KIND_LINES]]:
-        if not (line[0].isupper() or line[0].isdigit()) or len(line.split()) > 14 or "...." in line:
+    headings = [(h, 25) for h in front.headings]  # set in the title's type: a title however long
+    for line, most_words in [*headings, *[(ln, 14) for ln in front.lines if ln][:_KIND_LINES]]:
+        if not (line[0].isupper() or line[0].isdigit()) or len(line.split()) > most_words or "...." in line:
             continue
         found = [(m.start(), -len(m.group(0)), kind) for kind, pattern in _KIND for m in [pattern.search(line)] if m]
         if found:
@@ -192,7 +194,8 @@ def detect_title(
     labelled = _LABELLED["title"].search(front.text)
     if labelled:
         return _clean(labelled.group(1))
-    if _titled(kind_line) and len(kind_line) <= 150:
+    kind_line = _undated(kind_line)
+    if _titled(kind_line) and len(kind_line) <= 200:
         whole = " ".join(outline.title.split())
         if whole.startswith(_clean(kind_line)):
             return whole
@@ -201,6 +204,14 @@ def detect_title(
     heading = next((h for h in front.headings if _titled(h)), "")
     return _clean(heading or outline.title or document.title_hint or _first_line(document.text)
                   or document.source.stem)
+
+
+def _undated(line: str) -> str:
+    """A title line without the meeting date it prints ("AGENDA ... NOVEMBER 15, 2022"):
+    the date is a field of its own."""
+    for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR):
+        line = pattern.sub("", line)
+    return _clean(line.strip(" -\u2013,"))
 
 
 def _key(text: str) -> str:
@@ -235,6 +246,8 @@ def detect_body(front: FrontPage, kind_line: str, text: str) -> str:
     candidates = []
     for rank, pattern in enumerate((_BODY_NAMED_OF, _BODY)):  # at one place, the more specific form
         for match in pattern.finditer(names):
+            if _ROLE.match(names, match.end(1)):
+                continue  # "Policy Committee Officer": a person's role, not the body
             name = _KIND_WORD.sub("", match.group(1).strip())
             if pattern is _BODY_NAMED_OF:
                 body = "" if name.split()[-1] == "Council" else _clean(name)  # "Board of Barnet Council"
@@ -251,7 +264,7 @@ def normalise_body(name: str, text: str = "") -> str:
     words = name.split()
     if "The" in words[1:]:  # "Introduction The Council": a heading ran into the name
         words = words[words.index("The", 1) + 1:]
-    if words and words[0] in {"The", "the", "A", "An", "Our"}:
+    while words and words[0] in {"The", "the", "A", "An", "Our", "At", "To", "For", "Of", "By", "On", "In"}:
         words = words[1:]
     for k in range(len(words) - 2, 0, -1):
         place = re.escape(" ".join(words[:k]))

@@ -117,8 +117,6 @@ def metadata_accuracy(prepared) -> tuple[dict[str, float], dict[str, list[str]]]
     return accuracy, wrong
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14 open: measured doc_type 0.914, body 0.857, meeting_date 0.886, "
-                   "title 0.857 against 0.9 per field (2026-12-05)")
 def test_metadata_from_the_papers_own_words_is_right_per_field(prepared) -> None:
     accuracy, wrong = metadata_accuracy(prepared)
     failing = {f: wrong[f] for f, a in accuracy.items() if a < MIN_FIELD_ACCURACY}
