@@ -115,6 +115,10 @@ class Settings:
         return self.home / "manifest.json"
 
     @property
+    def records_path(self) -> Path:
+        return self.home / "documents"
+
+    @property
     def keyword_index_path(self) -> Path:
         return self.home / "bm25"
 

@@ -13,6 +13,7 @@ from index.embedding import EmbeddingModel, load_embedding_model, wordpiece_coun
 from index.indexer import IngestReport, Indexer, display_source
 from index.keyword import KeywordIndex, terms
 from index.manifest import DocumentEntry, Manifest
+from index.records import RecordStore
 from index.store import ChunkStore, EmbeddingModelMismatch, StoreError, open_store
 
 
@@ -23,6 +24,7 @@ class CouncilIndex:
         self.settings = settings
         self.embedder: EmbeddingModel = load_embedding_model(settings)
         self.store: ChunkStore = open_store(settings, settings.embed_model_name, self.embedder.dimension)
+        self.records = RecordStore(settings.records_path)
         self._lock = threading.Lock()
         self.keyword = KeywordIndex(None, -1, 0)
         self.manifest = Manifest.load(settings.manifest_path)
@@ -56,6 +58,6 @@ class CouncilIndex:
 
 __all__ = [
     "ChunkStore", "CouncilIndex", "DocumentEntry", "EmbeddingModel", "EmbeddingModelMismatch",
-    "IngestReport", "Indexer", "KeywordIndex", "Manifest", "StoreError", "display_source",
+    "IngestReport", "Indexer", "KeywordIndex", "Manifest", "RecordStore", "StoreError", "display_source",
     "load_embedding_model", "open_store", "terms", "wordpiece_counter",
 ]

@@ -22,11 +22,12 @@ from council_qa.config import PROJECT_ROOT, Settings
 from index.embedding import load_embedding_model
 from index.keyword import KeywordIndex
 from index.manifest import ADDING, DELETING, READY, DocumentEntry, Manifest
+from index.records import RecordStore
 from index.store import ChunkStore, open_store
 from ingest import LoadError, PreparedDocument, StructuredChunker, discover_files, prepare_document
 from llama_index.core.schema import MetadataMode
 
-CHUNKER_VERSION = 4  # bump when chunk boundaries change: documents are re-chunked on the next ingest
+CHUNKER_VERSION = 5  # bump when chunk boundaries change: documents are re-chunked on the next ingest
 ProgressCallback = Callable[[int, int, str], None]
 
 
@@ -85,6 +86,7 @@ class Indexer:
         self.settings = settings
         self.embedder = load_embedding_model(settings)
         self.store: ChunkStore = store or open_store(settings, settings.embed_model_name, self.embedder.dimension)
+        self.records = RecordStore(settings.records_path)
         self.chunker = StructuredChunker(
             chunk_tokens=settings.chunk_tokens,
             max_embed_tokens=min(settings.max_wordpieces, self.embedder.max_tokens),
@@ -180,6 +182,7 @@ class Indexer:
         manifest.documents[doc_id] = entry
         manifest.save()
         self._embed_and_add(prepared, report)
+        self.records.save(prepared.record)
         report.documents.append({"path": str(path), "doc_id": doc_id, "chunks": len(prepared.nodes),
                                  "coverage": prepared.coverage.to_dict()})
         entry.state = READY
@@ -225,6 +228,7 @@ class Indexer:
         manifest.documents[doc_id].state = DELETING
         manifest.save()
         self.store.delete_document(doc_id)
+        self.records.delete(doc_id)
         del manifest.documents[doc_id]
         manifest.save()
 

@@ -17,6 +17,7 @@ from ingest.discover import discover_files
 from ingest.document import ExtractedDocument, HeadingMark, LoadError, PageSpan
 from ingest.loaders import load_document, register_loader, supported_extensions
 from ingest.metadata import DOC_TYPES, DocumentMetadata, detect_metadata, normalise_body, parse_date, read_sidecar
+from ingest.record import DocumentRecord, SectionRecord, document_record
 from ingest.sentences import sentence_spans
 from ingest.structure import SECTION_SEPARATOR, Outline, Section, outline
 
@@ -32,6 +33,10 @@ class PreparedDocument:
     @property
     def doc_id(self) -> str:
         return self.document.doc_id
+
+    @property
+    def record(self) -> DocumentRecord:
+        return document_record(self.document, self.outline, self.metadata, self.nodes)
 
 
 def prepare_document(
@@ -61,9 +66,9 @@ def prepare_document(
 
 
 __all__ = [
-    "DOC_TYPES", "SECTION_SEPARATOR", "Coverage", "DocumentMetadata", "ExtractedDocument", "HeadingMark",
+    "DOC_TYPES", "SECTION_SEPARATOR", "Coverage", "DocumentMetadata", "DocumentRecord", "SectionRecord", "ExtractedDocument", "HeadingMark",
     "LoadError", "Outline", "PageSpan", "PreparedDocument", "Section", "StructuredChunker",
-    "TokenCounter", "detect_metadata", "discover_files", "load_document", "measure_coverage", "normalise_body",
+    "TokenCounter", "detect_metadata", "discover_files", "document_record", "load_document", "measure_coverage", "normalise_body",
     "outline", "parse_date", "prepare_document", "read_sidecar", "register_loader", "sentence_spans",
     "supported_extensions", "tiktoken_counter",
 ]

@@ -58,6 +58,12 @@ class Commitment:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, raw: dict) -> "Commitment":
+        items = {kind: [Item(**i) for i in raw.get(kind, [])] for kind in (DONE, NEXT, MEASURES)}
+        plain = {k: v for k, v in raw.items() if k not in items}
+        return cls(**plain, **items)
+
 
 def extract_commitments(document: ExtractedDocument, outline: Outline) -> list[Commitment]:
     body = [s for s in outline.sections if not (s.path and _APPENDIX.match(s.path[0]))]

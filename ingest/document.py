@@ -38,6 +38,18 @@ class HeadingMark:
     title: str
 
 
+@dataclass(frozen=True)
+class TableMark:
+    """A table the loader saw, printed at characters ``[start, end)``: its column headings
+    (the first names the row labels) and its rows, each a label and one value per column."""
+
+    start: int
+    end: int
+    page: int
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
 @dataclass
 class ExtractedDocument:
     """A document's text as extracted, with offsets every later stage refers to.
@@ -55,6 +67,7 @@ class ExtractedDocument:
     date_hint: str = ""
     # Characters (white space aside) a loader left out on purpose, by kind ("running header").
     removed: dict[str, int] = field(default_factory=dict)
+    tables: list[TableMark] = field(default_factory=list)
 
     @property
     def sha256(self) -> str:

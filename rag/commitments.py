@@ -24,14 +24,13 @@ import numpy as np
 from llama_index.core.schema import TextNode
 
 from index import CouncilIndex
-from ingest import load_document, outline
-from ingest.commitments import Commitment, extract_commitments
+from ingest.commitments import Commitment
 from rag.engine import AnswerEngine, make_citation
 from rag.evidence import SentenceVectors, source_sentences
 from rag.retrieval import chunks_under
 from rag.types import Citation, Filters, Sentence, Source
 
-MEETING_TYPES = ("minutes", "agenda", "report", "other")
+MEETING_TYPES = ("minutes", "agenda", "report", "decision", "questions", "plan", "other")
 THRESHOLDS_FILE = Path(__file__).with_name("commitment_thresholds.json")
 STATUSES = ("reported", "mentioned", "no_evidence")
 LABELS = ("reported", "mentioned", "none")
@@ -106,17 +105,9 @@ class CommitmentTracker:
         self.vectors: SentenceVectors = engine.sentence_vectors
 
     def strategies(self) -> list[tuple[str, list[Commitment]]]:
-        """Each indexed strategy's title and commitments (read again from its file)."""
-        found = []
-        for entry in self.index.manifest.ready().values():
-            if entry.doc_type != "strategy":
-                continue
-            for source in entry.sources:
-                if Path(source).exists():
-                    document = load_document(source)
-                    found.append((entry.title, extract_commitments(document, outline(document))))
-                    break
-        return found
+        """Each indexed strategy's title and commitments, as ingest recorded them."""
+        strategies = [d for d, e in self.index.manifest.ready().items() if e.doc_type == "strategy"]
+        return [(r.metadata.title, list(r.commitments)) for r in self.index.records.records(strategies)]
 
     def track(self) -> list[CommitmentStatus]:
         self.index.refresh()
@@ -170,7 +161,7 @@ class CommitmentTracker:
 
     def _clauses(self, item: Item) -> list[tuple[Sentence, str]]:
         """Every clause of an agenda item, with the sentence it belongs to."""
-        nodes = self.index.store.get_nodes([e["node_id"] for e in chunks_under(self.index.keyword, *item)])
+        nodes = self.index.store.get_nodes([e["node_id"] for e in chunks_under(self.index, *item)])
         sentences = source_sentences([Source(i + 1, n, 0.0) for i, n in enumerate(nodes)], None, None, None)
         return [(s, c) for s in sentences for c in clauses_of(s.text)]
 
@@ -243,7 +234,7 @@ def labelled_relevance(tracker: CommitmentTracker, pairs_path: Path) -> tuple[li
     if missing:
         raise ValueError(f"{pairs_path}: no indexed strategy has the commitments {sorted(missing)}")
     items = sorted({(d, p["agenda_item"]) for d in meetings for p in pairs
-                    if chunks_under(tracker.index.keyword, d, p["agenda_item"])})
+                    if chunks_under(tracker.index, d, p["agenda_item"])})
     evidence = tracker.score(list(commitments.values()), items)
     by_pair = {(title, e.item[1]): e for title, found in evidence.items() for e in found}
     relevance, labels = [], []

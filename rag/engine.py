@@ -27,7 +27,7 @@ from rag.evidence import (SentenceVectors, evidence_features, has_typed_answer, 
 from rag.lexical import QueryTerms, asks_for_list, content_terms
 from rag.parts import part_queries
 from rag.rerank import create_reranker
-from rag.retrieval import HybridRetriever, Retrieved, outline_items
+from rag.retrieval import HybridRetriever, Retrieved, nodes_of, outline_items
 from rag.spelling import speller_for
 from rag.types import REFUSAL, Answer, Citation, Filters
 
@@ -175,13 +175,15 @@ class AnswerEngine:
         """For "What are the commitments under Key Area 1?": the first chunk under each
         heading asked for, so that every item is answered and cited, not only those the
         ranking happened to keep."""
-        items = outline_items(self.index.keyword, question, filters.to_metadata_filters() if filters else None,
+        items = outline_items(self.index, question, filters.to_metadata_filters() if filters else None,
                               context.terms)
         if len(items) < 2:
             return []
         context.outline = items
-        return [Source(n=i + 1, node=metadata_dict_to_node(item.entries[0]), score=1.0 / (i + 1))
-                for i, item in enumerate(items)]
+        firsts = nodes_of(self.index, [item.entries[0] for item in items])
+        if len(firsts) < len(items):
+            return []
+        return [Source(n=i + 1, node=node, score=1.0 / (i + 1)) for i, node in enumerate(firsts)]
 
     def _finish(self, answer: Answer, raw: str, sources: list[Source], context: AnswerContext,
                 nodes: list[NodeWithScore]) -> None:

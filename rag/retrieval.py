@@ -16,12 +16,11 @@ from functools import lru_cache
 from llama_index.core import VectorStoreIndex
 from llama_index.core.llms import MockLLM
 from llama_index.core.retrievers import BaseRetriever, QueryFusionRetriever
-from llama_index.core.schema import NodeWithScore, QueryBundle
+from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 from llama_index.core.vector_stores.types import MetadataFilters
-from llama_index.core.vector_stores.utils import metadata_dict_to_node
 
 from council_qa.config import Settings
-from index import CouncilIndex, KeywordIndex
+from index import CouncilIndex
 from ingest import SECTION_SEPARATOR
 from rag.lexical import QueryTerms, content_terms
 from rag.types import Filters
@@ -78,11 +77,11 @@ class SectionRetriever(BaseRetriever):
         self._filters = filters
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        outline = _outline_for(self._index.keyword)
+        outline = _outline_for(self._index)
         terms = QueryTerms.of(query_bundle.query_str, self._index.keyword)
         if not terms.weights:
             return []
-        best: list[tuple[float, tuple[str, str]]] = []
+        best: list[tuple[float, Key]] = []
         for key, variants in outline.heading_terms.items():
             score = max(_match(terms, heading_terms) for heading_terms in variants)
             if score > 0:
@@ -93,24 +92,21 @@ class SectionRetriever(BaseRetriever):
         top_score = best[0][0]
         keys = [key for score, key in best if score >= top_score - 1e-9]
         entries = [(e, _names_sub_heading(terms, e, key)) for key in keys for e in outline.chunks[key]]
-        entries.sort(key=lambda pair: (not pair[1], pair[0]["section"].count(SECTION_SEPARATOR), pair[0]["doc_id"],
-                                       pair[0]["chunk_index"]))
+        entries.sort(key=lambda pair: (not pair[1], len(pair[0]["path"]), pair[0]["doc_id"], pair[0]["order"]))
         entries = [e for e, _ in entries]
         keep = entry_filter(self._filters)
         if keep is not None:
             entries = [e for e in entries if keep(e)]
-        return [
-            NodeWithScore(node=metadata_dict_to_node(e), score=top_score / (1 + rank))
-            for rank, e in enumerate(entries[: self._top_k])
-        ]
+        nodes = nodes_of(self._index, entries[: self._top_k])
+        return [NodeWithScore(node=node, score=top_score / (1 + rank)) for rank, node in enumerate(nodes)]
 
 
 SUB_HEADING_MATCH = 0.5  # F-score of question and the headings below the one named
 
 
-def _names_sub_heading(terms: QueryTerms, entry: dict, key: tuple[str, str]) -> bool:
+def _names_sub_heading(terms: QueryTerms, entry: dict, key: Key) -> bool:
     """Whether the question also names the headings a chunk sits under below ``key``."""
-    below = entry["section"][len(key[1]):].split(SECTION_SEPARATOR)
+    below = entry["path"][len(key[1]):]
     words = set(content_terms(" ".join(below)))
     return bool(words) and _match(terms, words) >= SUB_HEADING_MATCH
 
@@ -136,51 +132,78 @@ def _match(terms: QueryTerms, heading_terms: set[str]) -> float:
 _LABEL = re.compile(r"^((?:[A-Za-z]+\s+){1,2}(?:\d+|[IVXLC]+|[A-Z]))(?:\s*[:.\u2013-]|$)")  # "Key Area 2:", "Theme B"
 
 
+Key = tuple[str, tuple[str, ...]]  # a document and a heading path in it
+
+
 @dataclass
 class _Outline:
-    heading_terms: dict[tuple[str, str], list[set[str]]]  # a heading, and its label ("Key Area 2")
-    chunks: dict[tuple[str, str], list[dict]]  # every chunk under a heading, in document order
-    children: dict[tuple[str, str], list[tuple[str, str]]]  # a heading's direct sub-headings, in order
-    families: dict[tuple[str, str, str], list[tuple[str, str]]]  # (doc, parent, "key area") -> Key Area 1, 2, ...
+    heading_terms: dict[Key, list[set[str]]]  # a heading, and its label ("Key Area 2")
+    chunks: dict[Key, list[dict]]  # every chunk under a heading, in document order
+    children: dict[Key, list[Key]]  # a heading's direct sub-headings, in order
+    families: dict[tuple[str, tuple[str, ...], str], list[Key]]  # (doc, parent, "key area") -> Key Area 1, 2, ...
+    by_section: dict[tuple[str, str], Key]  # a chunk's displayed heading path, back to its key
+
+
+_FILTERED_FIELDS = ("doc_type", "body", "meeting_date", "meeting_day", "title")
 
 
 @lru_cache(maxsize=4)
-def _outline_cached(keyword_id: int, generation: int, keyword: KeywordIndex) -> _Outline:
-    heading_terms: dict[tuple[str, str], list[set[str]]] = {}
-    chunks: dict[tuple[str, str], list[dict]] = {}
-    children: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    families: dict[tuple[str, str, str], list[tuple[str, str]]] = {}
-    for entry in keyword.entries():
-        parts = [p for p in entry.get("section", "").split(SECTION_SEPARATOR) if p]
-        for depth in range(len(parts)):
-            parent = SECTION_SEPARATOR.join(parts[:depth])
-            key = (entry["doc_id"], SECTION_SEPARATOR.join(parts[: depth + 1]))
-            if key not in chunks:  # a heading's first appearance: document order
-                variants = [set(content_terms(parts[depth]))]
-                label = _LABEL.match(parts[depth])
-                if label:
-                    variants.append(set(content_terms(label.group(1))))
-                    stem = " ".join(label.group(1).split()[:-1]).lower()
-                    families.setdefault((entry["doc_id"], parent, stem), []).append(key)
-                heading_terms[key] = [v for v in variants if v]
-                if parent:
-                    children.setdefault((entry["doc_id"], parent), []).append(key)
-            chunks.setdefault(key, []).append(entry)
+def _outline_cached(index: CouncilIndex, generation: int) -> _Outline:
+    """Every indexed document's outline, from the records ingest kept: heading paths as
+    ingest recognised them, with the ids of the chunks under each."""
+    heading_terms: dict[Key, list[set[str]]] = {}
+    chunks: dict[Key, list[dict]] = {}
+    children: dict[Key, list[Key]] = {}
+    families: dict[tuple[str, tuple[str, ...], str], list[Key]] = {}
+    by_section: dict[tuple[str, str], Key] = {}
+    ready = index.manifest.ready()
+    for record in index.records.records(list(ready)):
+        meta = record.metadata.as_dict()
+        meta["meeting_day"] = int(record.metadata.meeting_date.replace("-", "")) if record.metadata.meeting_date else 0
+        order = 0
+        for section in record.sections:
+            path = section.path
+            by_section[(record.doc_id, SECTION_SEPARATOR.join(path))] = (record.doc_id, path)
+            entries = []
+            for node_id in section.chunk_ids:
+                entries.append({"node_id": node_id, "doc_id": record.doc_id, "path": path, "order": order,
+                                **{k: meta[k] for k in _FILTERED_FIELDS}})
+                order += 1
+            if not path:
+                chunks.setdefault((record.doc_id, ()), []).extend(entries)
+            for depth in range(len(path)):
+                key = (record.doc_id, path[: depth + 1])
+                if key not in chunks:  # a heading's first appearance: document order
+                    variants = [set(content_terms(path[depth]))]
+                    label = _LABEL.match(path[depth])
+                    if label:
+                        variants.append(set(content_terms(label.group(1))))
+                        stem = " ".join(label.group(1).split()[:-1]).lower()
+                        families.setdefault((record.doc_id, path[:depth], stem), []).append(key)
+                    heading_terms[key] = [v for v in variants if v]
+                    if depth:
+                        children.setdefault((record.doc_id, path[:depth]), []).append(key)
+                chunks.setdefault(key, []).extend(entries)
     heading_terms = {k: v for k, v in heading_terms.items() if v}
-    for found in chunks.values():
-        found.sort(key=lambda e: e.get("chunk_index", 0))
-    return _Outline(heading_terms, chunks, children, families)
+    return _Outline(heading_terms, chunks, children, families, by_section)
 
 
-def _outline_for(keyword: KeywordIndex) -> _Outline:
-    return _outline_cached(id(keyword), keyword.generation, keyword)
+def _outline_for(index: CouncilIndex) -> _Outline:
+    return _outline_cached(index, index.manifest.generation)
 
 
-def chunks_under(keyword: KeywordIndex, doc_id: str, section: str) -> list[dict]:
-    """Metadata of every chunk of a document under a heading path ("" = before any heading)."""
-    if section:
-        return list(_outline_for(keyword).chunks.get((doc_id, section), []))
-    return [e for e in keyword.entries() if e["doc_id"] == doc_id and not e.get("section")]
+def chunks_under(index: CouncilIndex, doc_id: str, section: str) -> list[dict]:
+    """Every chunk of a document under the heading path a chunk displays ("" = before any
+    heading), in document order: its node id, heading path and the document's metadata."""
+    outline = _outline_for(index)
+    key = outline.by_section.get((doc_id, section)) if section else (doc_id, ())
+    return list(outline.chunks.get(key, [])) if key else []
+
+
+def nodes_of(index: CouncilIndex, entries: list[dict]) -> list[TextNode]:
+    """The chunks themselves, from the store, in the entries' order."""
+    found = {n.node_id: n for n in index.store.get_nodes([e["node_id"] for e in entries])}
+    return [found[e["node_id"]] for e in entries if e["node_id"] in found]
 
 
 @dataclass(frozen=True)
@@ -188,13 +211,13 @@ class OutlineItem:
     """One heading a list question asks for, with the chunks under it in document order."""
 
     heading: str  # the heading's own words ("Create a healthier environment")
-    section: str  # its whole heading path
+    path: tuple[str, ...]  # its whole heading path
     entries: list[dict]
 
     @property
     def leaf(self) -> bool:
         """Whether its first chunk sits directly under it (so its opening sentence says what it is)."""
-        return bool(self.entries) and self.entries[0].get("section") == self.section
+        return bool(self.entries) and self.entries[0]["path"] == self.path
 
 
 OUTLINE_ITEMS = 8
@@ -207,7 +230,7 @@ _LIST_WORDS = frozenset(content_terms(
     "nine ten"))
 
 
-def outline_items(keyword: KeywordIndex, question: str, filters: MetadataFilters | None = None,
+def outline_items(index: CouncilIndex, question: str, filters: MetadataFilters | None = None,
                   terms: QueryTerms | None = None) -> list[OutlineItem]:
     """The headings a list question asks for, in document order: a numbered family it
     names without a number ("the three Key Areas"), or the sub-headings of the heading it
@@ -216,15 +239,15 @@ def outline_items(keyword: KeywordIndex, question: str, filters: MetadataFilters
     smoking under Key Area 1"), which the heading's text answers better than its outline;
     or when the heading's parts are only question-style sub-headings ("What have we done
     so far?")."""
-    outline = _outline_for(keyword)
-    terms = terms or QueryTerms.of(question, keyword)  # the caller's, when it has them already
+    outline = _outline_for(index)
+    terms = terms or QueryTerms.of(question, index.keyword)  # the caller's, when it has them already
     if not terms.weights or terms.unknown_share > OUTLINE_UNKNOWN:
         return []
     kept = _KeptChunks(outline, filters)
     named, keys = _named_family(outline, kept, question) or _named_children(outline, kept, terms)
     if terms.anchors - named - _LIST_WORDS:
         return []
-    return [OutlineItem(key[1].rpartition(SECTION_SEPARATOR)[2], key[1], kept(key)) for key in keys[:OUTLINE_ITEMS]]
+    return [OutlineItem(key[1][-1], key[1], kept(key)) for key in keys[:OUTLINE_ITEMS]]
 
 
 class _KeptChunks:
@@ -233,9 +256,9 @@ class _KeptChunks:
     def __init__(self, outline: _Outline, filters: MetadataFilters | None) -> None:
         self._outline = outline
         self._keep = entry_filter(filters)
-        self._cache: dict[tuple[str, str], list[dict]] = {}
+        self._cache: dict[Key, list[dict]] = {}
 
-    def __call__(self, key: tuple[str, str]) -> list[dict]:
+    def __call__(self, key: Key) -> list[dict]:
         found = self._outline.chunks.get(key, [])
         if self._keep is None:
             return found
@@ -252,7 +275,7 @@ def _plural(label: str) -> re.Pattern[str]:
     return re.compile(r"\b" + r"\s+".join([*map(re.escape, first), ending]) + r"\b", re.IGNORECASE)
 
 
-Named = tuple[set[str], list[tuple[str, str]]]  # the words the question names them by, the headings
+Named = tuple[set[str], list[Key]]  # the words the question names them by, the headings
 
 
 def _named_family(outline: _Outline, kept: _KeptChunks, question: str) -> Named | None:
@@ -266,14 +289,14 @@ def _named_family(outline: _Outline, kept: _KeptChunks, question: str) -> Named 
             named[family] = members
     if not named:
         return None
-    shallowest = min(named, key=lambda f: (f[1].count(SECTION_SEPARATOR) + bool(f[1]), f[0], f[1]))
+    shallowest = min(named, key=lambda f: (len(f[1]), f[0], f[1]))
     return set(content_terms(shallowest[2])), named[shallowest]
 
 
-def _same_heading(a: str, b: str) -> bool:
+def _same_heading(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     """Whether two heading paths end in the same heading, restated ("Key Area 3: Ensuring
     delivery of ..." in the body, "Key Area 3: Ensuring ..." in the appendix)."""
-    a, b = a.split(SECTION_SEPARATOR)[-1], b.split(SECTION_SEPARATOR)[-1]
+    a, b = a[-1], b[-1]
     label_a, label_b = _LABEL.match(a), _LABEL.match(b)
     if label_a and label_b:
         return label_a.group(1).lower() == label_b.group(1).lower()
@@ -290,15 +313,15 @@ def _named_children(outline: _Outline, kept: _KeptChunks, terms: QueryTerms) -> 
     if best < HEADING_MATCH:
         return set(), []
     named = next(key for score, key in scored if score == best)
-    near = [(key[1].count(SECTION_SEPARATOR), -score, key) for score, key in scored
+    near = [(len(key[1]), -score, key) for score, key in scored
             if score >= best - OUTLINE_TOLERANCE and key[0] == named[0] and _same_heading(key[1], named[1])]
     heading = min(near)[2]
-    children: dict[str, tuple[str, str]] = {}
+    children: dict[str, Key] = {}
     for child in outline.children.get(heading, []):
-        title = child[1].rpartition(SECTION_SEPARATOR)[2]
+        title = child[1][-1]
         if kept(child) and not title.rstrip().endswith("?"):
             children.setdefault(" ".join(title.lower().split()), child)
-    words = set(content_terms(" ".join(heading[1].split(SECTION_SEPARATOR))))
+    words = set(content_terms(" ".join(heading[1])))
     return (words, list(children.values())) if len(children) > 1 else (set(), [])
 
 

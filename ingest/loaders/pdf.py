@@ -14,7 +14,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from ingest.document import ExtractedDocument, HeadingMark, LoadError, PageSpan
+from ingest.document import ExtractedDocument, HeadingMark, LoadError, PageSpan, TableMark
 from ingest.layout import (
     Char, Line, Table, TypeStyle, body_style, build_lines, find_tables, furniture_keys, furniture_kind,
     heading_levels, heading_style, render_table,
@@ -115,6 +115,7 @@ def _assemble(path: Path, pages: list[list[Line]], title: str) -> ExtractedDocum
     levels = heading_levels(list(styles.values()))
     builder = TextBuilder()
     headings: list[HeadingMark] = []
+    marks: list[TableMark] = []
     spans: list[PageSpan] = []
     carried: Table | None = None
     for number, lines in enumerate(content, start=1):
@@ -122,11 +123,11 @@ def _assemble(path: Path, pages: list[list[Line]], title: str) -> ExtractedDocum
         builder.paragraph_break()
         tables = find_tables(lines, carried)
         carried = tables[-1] if tables else (carried if not lines else None)
-        _write_page(builder, lines, tables, styles, levels, headings)
+        _write_page(builder, lines, tables, styles, levels, headings, marks)
         spans.append(PageSpan(number, min(start + (2 if start else 0), len(builder)), len(builder)))
     return ExtractedDocument(
         source=path, text=builder.text(), format="pdf", pages=spans, headings=_nest_unnumbered(headings) or None,
-        title_hint=title, removed=removed,
+        title_hint=title, removed=removed, tables=marks,
     )
 
 
@@ -137,6 +138,7 @@ def _write_page(
     styles: dict[int, TypeStyle],
     levels: dict[TypeStyle, int],
     headings: list[HeadingMark],
+    marks: list[TableMark],
 ) -> None:
     table_at = {t.first: t for t in tables}
     in_table = {i for t in tables for i in range(t.first, t.last + 1)}
@@ -146,7 +148,9 @@ def _write_page(
     while i < len(lines):
         table = table_at.get(i)
         if table is not None:
-            builder.block(render_table(table))
+            start, end = builder.block(render_table(table))
+            marks.append(TableMark(start, end, lines[table.first].page, tuple(table.headers),
+                                   tuple(tuple(row) for row in table.rows)))
             i = table.last + 1
             previous = None
             continue

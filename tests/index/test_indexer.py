@@ -189,3 +189,23 @@ def test_bundled_meeting_ingests_with_detected_metadata(settings: Settings) -> N
     assert report.added == 1
     (entry,) = Manifest.load(settings.manifest_path).documents.values()
     assert (entry.doc_type, entry.body, entry.meeting_date) == ("minutes", "Health & Wellbeing Board", "2026-01-22")
+
+
+def test_each_document_keeps_its_record_beside_its_chunks(settings: Settings, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    write(docs, "minutes.txt", MINUTES)
+    write(docs, "report.txt", REPORT)
+    Indexer(settings).ingest([docs])
+    index = CouncilIndex(settings)
+    records = {r.doc_id: r for r in index.records.records(list(index.manifest.ready()))}
+    assert len(records) == 2
+    for record in records.values():
+        in_sections = [i for s in record.sections for i in s.chunk_ids]
+        assert sorted(in_sections) == sorted(n.node_id for n in index.store.iter_nodes()
+                                             if n.metadata["doc_id"] == record.doc_id)
+    report_record = next(r for r in records.values() if r.metadata.title == "Libraries report")
+    assert any(s.path == ("Opening hours",) for s in report_record.sections)
+    (docs / "report.txt").unlink()
+    Indexer(settings).ingest([docs], prune=True)
+    assert not (settings.records_path / f"{report_record.doc_id}.json").exists()
+    assert len(list(settings.records_path.glob("*.json"))) == 1

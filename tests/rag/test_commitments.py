@@ -76,3 +76,17 @@ def test_csv_and_cli(statuses, corpus_settings, tmp_path: Path) -> None:
     assert {"key_area", "title", "statement", "done", "next", "measures", "status", "last_discussed",
             "evidence"} <= set(payload[0])
     assert out.read_text(encoding="utf-8").startswith("key_area,title,status")
+
+
+def test_commitments_come_from_what_ingest_recorded_not_the_file(settings, tmp_path: Path) -> None:
+    from index import Indexer
+    from rag import AnswerEngine
+    from tests.conftest import STRATEGY
+
+    copy = tmp_path / STRATEGY.name
+    copy.write_bytes(STRATEGY.read_bytes())
+    Indexer(settings).ingest([copy])
+    copy.unlink()  # gone from disk: nothing may parse it again
+    ((title, commitments),) = CommitmentTracker(AnswerEngine(settings)).strategies()
+    assert title.startswith("Barnet Joint Health and Wellbeing Strategy")
+    assert any(c.title == "Get everyone moving" and c.done for c in commitments)

@@ -125,8 +125,9 @@ def test_an_outline_answer_gives_each_heading_and_a_leafs_opening_sentence() -> 
     sources = [source(1, f"{area} > Integrate", "We will put health in all policies. More detail follows here."),
                source(2, "Key Area 2: Ageing well > Get moving", "We will improve choices for activity.")]
     context = AnswerContext(terms=query("What are the key areas?"), outline=[
-        OutlineItem("1. Integrate", f"{area} > Integrate", [{"section": f"{area} > Integrate"}]),
-        OutlineItem("Key Area 2: Ageing well", "Key Area 2: Ageing well", [{"section": "Key Area 2: Ageing well > Get"}]),
+        OutlineItem("1. Integrate", (area, "Integrate"), [{"path": (area, "Integrate")}]),
+        OutlineItem("Key Area 2: Ageing well", ("Key Area 2: Ageing well",),
+                    [{"path": ("Key Area 2: Ageing well", "Get")}]),
     ])
     text = "".join(ExtractiveBackend(None).generate("What are the key areas?", sources, context))
     assert text == "- Integrate: We will put health in all policies. [1]\n- Key Area 2: Ageing well. [2]"
@@ -140,7 +141,7 @@ def test_outline_lines_drop_list_numbering_but_not_numbers_that_are_words() -> N
     sections = ["2.1 Housing and homelessness", "5 ways to wellbeing", "3) Buses"]
     sources = [source(i + 1, s, "Text.") for i, s in enumerate(sections)]
     context = AnswerContext(terms=query("What are the priorities?"),
-                            outline=[OutlineItem(s, s, [{"section": f"{s} > x"}]) for s in sections])
+                            outline=[OutlineItem(s, (s,), [{"path": (s, "x")}]) for s in sections])
     text = "".join(ExtractiveBackend(None).generate("What are the priorities?", sources, context))
     assert text == "- Housing and homelessness. [1]\n- 5 ways to wellbeing. [2]\n- Buses. [3]"
 
