@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from ingest.document import ExtractedDocument
 from ingest.structure import Outline
@@ -65,12 +66,27 @@ def measure_coverage(
                 if state[i] == 0:
                     state[i] = 1
     furniture = dict(document.removed)
-    in_text = sum(1 for i, ch in enumerate(text) if state[i] == 2 and not ch.isspace())
-    if in_text:
-        furniture["page furniture"] = furniture.get("page furniture", 0) + in_text
-    total = sum(1 for ch in text if not ch.isspace()) + sum(document.removed.values())
-    covered = sum(1 for i, ch in enumerate(text) if state[i] == 1 and not ch.isspace())
-    return Coverage(total, covered, furniture, _examples(text, state))
+    ink = {0: 0, 1: 0, 2: 0}
+    for value, start, end in _runs(state):
+        ink[value] += _ink(text[start:end])
+    if ink[2]:
+        furniture["page furniture"] = furniture.get("page furniture", 0) + ink[2]
+    total = sum(ink.values()) + sum(document.removed.values())
+    return Coverage(total, ink[1], furniture, _examples(text, state))
+
+
+def _ink(text: str) -> int:
+    return len(text) - sum(map(text.count, " \n\t\r\f\v\xa0"))
+
+
+def _runs(state: bytearray) -> list[tuple[int, int, int]]:
+    """(value, start, end) for each run of one value."""
+    runs, start = [], 0
+    for value, group in groupby(state):
+        length = sum(1 for _ in group)
+        runs.append((value, start, start + length))
+        start += length
+    return runs
 
 
 def _examples(text: str, state: bytearray) -> tuple[str, ...]:

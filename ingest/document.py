@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 
@@ -69,7 +70,7 @@ class ExtractedDocument:
     removed: dict[str, int] = field(default_factory=dict)
     tables: list[TableMark] = field(default_factory=list)
 
-    @property
+    @cached_property
     def sha256(self) -> str:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 

@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from statistics import median
+from typing import NamedTuple
 
 _CELL_GAP = 1.2  # a gap wider than this many ems between characters starts a new cell
 _WORD_GAP = 0.25  # ... and wider than this, a new word (where the PDF put no space)
@@ -26,8 +27,7 @@ _PAGE_NUMBER = re.compile(r"^(page\s*)?[-\u2013 ]*\d{1,4}[-\u2013 ]*(of\s*\d{1,4
 _NUMERIC_CELL = re.compile(r"^[(\-\u2013\u2212]?[£$€]?\s?[\d.,]+%?\)?[kmb]?$|^(nil|n/?a|-|\u2013)$", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Char:
+class Char(NamedTuple):  # a tuple: millions are made per corpus
     text: str
     x0: float
     x1: float
@@ -69,19 +69,21 @@ def build_lines(chars: list[Char], page: int = 0, page_height: float = 0.0) -> l
     """Characters in content order become lines (a new line where the baseline moves or the
     text runs back to the left); a drop cap joins the line it starts."""
     groups: list[list[Char]] = []
+    current: list[Char] | None = None
+    last: Char | None = None  # the last character with ink
     for ch in chars:
         if ch.text in "\r\n":
             continue  # PDFium's guess; position decides where a line ends
-        current = groups[-1] if groups else None
-        if current and not ch.text.isspace():  # a space never starts a line
-            last = next((c for c in reversed(current) if not c.text.isspace()), None)
-            if last is not None and (abs(ch.baseline - last.baseline) > 0.5 * min(last.size, ch.size)
-                                     or ch.x0 < last.x1 - 2 * ch.size):
-                current = None
-        if current is None:
+        if ch.text.isspace():  # a space never starts a line
+            if current is not None:
+                current.append(ch)
+            continue
+        if current is None or last is not None and (
+                abs(ch.baseline - last.baseline) > 0.5 * min(last.size, ch.size) or ch.x0 < last.x1 - 2 * ch.size):
             current = []
             groups.append(current)
         current.append(ch)
+        last = ch
     groups = _join_drop_caps([g for g in groups if any(not c.text.isspace() for c in g)])
     lines = [_line(g, page, page_height) for g in groups]
     return [ln for ln in lines if ln.cells]

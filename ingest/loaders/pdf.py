@@ -67,34 +67,35 @@ def _page_lines(pdf: pdfium.PdfDocument, index: int) -> list[Line]:
 
 
 def _chars(raw, height: float):
-    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     loose = pdfium_c.FS_RECTF()
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
     name = ctypes.create_string_buffer(128)
     flags = ctypes.c_int()
     bold_by_font: dict[tuple[bytes, int], bool] = {}
+    unicode, origin, loose_box = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_GetCharOrigin, \
+        pdfium_c.FPDFText_GetLooseCharBox
+    font_info = pdfium_c.FPDFText_GetFontInfo
     for i in range(pdfium_c.FPDFText_CountChars(raw)):
-        code = pdfium_c.FPDFText_GetUnicode(raw, i)
+        code = unicode(raw, i)
         if code in (0xFFFE, 0xFFFF) or (code < 32 and code not in (10, 13)):
             continue
         text = chr(code)
-        pdfium_c.FPDFText_GetCharBox(raw, i, left, right, bottom, top)
-        pdfium_c.FPDFText_GetCharOrigin(raw, i, origin_x, origin_y)
+        origin(raw, i, origin_x, origin_y)
         # The nominal font size ignores the text matrix; the loose box (ascent to descent) does not.
-        pdfium_c.FPDFText_GetLooseCharBox(raw, i, loose)
+        loose_box(raw, i, loose)
         size = (loose.top - loose.bottom) / _LOOSE_BOX_EMS or pdfium_c.FPDFText_GetFontSize(raw, i)
-        pdfium_c.FPDFText_GetFontInfo(raw, i, name, len(name), flags)
+        font_info(raw, i, name, 128, flags)
         key = (name.value, flags.value)
         bold = bold_by_font.get(key)
         if bold is None:
-            lowered = name.value.decode("latin-1").lower()
-            bold = bool(flags.value & _FORCE_BOLD) or any(b in lowered for b in _BOLD_NAMES)
+            lowered = key[0].decode("latin-1").lower()
+            bold = bool(key[1] & _FORCE_BOLD) or any(b in lowered for b in _BOLD_NAMES)
             bold_by_font[key] = bold
         if text.isspace():
             x0 = x1 = origin_x.value
         else:  # the loose box spans the advance width, so punctuation does not look spaced
-            x0, x1 = loose.left, loose.right
-        yield Char(text, x0, max(x1, x0), height - origin_y.value, size, bold)
+            x0, x1 = loose.left, max(loose.right, loose.left)
+        yield Char(text, x0, x1, height - origin_y.value, size, bold)
 
 
 def _assemble(path: Path, pages: list[list[Line]], title: str) -> ExtractedDocument:
