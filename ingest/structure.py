@@ -35,6 +35,8 @@ _ENUMERATED = re.compile(
     r"workstream|item|agenda item)\s+([0-9]+|[ivxlc]+)\b",
     re.IGNORECASE,
 )
+# An item's number as minutes and agendas print it: "7", "290.", "Item 7", "(a)", "iv)".
+ITEM_NUMBER = re.compile(r"^(item\s+)?(\d{1,3}[.)]?|\(?([a-z]|[ivx]{1,4})[.)])\s", re.IGNORECASE)
 _NUMBER_PREFIX = re.compile(r"^\d{1,2}(\.\d{1,2})*[.)]?\s+")
 _NUMBERED = re.compile(r"^\d{1,2}(\.\d{1,2})*[.)]?\s+\S")
 _ENDS_CLAUSE = re.compile(r"[.,;:\u2013\u2014-]$")
@@ -106,7 +108,7 @@ def outline(document: ExtractedDocument) -> Outline:
     lines = split_lines(document.text)
     furniture = [not ln.blank and is_furniture(ln.raw) for ln in lines]
     if document.headings is not None:
-        headings = _marked_headings(document, lines)
+        headings = _without_field_labels(_marked_headings(document, lines), lines)
     else:
         headings = _detected_headings(lines, furniture)
     if document.headings is not None and headings:
@@ -117,6 +119,37 @@ def outline(document: ExtractedDocument) -> Outline:
     furniture_spans = tuple((ln.start, ln.end) for ln, is_f in zip(lines, furniture) if is_f)
     return Outline(title=title or document.title_hint, sections=sections, headings=spans,
                    furniture_spans=furniture_spans)
+
+
+# A "heading" that reads as a label ("For (9)", "Seconder:") over a few lines, beside
+# others like it, labels a field of one record.
+FIELD_TITLE_WORDS, FIELD_LINES, FIELD_WORDS = 4, 6, 20
+
+
+def _without_field_labels(headings: list[_Heading], lines: list[_Line]) -> list[_Heading]:
+    """Drop runs of two or more sibling "headings" inside a section, each over a line or two
+    of text: they label the fields of one record ("For (9)" / names / "Against (41)" /
+    names), which must stay together as text under the heading that holds them."""
+    def is_field(k: int) -> bool:
+        title = headings[k].title.strip()
+        if len(title.split()) > FIELD_TITLE_WORDS or not title.endswith((":", ")")):
+            return False  # a label reads "Proposer:", "For (9)"
+        end = headings[k + 1].first if k + 1 < len(headings) else len(lines)
+        body = [lines[i].raw for i in range(headings[k].last + 1, end) if lines[i].raw.strip()]
+        return len(body) <= FIELD_LINES or sum(len(line.split()) for line in body) <= FIELD_WORDS
+
+    short = [is_field(k) for k in range(len(headings))]
+    dropped: set[int] = set()
+    k = 0
+    while k < len(headings):
+        j = k
+        while j + 1 < len(headings) and short[j] and headings[j + 1].rank == headings[k].rank:
+            j += 1
+        has_parent = any(h.rank < headings[k].rank for h in headings[:k])  # fields sit inside a section
+        if short[j] and j > k and has_parent:
+            dropped.update(range(k, j + 1))
+        k = j + 1
+    return [h for k, h in enumerate(headings) if k not in dropped]
 
 
 def _mark_title_block(headings: list[_Heading], lines: list[_Line], furniture: list[bool]) -> None:

@@ -8,7 +8,6 @@ footers and page numbers, which are left out and counted.
 from __future__ import annotations
 
 import ctypes
-import re
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -20,6 +19,7 @@ from ingest.layout import (
     heading_levels, heading_style, render_table,
 )
 from ingest.sentences import CLAUSE_START
+from ingest.structure import ITEM_NUMBER
 from ingest.textblocks import TextBuilder
 
 _FORCE_BOLD = 0x40000
@@ -178,22 +178,19 @@ def _write_page(
     builder.paragraph_break()
 
 
-_ITEM_NUMBER = re.compile(r"^(item\s+)?\(?(\d{1,3}|[a-z]|[ivx]{1,4})[.)]?\s", re.IGNORECASE)
-
-
 def _nest_unnumbered(headings: list[HeadingMark]) -> list[HeadingMark]:
     """Where one type sets numbered items ("7 Annual Business Report"), a heading in that
     type without a number sits under the item before it, one rank down."""
     numbered: dict[int, int] = {}
     for mark in headings:
-        if _ITEM_NUMBER.match(mark.title):
+        if ITEM_NUMBER.match(mark.title):
             numbered[mark.level] = numbered.get(mark.level, 0) + 1
     out, seen = [], set()
     for mark in headings:
         level = mark.level * 2
-        if numbered.get(mark.level, 0) >= 3 and not _ITEM_NUMBER.match(mark.title) and mark.level in seen:
+        if numbered.get(mark.level, 0) >= 3 and not ITEM_NUMBER.match(mark.title) and mark.level in seen:
             level += 1
-        if _ITEM_NUMBER.match(mark.title):
+        if ITEM_NUMBER.match(mark.title):
             seen.add(mark.level)
         out.append(HeadingMark(mark.start, mark.end, level, mark.title))
     return out

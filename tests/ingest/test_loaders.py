@@ -207,3 +207,28 @@ def test_real_moderngov_decision_page_from_another_council() -> None:
     decision = section_text(document, "Decision:")
     assert "were approved as a correct record" in decision
     assert "Date of decision: 19/10/2015" in decision
+
+
+def test_a_recorded_vote_stays_in_one_chunk_under_its_item(tmp_path: Path) -> None:
+    from ingest import StructuredChunker, prepare_document
+
+    names = lambda n, who: ", ".join(f"Mr {who}{i}" for i in range(n))  # noqa: E731
+    pdf = make_pdf(tmp_path / "council.pdf", [[
+        "# 289. Minutes of the last meeting",
+        "The minutes of the meeting held on 12 February were agreed as a correct record.",
+        "# 290. Section 25 Report",
+        "The Section 151 Officer presented the report on the robustness of the estimates. " * 4,
+        "Mr Hills moved and Mr Bird seconded an amendment to add a further reserve.",
+        "<b>For (5)</b>", names(5, "F"),
+        "<b>Against (3)</b>", names(3, "A"),
+        "<b>Abstain (1)</b>", names(1, "B"),
+        "Amendment lost.",
+        "# 291. Revenue Budget 2026-27",
+        "The Cabinet Member introduced the budget.",
+    ]])
+    prepared = prepare_document(pdf, StructuredChunker())
+    holding = [n for n in prepared.nodes if "Against (3)" in n.text]
+    assert len(holding) == 1
+    vote = holding[0]
+    assert all(part in vote.text for part in ("Mr Hills moved", "For (5)", "Mr A2", "Abstain (1)", "Amendment lost."))
+    assert vote.metadata["section"].endswith("290. Section 25 Report")
