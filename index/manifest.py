@@ -17,6 +17,22 @@ FORMAT = 1
 READY, ADDING, DELETING = "ready", "adding", "deleting"
 
 
+def write_json_atomically(path: Path, payload: object, indent: int | None = None) -> None:
+    """Write to a temporary file in the same folder, flush it to disk, then rename: a kill
+    leaves the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".json", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(payload, handle, indent=indent, ensure_ascii=False)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 @dataclass
 class DocumentEntry:
     title: str
@@ -52,24 +68,13 @@ class Manifest:
                    documents=documents)
 
     def save(self) -> None:
-        """Write to a temporary file in the same folder, flush it to disk, then rename."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         payload = {
             "format": FORMAT,
             "embed_model": self.embed_model,
             "generation": self.generation,
             "documents": {doc_id: asdict(entry) for doc_id, entry in sorted(self.documents.items())},
         }
-        fd, tmp = tempfile.mkstemp(prefix=".manifest-", suffix=".json", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(payload, handle, indent=1, ensure_ascii=False)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_json_atomically(self.path, payload, indent=1)
 
     def doc_for_source(self, source: str) -> str | None:
         for doc_id, entry in self.documents.items():

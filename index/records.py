@@ -7,11 +7,10 @@ records always describe exactly the documents that are indexed.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from index.manifest import write_json_atomically
 from ingest import DocumentRecord
 
 
@@ -23,18 +22,7 @@ class RecordStore:
         return self.folder / f"{doc_id}.json"
 
     def save(self, record: DocumentRecord) -> None:
-        """Atomically: a temporary file in the same folder, flushed, then renamed."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".record-", suffix=".json", dir=self.folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(record.to_dict(), handle, ensure_ascii=False)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self._path(record.doc_id))
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_json_atomically(self._path(record.doc_id), record.to_dict())
 
     def load(self, doc_id: str) -> DocumentRecord | None:
         path = self._path(doc_id)
@@ -45,7 +33,7 @@ class RecordStore:
     def delete(self, doc_id: str) -> None:
         self._path(doc_id).unlink(missing_ok=True)
 
-    def records(self, doc_ids: Iterator[str] | list[str]) -> Iterator[DocumentRecord]:
+    def records(self, doc_ids: Iterable[str]) -> Iterator[DocumentRecord]:
         for doc_id in doc_ids:
             record = self.load(doc_id)
             if record is not None:
