@@ -18,7 +18,8 @@ def load_thresholds(path: Path = THRESHOLDS_FILE, question_set: str = "") -> dic
     with path.open("rb") as handle:
         raw = tomllib.load(handle)
     table = raw.get(question_set, raw) if question_set else raw
-    return {key: dict(table.get(key, {})) for key in ("min", "max", "floors")}
+    # A set's own table may leave a part to the top-level one (latency is the same everywhere).
+    return {key: dict(table.get(key) or raw.get(key, {})) for key in ("min", "max", "floors")}
 
 
 def gate_failures(metrics: dict[str, float], thresholds: dict[str, dict[str, float]]) -> list[str]:

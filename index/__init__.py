@@ -29,6 +29,9 @@ class CouncilIndex:
         self.keyword = KeywordIndex(None, -1, 0)
         self.manifest = Manifest.load(settings.manifest_path)
         self._manifest_stamp: tuple[int, int] | None = None
+        # What later layers derive from the indexed documents (an outline), kept until the
+        # manifest changes.
+        self.derived: dict[str, object] = {}
         self.refresh()
 
     def refresh(self) -> None:
@@ -42,6 +45,7 @@ class CouncilIndex:
             if stamp is not None and stamp == self._manifest_stamp:
                 return
             self._manifest_stamp = stamp
+            self.derived = {}
             manifest = Manifest.load(path)
             if manifest.generation != self.keyword.generation:
                 path = self.settings.keyword_index_path

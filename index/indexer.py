@@ -146,6 +146,8 @@ class Indexer:
         fingerprint = self._fingerprint(prepared)
         previous = manifest.doc_for_source(key)
         existing = manifest.documents.get(doc_id)
+        if existing and not self.records.has(doc_id):
+            existing.fingerprint = ""  # indexed before records were kept: index it again
         if existing and (existing.fingerprint == fingerprint or previous != doc_id):
             # The text is indexed already: at most this file joins its document.
             if previous == doc_id:

@@ -24,6 +24,9 @@ class RecordStore:
     def save(self, record: DocumentRecord) -> None:
         write_json_atomically(self._path(record.doc_id), record.to_dict())
 
+    def has(self, doc_id: str) -> bool:
+        return self._path(doc_id).exists()
+
     def load(self, doc_id: str) -> DocumentRecord | None:
         path = self._path(doc_id)
         if not path.exists():

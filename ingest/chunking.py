@@ -158,7 +158,7 @@ class StructuredChunker:
             "doc_type": metadata.doc_type,
             "body": metadata.body,
             "meeting_date": metadata.meeting_date,
-            "meeting_day": int(metadata.meeting_date.replace("-", "")) if metadata.meeting_date else 0,
+            "meeting_day": metadata.meeting_day,
             "page_start": page_start,
             "page_end": page_end,
             "char_start": start,

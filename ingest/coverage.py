@@ -8,9 +8,9 @@ Anything else is reported as missing, with the first missing passages as example
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import groupby
 
 from ingest.document import ExtractedDocument
 from ingest.structure import Outline
@@ -30,10 +30,6 @@ class Coverage:
     @property
     def content(self) -> int:
         return self.total - sum(self.furniture.values())
-
-    @property
-    def missing(self) -> int:
-        return self.content - self.covered
 
     @property
     def ratio(self) -> float:
@@ -67,38 +63,32 @@ def measure_coverage(
                     state[i] = 1
     furniture = dict(document.removed)
     ink = {0: 0, 1: 0, 2: 0}
-    for value, start, end in _runs(state):
+    runs = _runs(state)
+    for value, start, end in runs:
         ink[value] += _ink(text[start:end])
     if ink[2]:
         furniture["page furniture"] = furniture.get("page furniture", 0) + ink[2]
     total = sum(ink.values()) + sum(document.removed.values())
-    return Coverage(total, ink[1], furniture, _examples(text, state))
+    return Coverage(total, ink[1], furniture, _examples(text, runs) if ink[0] else ())
 
 
 def _ink(text: str) -> int:
     return len(text) - sum(map(text.count, " \n\t\r\f\v\xa0"))
 
 
+_RUN = re.compile(rb"\x00+|\x01+|\x02+")
+
+
 def _runs(state: bytearray) -> list[tuple[int, int, int]]:
     """(value, start, end) for each run of one value."""
-    runs, start = [], 0
-    for value, group in groupby(state):
-        length = sum(1 for _ in group)
-        runs.append((value, start, start + length))
-        start += length
-    return runs
+    return [(state[m.start()], m.start(), m.end()) for m in _RUN.finditer(state)]
 
 
-def _examples(text: str, state: bytearray) -> tuple[str, ...]:
+def _examples(text: str, runs: list[tuple[int, int, int]]) -> tuple[str, ...]:
     examples: list[str] = []
-    i = 0
-    while i < len(text) and len(examples) < _EXAMPLES:
-        if state[i] == 0 and not text[i].isspace():
-            j = i
-            while j < len(text) and state[j] == 0:
-                j += 1
-            examples.append(" ".join(text[i:j].split())[:120])
-            i = j
-        else:
-            i += 1
+    for value, start, end in runs:
+        if value == 0 and text[start:end].strip():
+            examples.append(" ".join(text[start:end].split())[:120])
+            if len(examples) == _EXAMPLES:
+                break
     return tuple(examples)

@@ -271,7 +271,7 @@ def find_tables(lines: list[Line], carried: Table | None = None) -> list[Table]:
             nxt = lines[j + 1]
             if _is_data_row(nxt) and _aligned(nxt, columns):
                 j += 1
-                columns = _value_columns(lines[i:j + 1])
+                columns = _value_columns([nxt], columns)
             elif _is_label_wrap(nxt, lines, j, columns):
                 j += 1
             else:
@@ -281,7 +281,8 @@ def find_tables(lines: list[Line], carried: Table | None = None) -> list[Table]:
             i = j + 1
             continue
         first, headers = _header_above(lines, i, columns, tables[-1].last if tables else -1)
-        if not any(headers) and carried is not None and not tables and _same_columns(carried.columns, columns):
+        at_top = first == 0  # nothing but this table's rows above it on the page
+        if not any(headers) and carried is not None and at_top and _same_columns(carried.columns, columns):
             headers = carried.headers
         table = Table(first, j, headers, columns=columns)
         table.rows = _rows(lines[i:j + 1], columns)
@@ -296,9 +297,11 @@ def _is_data_row(line: Line) -> bool:
     return len(cells) >= 2 and sum(is_numeric(c.text) for c in cells[1:]) >= max(1, (len(cells) - 1) * 0.6)
 
 
-def _value_columns(lines: list[Line]) -> list[tuple[float, float]]:
-    """The x-ranges of the value columns: cells of several rows that overlap belong together."""
-    spans = sorted((c.x0, c.x1) for ln in lines if _is_data_row(ln) for c in ln.cells[1:] if is_numeric(c.text))
+def _value_columns(lines: list[Line], known: list[tuple[float, float]] = ()) -> list[tuple[float, float]]:
+    """The x-ranges of the value columns: cells of several rows that overlap belong together.
+    ``known`` columns (of the rows before) are widened by these lines' cells."""
+    cells = [(c.x0, c.x1) for ln in lines if _is_data_row(ln) for c in ln.cells[1:] if is_numeric(c.text)]
+    spans = sorted([*known, *cells])
     columns: list[list[float]] = []
     for x0, x1 in spans:
         if columns and x0 <= columns[-1][1] + 1:

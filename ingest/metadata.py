@@ -64,6 +64,11 @@ class DocumentMetadata:
     def as_dict(self) -> dict[str, str]:
         return asdict(self)
 
+    @property
+    def meeting_day(self) -> int:
+        """The meeting date as a number (20260122), so a date range filters with < and >."""
+        return int(self.meeting_date.replace("-", "")) if self.meeting_date else 0
+
 
 # Kinds of paper, by the words their front page uses for itself. Where several appear,
 # the earliest wins (a title comes before the body text that mentions other papers);

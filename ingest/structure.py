@@ -145,9 +145,10 @@ def _without_field_labels(headings: list[_Heading], lines: list[_Line]) -> list[
         j = k
         while j + 1 < len(headings) and short[j] and headings[j + 1].rank == headings[k].rank:
             j += 1
+        end = j if short[j] else j - 1  # the run may end on an ordinary heading
         has_parent = any(h.rank < headings[k].rank for h in headings[:k])  # fields sit inside a section
-        if short[j] and j > k and has_parent:
-            dropped.update(range(k, j + 1))
+        if end > k and has_parent:
+            dropped.update(range(k, end + 1))
         k = j + 1
     return [h for k, h in enumerate(headings) if k not in dropped]
 

@@ -23,14 +23,15 @@ from pathlib import Path
 import numpy as np
 from llama_index.core.schema import TextNode
 
+from council_qa.config import DOC_TYPES
 from index import CouncilIndex
 from ingest.commitments import Commitment
 from rag.engine import AnswerEngine, make_citation
 from rag.evidence import SentenceVectors, source_sentences
-from rag.retrieval import chunks_under
+from rag.retrieval import chunks_under, nodes_of
 from rag.types import Citation, Filters, Sentence, Source
 
-MEETING_TYPES = ("minutes", "agenda", "report", "decision", "questions", "plan", "other")
+MEETING_TYPES = tuple(t for t in DOC_TYPES if t != "strategy")
 THRESHOLDS_FILE = Path(__file__).with_name("commitment_thresholds.json")
 STATUSES = ("reported", "mentioned", "no_evidence")
 LABELS = ("reported", "mentioned", "none")
@@ -161,7 +162,7 @@ class CommitmentTracker:
 
     def _clauses(self, item: Item) -> list[tuple[Sentence, str]]:
         """Every clause of an agenda item, with the sentence it belongs to."""
-        nodes = self.index.store.get_nodes([e["node_id"] for e in chunks_under(self.index, *item)])
+        nodes = nodes_of(self.index, chunks_under(self.index, *item))
         sentences = source_sentences([Source(i + 1, n, 0.0) for i, n in enumerate(nodes)], None, None, None)
         return [(s, c) for s in sentences for c in clauses_of(s.text)]
 

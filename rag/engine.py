@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from llama_index.core.schema import NodeWithScore, QueryBundle
-from llama_index.core.vector_stores.utils import metadata_dict_to_node
 
 from council_qa.config import Settings
 from index import CouncilIndex

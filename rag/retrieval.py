@@ -147,8 +147,7 @@ class _Outline:
 _FILTERED_FIELDS = ("doc_type", "body", "meeting_date", "meeting_day", "title")
 
 
-@lru_cache(maxsize=4)
-def _outline_cached(index: CouncilIndex, generation: int) -> _Outline:
+def _build_outline(index: CouncilIndex) -> _Outline:
     """Every indexed document's outline, from the records ingest kept: heading paths as
     ingest recognised them, with the ids of the chunks under each."""
     heading_terms: dict[Key, list[set[str]]] = {}
@@ -158,8 +157,7 @@ def _outline_cached(index: CouncilIndex, generation: int) -> _Outline:
     by_section: dict[tuple[str, str], Key] = {}
     ready = index.manifest.ready()
     for record in index.records.records(list(ready)):
-        meta = record.metadata.as_dict()
-        meta["meeting_day"] = int(record.metadata.meeting_date.replace("-", "")) if record.metadata.meeting_date else 0
+        meta = record.metadata.as_dict() | {"meeting_day": record.metadata.meeting_day}
         order = 0
         for section in record.sections:
             path = section.path
@@ -189,7 +187,11 @@ def _outline_cached(index: CouncilIndex, generation: int) -> _Outline:
 
 
 def _outline_for(index: CouncilIndex) -> _Outline:
-    return _outline_cached(index, index.manifest.generation)
+    """Built once per state of the index: ``CouncilIndex.derived`` is emptied whenever the
+    manifest changes (a re-ingested document's chunk ids mean other chunks then)."""
+    if "outline" not in index.derived:
+        index.derived["outline"] = _build_outline(index)
+    return index.derived["outline"]
 
 
 def chunks_under(index: CouncilIndex, doc_id: str, section: str) -> list[dict]:
@@ -202,8 +204,7 @@ def chunks_under(index: CouncilIndex, doc_id: str, section: str) -> list[dict]:
 
 def nodes_of(index: CouncilIndex, entries: list[dict]) -> list[TextNode]:
     """The chunks themselves, from the store, in the entries' order."""
-    found = {n.node_id: n for n in index.store.get_nodes([e["node_id"] for e in entries])}
-    return [found[e["node_id"]] for e in entries if e["node_id"] in found]
+    return index.store.get_nodes([e["node_id"] for e in entries])
 
 
 @dataclass(frozen=True)

@@ -209,3 +209,12 @@ def test_each_document_keeps_its_record_beside_its_chunks(settings: Settings, tm
     Indexer(settings).ingest([docs], prune=True)
     assert not (settings.records_path / f"{report_record.doc_id}.json").exists()
     assert len(list(settings.records_path.glob("*.json"))) == 1
+
+
+def test_an_index_without_records_is_indexed_again(settings: Settings, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    write(docs, "minutes.txt", MINUTES)
+    Indexer(settings).ingest([docs])
+    shutil.rmtree(settings.records_path)  # as an index built before records were kept
+    report = Indexer(settings).ingest([docs])
+    assert report.updated == 1 and len(list(settings.records_path.glob("*.json"))) == 1

@@ -170,3 +170,15 @@ def test_overlong_embedding_text_is_split_by_the_model_limit() -> None:
     assert len(nodes) > 1
     assert all(chunker.embed_tokens(n) <= 120 for n in nodes)
     assert " ".join(n.text for n in nodes).split() == paragraph.split()
+
+
+def test_label_headings_are_text_even_when_an_ordinary_heading_follows(tmp_path) -> None:
+    from ingest import load_document
+
+    path = tmp_path / "minutes.md"
+    path.write_text("# 7 Budget\n\nThe budget was debated at length by members.\n\n## For (2)\n\nMr A, Mr B\n\n"
+                    "## Against (1)\n\nMr C\n\n## Decision\n\nThe budget was approved as amended by the chair.\n",
+                    encoding="utf-8")
+    paths = {s.path for s in outline(load_document(path)).sections}
+    assert not any(part.startswith(("For (", "Against (")) for p in paths for part in p)
+    assert any(p and p[-1] == "Decision" for p in paths)

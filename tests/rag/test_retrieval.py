@@ -116,6 +116,7 @@ class _Outlines:
         self.manifest = Manifest(Path("unused"), generation=len(entries))
         self.manifest.documents = {d: DocumentEntry(d, "", "", "", "", "", 1, state="ready") for d in by_doc}
         self.records = _Records(records)
+        self.derived: dict = {}
 
 
 class _Records(dict):
