@@ -34,7 +34,6 @@ class SectionRecord:
 class DocumentRecord:
     doc_id: str
     metadata: DocumentMetadata
-    outline_title: str
     sections: tuple[SectionRecord, ...]
     tables: tuple[TableMark, ...] = ()
     commitments: tuple[Commitment, ...] = ()
@@ -44,7 +43,6 @@ class DocumentRecord:
             "format": FORMAT,
             "doc_id": self.doc_id,
             "metadata": self.metadata.as_dict(),
-            "outline_title": self.outline_title,
             "sections": [asdict(s) for s in self.sections],
             "tables": [asdict(t) for t in self.tables],
             "commitments": [c.to_dict() for c in self.commitments],
@@ -57,7 +55,6 @@ class DocumentRecord:
         return cls(
             doc_id=raw["doc_id"],
             metadata=DocumentMetadata(**raw["metadata"]),
-            outline_title=raw["outline_title"],
             sections=tuple(SectionRecord(tuple(s["path"]), s["start"], s["end"], tuple(s["chunk_ids"]))
                            for s in raw["sections"]),
             tables=tuple(TableMark(t["start"], t["end"], t["page"], tuple(t["headers"]),
@@ -78,4 +75,4 @@ def document_record(
     sections = tuple(SectionRecord(s.path, s.start, s.end, tuple(ids))
                      for s, ids in zip(outline.sections, chunk_ids))
     commitments = tuple(extract_commitments(document, outline)) if metadata.doc_type == "strategy" else ()
-    return DocumentRecord(document.doc_id, metadata, outline.title, sections, tuple(document.tables), commitments)
+    return DocumentRecord(document.doc_id, metadata, sections, tuple(document.tables), commitments)

@@ -109,7 +109,7 @@ class _Outlines:
         for e in entries:
             by_doc.setdefault(e["doc_id"], []).append(e)
         records = {
-            doc_id: DocumentRecord(doc_id, DocumentMetadata(doc_id, found[0]["doc_type"]), "", tuple(
+            doc_id: DocumentRecord(doc_id, DocumentMetadata(doc_id, found[0]["doc_type"]), tuple(
                 SectionRecord(e["path"], i, i + 1, (f"{doc_id}-{i}",)) for i, e in enumerate(found)))
             for doc_id, found in by_doc.items()
         }
