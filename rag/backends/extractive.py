@@ -23,6 +23,7 @@ from rag.lexical import QueryTerms, asks_for_list, content_terms, jaccard
 from rag.types import Sentence, Source
 
 MAX_SENTENCES = 3
+RECORD_WORDS = 60  # a paragraph up to this long is given whole
 MAX_LIST_ITEMS = 6
 MAX_WORDS = 110
 # A sentence of the best sentence's own source adds no citation: it may score this much lower.
@@ -126,6 +127,7 @@ class ExtractiveBackend:
                 chosen += fresh[:PART_SENTENCES]
         else:
             chosen = self.choose(question, sources, context.terms, context.sentences)
+        chosen = whole_records(chosen)
         labelled = len({heading_label(c.source) for c in chosen}) > 1
         previous_label = ""
         for i, sentence in enumerate(chosen):
@@ -137,6 +139,34 @@ class ExtractiveBackend:
             previous_label = label
             separator = "" if i == 0 else ("\n" if wants_list else " ")
             yield f"{separator}{'- ' if wants_list else ''}{text} [{sentence.source.n}]"
+
+
+def whole_records(chosen: list[ScoredSentence]) -> list[ScoredSentence]:
+    """Each sentence widened to its whole paragraph when that is short: a motion, its
+    vote and its outcome, or a table row with its heading line, read as one record."""
+    out: list[ScoredSentence] = []
+    seen: set[tuple[int, str]] = set()
+    for candidate in chosen:
+        paragraph = paragraph_of(candidate.source.node.get_content(), candidate.text)
+        if not paragraph or len(paragraph.split()) > RECORD_WORDS:
+            out.append(candidate)
+            continue
+        if (candidate.source.n, paragraph) in seen:
+            continue
+        seen.add((candidate.source.n, paragraph))
+        sentence = candidate.sentence
+        widened = Sentence(sentence.source, sentence.position, paragraph, sentence.terms, sentence.cosine)
+        out.append(ScoredSentence(widened, candidate.score))
+    return out
+
+
+def paragraph_of(text: str, sentence: str) -> str:
+    """The paragraph of ``text`` (blank-line separated) that holds ``sentence``, folded."""
+    folded = " ".join(sentence.split())
+    for paragraph in re.split(r"\n\s*\n", text):
+        if folded in " ".join(paragraph.split()):
+            return " ".join(paragraph.split())
+    return ""
 
 
 def adds_to_best(chosen: list[ScoredSentence], terms: QueryTerms) -> list[ScoredSentence]:

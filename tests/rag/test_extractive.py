@@ -168,3 +168,18 @@ def test_a_preamble_is_cited_only_as_the_best_source() -> None:
     first = ExtractiveBackend.select(None, [scored(preamble, summary, 2.0), candidates[0]], wants_list=False,
                                      terms=terms)
     assert [c.source.n for c in first] == [2, 1]  # the best source may be the preamble
+
+
+def test_a_chosen_sentence_is_given_with_its_short_paragraph_but_a_long_one_is_not() -> None:
+    from rag.backends.extractive import RECORD_WORDS, whole_records
+
+    motion = ("Recommendation 4C was moved by Councillor Plowden and seconded by Councillor Bryher.\n"
+              "On being put to the vote the recommendation was LOST (4 members voting in favour, 5 against).")
+    long = " ".join(["The committee discussed parking at length."] * (RECORD_WORDS // 5))
+    src = source(1, "7 Parking", f"Earlier discussion of the item.\n\n{motion}\n\n{long}")
+    chosen = whole_records([scored(src, "Recommendation 4C was moved by Councillor Plowden and seconded by "
+                                        "Councillor Bryher.", 1.0),
+                            scored(src, "On being put to the vote the recommendation was LOST (4 members voting "
+                                        "in favour, 5 against).", 0.9),
+                            scored(src, "The committee discussed parking at length.", 0.8)])
+    assert [c.text for c in chosen] == [" ".join(motion.split()), "The committee discussed parking at length."]
