@@ -15,19 +15,16 @@ from llama_index.core.schema import TextNode
 from ingest.commitments import Commitment, extract_commitments
 from ingest.document import ExtractedDocument, TableMark
 from ingest.metadata import DocumentMetadata
-from ingest.structure import Outline
+from ingest.structure import Outline, Section
 
 FORMAT = 1
 
 
 @dataclass(frozen=True)
-class SectionRecord:
-    """Characters ``[start, end)`` under the heading ``path``, cut into ``chunk_ids``."""
+class SectionRecord(Section):
+    """A section of the outline and the chunks it was cut into, in order."""
 
-    path: tuple[str, ...]
-    start: int
-    end: int
-    chunk_ids: tuple[str, ...]
+    chunk_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -35,8 +35,6 @@ _ENUMERATED = re.compile(
     r"workstream|item|agenda item)\s+([0-9]+|[ivxlc]+)\b",
     re.IGNORECASE,
 )
-# An item's number as minutes and agendas print it: "7", "290.", "Item 7", "(a)", "iv)".
-ITEM_NUMBER = re.compile(r"^(item\s+)?(\d{1,3}[.)]?|\(?([a-z]|[ivx]{1,4})[.)])\s", re.IGNORECASE)
 _NUMBER_PREFIX = re.compile(r"^\d{1,2}(\.\d{1,2})*[.)]?\s+")
 _NUMBERED = re.compile(r"^\d{1,2}(\.\d{1,2})*[.)]?\s+\S")
 _ENDS_CLAUSE = re.compile(r"[.,;:\u2013\u2014-]$")

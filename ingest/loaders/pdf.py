@@ -8,6 +8,7 @@ footers and page numbers, which are left out and counted.
 from __future__ import annotations
 
 import ctypes
+import re
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -19,9 +20,10 @@ from ingest.layout import (
     heading_levels, heading_style, render_table,
 )
 from ingest.sentences import CLAUSE_START
-from ingest.structure import ITEM_NUMBER
 from ingest.textblocks import TextBuilder
 
+# An item's number as minutes and agendas print it: "7", "290.", "Item 7", "(a)", "iv)".
+_ITEM_NUMBER = re.compile(r"^(item\s+)?(\d{1,3}[.)]?|\(?([a-z]|[ivx]{1,4})[.)])\s", re.IGNORECASE)
 _FORCE_BOLD = 0x40000
 _LOOSE_BOX_EMS = 1.15  # a font's ascent to descent, in ems, for common fonts
 _BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demi")
@@ -181,16 +183,16 @@ def _write_page(
 def _nest_unnumbered(headings: list[HeadingMark]) -> list[HeadingMark]:
     """Where one type sets numbered items ("7 Annual Business Report"), a heading in that
     type without a number sits under the item before it, one rank down."""
+    is_item = [bool(_ITEM_NUMBER.match(mark.title)) for mark in headings]
     numbered: dict[int, int] = {}
-    for mark in headings:
-        if ITEM_NUMBER.match(mark.title):
-            numbered[mark.level] = numbered.get(mark.level, 0) + 1
+    for mark, item in zip(headings, is_item):
+        numbered[mark.level] = numbered.get(mark.level, 0) + item
     out, seen = [], set()
-    for mark in headings:
+    for mark, item in zip(headings, is_item):
         level = mark.level * 2
-        if numbered.get(mark.level, 0) >= 3 and not ITEM_NUMBER.match(mark.title) and mark.level in seen:
+        if numbered[mark.level] >= 3 and not item and mark.level in seen:
             level += 1
-        if ITEM_NUMBER.match(mark.title):
+        if item:
             seen.add(mark.level)
         out.append(HeadingMark(mark.start, mark.end, level, mark.title))
     return out
