@@ -158,6 +158,7 @@ def _build_outline(index: CouncilIndex) -> _Outline:
     ready = index.manifest.ready()
     for record in index.records.records(list(ready)):
         meta = record.metadata.as_dict() | {"meeting_day": record.metadata.meeting_day}
+        filtered = {k: meta[k] for k in _FILTERED_FIELDS}  # what the query's filters test, per chunk
         order = 0
         for section in record.sections:
             path = section.path
@@ -165,7 +166,7 @@ def _build_outline(index: CouncilIndex) -> _Outline:
             entries = []
             for node_id in section.chunk_ids:
                 entries.append({"node_id": node_id, "doc_id": record.doc_id, "path": path, "order": order,
-                                **{k: meta[k] for k in _FILTERED_FIELDS}})
+                                **filtered})
                 order += 1
             if not path:
                 chunks.setdefault((record.doc_id, ()), []).extend(entries)
