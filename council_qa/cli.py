@@ -183,73 +183,99 @@ def _engine(settings: Settings):
 
 
 @cli.command(name="eval")
-@click.option("--set", "set_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="Question set (JSONL); default the bundled Barnet set.")
+@click.option("--set", "set_paths", type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True,
+              help="Question set (JSONL); default the bundled Barnet set. Given twice, both are run and the gap "
+                   "between them (second minus first) is printed.")
 @click.option("--split", type=click.Choice(["dev", "untouched"]), default=None,
-              help="Only the questions of one part of a split set (untouched: measure, never read).")
+              help="Only one part of each split set. Without it a split set runs as its two parts, with the gap.")
 @click.option("--backend", type=click.Choice(["extractive", "openai", "llamacpp"]), default=None)
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Write report.md (every failed question) and a chart by category here.")
 @click.option("--baseline", is_flag=True, help="Also run a plain LlamaIndex starter pipeline and compare.")
-@click.option("--calibrate", is_flag=True, help="Fit the abstention model on this set and save it.")
+@click.option("--calibrate", is_flag=True,
+              help="Fit the refusal model on the development questions of the sets and save it with the index.")
 @click.option("--gate", is_flag=True, help="Exit 1 when a metric misses eval/thresholds.toml.")
 @click.pass_context
-def evaluate(ctx, set_path, split, backend, as_json, report_dir, baseline, calibrate, gate) -> None:
-    """Measure retrieval and answer quality on a question set, through the chat's own code path."""
+def evaluate(ctx, set_paths, split, backend, as_json, report_dir, baseline, calibrate, gate) -> None:
+    """Measure retrieval and answer quality on a question set, through the chat's own code path.
+
+    A split set (questions marked dev or untouched) is reported part by part with the gap
+    between them; an untouched part's questions are never printed, only its totals.
+    """
     from eval.baseline import StarterPipeline
     from eval.checks import set_problems
     from eval.dataset import BUNDLED_SET, EvalSetError, load_questions
     from eval.gate import gate_failures, load_thresholds
-    from eval.metrics import summarise
+    from eval.metrics import gap, summarise
     from eval.report import metrics_table, write_report
     from eval.runner import run_questions
     from index import Manifest
 
     settings = _settings(ctx)
-    path = set_path or BUNDLED_SET
     try:
-        questions = load_questions(path, split)
+        sets = []
+        for path in set_paths or (BUNDLED_SET,):
+            questions = load_questions(path)
+            split_here = split if split and any(q.split for q in questions) else None
+            sets.append((path, load_questions(path, split_here) if split_here else questions))
     except EvalSetError as exc:
         raise click.ClickException(str(exc)) from None
+    parts = _eval_parts(sets, split)
     engine = _engine(settings)
-    problems = set_problems(questions, engine.index.keyword.chunks())
-    for problem in problems:
-        click.echo(f"warning: {problem}", err=True)
+    chunks = list(engine.index.keyword.chunks())
+    problems: dict[str, list[str]] = {}
+    for label, _, questions in parts:
+        problems[label] = set_problems(questions, chunks)
+        if questions[0].split == "untouched" and problems[label]:
+            click.echo(f"warning: {label}: {len(problems[label])} quotes or facts no chunk holds "
+                       "(untouched: not listed)", err=True)
+            continue
+        for problem in problems[label]:
+            click.echo(f"warning: {problem}", err=True)
     if calibrate:
-        from eval.calibrate import calibrate as fit_calibration, save
+        from eval.calibrate import fit_on_runs
 
-        from eval.gate import load_thresholds
-
-        settings_all = settings.replace(abstain_threshold=0.0)
-        probe = type(engine)(settings_all, index=engine.index)
-        answered, features = run_questions(probe, questions, backend=backend)
-        floors = load_thresholds()["floors"]
-        engine.calibration = fit_calibration(
-            features, [q.answerable for q in questions],
-            must=[sum(r.must_satisfied) / len(r.must_satisfied) if r.must_satisfied else 0.0 for r in answered],
-            floors=(floors.get("must_recall", 0.85), floors.get("abstain_recall", 0.80)))
-        save(engine.calibration, note=f"{path.name}, {len(questions)} questions")
+        dev = [q for _, questions in sets for q in questions if q.split != "untouched"]
+        probe = type(engine)(settings.replace(abstain_threshold=0.0), index=engine.index)
+        calibration = fit_on_runs([(probe, dev)], backend=backend)
+        calibration.save(settings.calibration_path, note=f"{', '.join(p.name for p, _ in sets)}: {len(dev)} questions")
+        engine = type(engine)(settings, index=engine.index)
         if not as_json:
-            click.echo(f"calibrated on {path.name}: {engine.calibration}", err=True)
-    results, _ = run_questions(engine, questions, backend=backend)
-    metrics = summarise(results)
-    columns = {"council-qa": metrics}
-    baseline_results = None
-    if baseline:
-        sources = [Path(src) for e in Manifest.load(settings.manifest_path).ready().values() for src in e.sources[:1]]
-        baseline_results = StarterPipeline(settings, sources).run(questions)
-        columns["baseline"] = summarise(baseline_results)
-    if report_dir:
-        report = write_report(report_dir, results, path.name, baseline_results, problems)
-        if not as_json:
-            click.echo(f"report: {report}", err=True)
+            click.echo(f"calibrated on {len(dev)} development questions: {calibration}", err=True)
+    columns: dict[str, dict[str, float]] = {}
+    by_set: dict[Path, list] = {}
+    for label, path, questions in parts:
+        results, _ = run_questions(engine, questions, backend=backend)
+        by_set.setdefault(path, []).extend(results)
+        columns[label] = summarise(results)
+        baseline_results = None
+        if baseline:
+            sources = [Path(src) for e in Manifest.load(settings.manifest_path).ready().values()
+                       for src in e.sources[:1]]
+            baseline_results = StarterPipeline(settings, sources).run(questions)
+            columns[f"{label} baseline"] = summarise(baseline_results)
+        if report_dir and questions[0].split != "untouched":
+            report = write_report(report_dir / label.replace(" ", "-") if len(parts) > 1 else report_dir, results,
+                                  label, baseline_results, problems[label])
+            if not as_json:
+                click.echo(f"report: {report}", err=True)
+    # The gate holds each set, all its parts pooled, to its own thresholds.
+    failures = [f"{path.name}: {failure}" if len(by_set) > 1 else failure
+                for path, results in by_set.items() if gate
+                for failure in gate_failures(summarise(results), load_thresholds(question_set=path.stem))]
+    names = [label for label, _, _ in parts]
+    if len(parts) == 2:
+        columns["gap"] = gap(columns[names[0]], columns[names[1]])
     if as_json:
-        _emit_json(metrics if not baseline else {**metrics, "baseline": columns["baseline"]})
+        if len(parts) == 1:
+            metrics = columns[names[0]]
+            _emit_json(metrics if not baseline else {**metrics, "baseline": columns[f"{names[0]} baseline"]})
+        else:
+            _emit_json({"parts": {k: v for k, v in columns.items() if k != "gap"}, "gap": columns.get("gap")})
     else:
         click.echo(metrics_table(columns))
     if gate:
-        failures = gate_failures(metrics, load_thresholds(question_set=path.stem))
         for failure in failures:
             click.echo(f"gate: {failure}", err=True)
         ctx.exit(1 if failures else 0)
@@ -299,6 +325,19 @@ def serve(ctx, host, port, ingest_if_empty) -> None:
         app.serve(settings, ingest_if_empty=ingest_if_empty)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def _eval_parts(sets: list, split: str | None) -> list[tuple[str, Path, list]]:
+    """What ``eval`` reports, one column each: every set given, or a split set's two parts."""
+    from eval.dataset import SPLITS
+
+    if len(sets) == 1 and not split:
+        path, questions = sets[0]
+        present = [s for s in SPLITS if any(q.split == s for q in questions)]
+        if len(present) == len(SPLITS):
+            return [(f"{path.stem} {s}", path, [q for q in questions if q.split == s]) for s in SPLITS]
+    labels = [path.stem + (f" {split}" if split and questions[0].split else "") for path, questions in sets]
+    return [(label, path, questions) for label, (path, questions) in zip(labels, sets)]
 
 
 def main() -> None:

@@ -114,6 +114,11 @@ def summarise(results: list[QuestionResult]) -> dict[str, float]:
     }
 
 
+def gap(development: dict[str, float], untouched: dict[str, float]) -> dict[str, float]:
+    """How far a second run falls from the first, metric by metric (negative: it scores lower)."""
+    return {k: round(untouched[k] - development[k], 4) for k in METRIC_KEYS if k != "n" and k in development}
+
+
 def by_category(results: list[QuestionResult]) -> dict[str, dict[str, float]]:
     categories = sorted({r.question.category for r in results})
     return {c: summarise([r for r in results if r.question.category == c]) for c in categories}

@@ -75,4 +75,4 @@ def plot_categories(results: list[QuestionResult], path: Path) -> None:
 def _fmt(value) -> str:
     if value is None:
         return "-"
-    return f"{value:.3f}" if isinstance(value, float) and value <= 1.0 else f"{value}"
+    return f"{value:.3f}" if isinstance(value, float) and abs(value) <= 1.0 else f"{value}"

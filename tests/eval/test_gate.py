@@ -121,3 +121,29 @@ def test_eval_cli_json_report_and_baseline(corpus_settings, tmp_path: Path) -> N
     bad.write_text("not json\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["--home", str(corpus_settings.home), "eval", "--set", str(bad)])
     assert result.exit_code == 1 and "bad.jsonl:1: invalid JSON" in result.output
+
+
+def test_eval_cli_reports_a_split_set_part_by_part_with_the_gap(corpus_settings, tmp_path: Path) -> None:
+    rows = [json.loads(line) for line in BUNDLED_SET.read_text(encoding="utf-8").splitlines()[:8]]
+    for i, row in enumerate(rows):
+        row["split"] = "dev" if i < 4 else "untouched"
+    rows[6]["quote"] = "words no chunk of the bundled corpus holds anywhere at all"
+    split_set = tmp_path / "split.jsonl"
+    split_set.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--home", str(corpus_settings.home), "eval", "--set", str(split_set), "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    dev, untouched = payload["parts"]["split dev"], payload["parts"]["split untouched"]
+    assert dev["n"] == untouched["n"] == 4
+    assert payload["gap"]["hit_at_5"] == pytest.approx(untouched["hit_at_5"] - dev["hit_at_5"], abs=1e-4)
+    # An untouched question is measured, never shown: its problem is counted, not named.
+    assert rows[6]["id"] not in result.stderr and "untouched: not listed" in result.stderr
+
+    other = tmp_path / "other.jsonl"
+    other.write_text("".join(json.dumps({k: v for k, v in row.items() if k != "split"}) + "\n" for row in rows[:3]),
+                     encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--home", str(corpus_settings.home), "eval", "--set", str(split_set),
+                                      "--split", "dev", "--set", str(other)])
+    assert result.exit_code == 0, result.output
+    header = result.stdout.splitlines()[0]
+    assert header == "| metric | split dev | other | gap |"
