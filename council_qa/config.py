@@ -59,7 +59,7 @@ class Settings:
     chunk_tokens: int = 160  # tiktoken budget for a chunk's text
     max_wordpieces: int = 256  # the embedding model's own limit, heading path included
 
-    retrieval: str = "hybrid+sections"  # hybrid+sections | hybrid | dense | keyword
+    retrieval: str = "hybrid"  # hybrid | dense | keyword
     fusion: str = "relative_score"  # QueryFusionRetriever mode: reciprocal_rerank | relative_score | dist_based_score
     dense_top_k: int = 20
     # HNSW candidates per search. Chroma's default (100), and 200, gave different top-20s
@@ -109,6 +109,11 @@ class Settings:
     @property
     def chroma_path(self) -> Path:
         return self.home / "chroma"
+
+    @property
+    def calibration_path(self) -> Path:
+        """The refusal model fitted for this index home (``council-qa eval --calibrate``)."""
+        return self.home / "calibration.json"
 
     @property
     def manifest_path(self) -> Path:

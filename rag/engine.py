@@ -21,7 +21,7 @@ from council_qa.config import Settings
 from index import CouncilIndex
 from rag.backends import AnswerBackend, AnswerContext, QuestionPart, Source, Turn, create_backend
 from rag.citations import MARKER, best_quote, claim_spans, claims_by_marker, normalise, quote_occurs, renumber
-from rag.evidence import (SentenceVectors, evidence_features, has_typed_answer, refused_by_rule, source_sentences,
+from rag.evidence import (SentenceVectors, evidence_features, has_typed_answer, source_sentences,
                           terms_of)
 from rag.lexical import QueryTerms, asks_for_list, content_terms
 from rag.parts import part_queries
@@ -36,7 +36,11 @@ RELATED = 3
 
 @dataclass(frozen=True)
 class Calibration:
-    """Logistic evidence model fitted on the evaluation set by ``council-qa eval --calibrate``."""
+    """The refusal model: a logistic regression over evidence features and the cut below
+    which the papers are taken not to answer. Fitted on labelled questions
+    (``eval/calibrate.py``), never set by hand: the package ships one fitted on the
+    development parts of every evaluation set, and ``council-qa eval --calibrate`` fits
+    one for an index home, which then takes precedence there."""
 
     weights: dict[str, float]
     bias: float
@@ -44,11 +48,19 @@ class Calibration:
 
     @classmethod
     def load(cls, path: Path = CALIBRATION_FILE) -> "Calibration":
-        if path.exists():
-            raw = json.loads(path.read_text(encoding="utf-8"))
-            return cls(raw["weights"], raw["bias"], raw["threshold"])
-        # Until calibrated: answer whenever a sentence is close in meaning or in words.
-        return cls({"sentence_cosine": 4.0, "sentence_coverage": 4.0}, -3.0, 0.5)
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        return cls(raw["weights"], raw["bias"], raw["threshold"])
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> "Calibration":
+        """The index home's own fit where it has one, else the packaged one."""
+        own = settings.calibration_path
+        return cls.load(own if own.exists() else CALIBRATION_FILE)
+
+    def save(self, path: Path, note: str = "") -> None:
+        payload = {"weights": self.weights, "bias": self.bias, "threshold": self.threshold, "fitted_on": note}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
 
     def probability(self, features: dict[str, float]) -> float:
         z = self.bias + sum(w * features.get(k, 0.0) for k, w in self.weights.items())
@@ -64,7 +76,7 @@ class AnswerEngine:
         self.index = index or CouncilIndex(settings)
         self.retriever = HybridRetriever(self.index, settings)
         self.reranker = create_reranker(settings.reranker, self.index)
-        self.calibration = calibration or Calibration.load()
+        self.calibration = calibration or Calibration.for_settings(settings)
         self.sentence_vectors = SentenceVectors()
         self._backends: dict[str, AnswerBackend] = {}
         self._lock = threading.Lock()
@@ -151,9 +163,9 @@ class AnswerEngine:
             # one, is answerable; the first part's type does not decide for the whole.
             features["typed_answer"] = float(features["typed_answer"] or any(
                 has_typed_answer(sources, part.sentences, part.terms) for part in context.parts))
-        # Asked for a sum, a date or a name that no close sentence holds, or about a named
-        # place or body the sources never mention: the papers don't say.
-        evidence = 0.0 if refused_by_rule(features) else self.calibration.probability(features)
+        # One calibrated decision over every signal (a sum asked for that no close sentence
+        # holds, a named place no source mentions, meaning, word coverage): do the papers say?
+        evidence = self.calibration.probability(features)
         answer = Answer(question=question, answer=REFUSAL, abstained=True, standalone_question=standalone,
                         backend=writer.name, evidence=evidence, features=features, timings_ms=timings,
                         retrieved=nodes)

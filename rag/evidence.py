@@ -3,7 +3,6 @@ answer at all and, by the extractive backend, to choose what to say."""
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -11,7 +10,6 @@ from collections.abc import Callable
 import numpy as np
 
 from ingest import sentence_spans
-from ingest.sentences import LEAD_IN
 from rag.lexical import QueryTerms, content_terms
 from rag.types import Sentence, Source
 
@@ -19,12 +17,11 @@ Embed = Callable[[list[str]], list[list[float]]]
 # A question that asks for a kind of answer (a sum, a date, a name) is answered only when
 # a sentence holding one scores at least this share of the best sentence's score.
 TYPED_NEAR_BEST = 0.85
-UNGATED_TYPES = ("", "agent")  # "who" may be answered by a description, not a name
 FEATURES = ("top_cosine", "sentence_cosine", "sentence_coverage", "chunk_coverage", "unknown_terms", "typed_support",
-            "answer_score")
+            "answer_score", "typed_answer", "names_found")
 # More of each feature must mean more (+1) or less (-1) evidence, whatever a small set suggests.
 FEATURE_SIGNS = {"top_cosine": 1, "sentence_cosine": 1, "sentence_coverage": 1, "chunk_coverage": 1,
-                 "unknown_terms": -1, "typed_support": 1, "answer_score": 1}
+                 "unknown_terms": -1, "typed_support": 1, "answer_score": 1, "typed_answer": 1, "names_found": 1}
 
 
 class SentenceVectors:
@@ -55,41 +52,20 @@ class SentenceVectors:
             return found
 
 
-LIST_ITEM_WORDS = 15
-LIST_ITEMS = 6
-
-
-def with_list_items(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """A sentence that introduces a list ("These key areas are:") joined with its short
-    items, which name nothing the question asked but are the answer to it."""
-    joined: list[tuple[int, int]] = []
-    i = 0
-    while i < len(spans):
-        start, end = spans[i]
-        i += 1
-        if LEAD_IN.search(text[start:end]):
-            items = 0
-            while i < len(spans) and items < LIST_ITEMS:
-                item = text[spans[i][0]:spans[i][1]]
-                if len(item.split()) > LIST_ITEM_WORDS or LEAD_IN.search(item):
-                    break
-                end = spans[i][1]
-                items += not re.fullmatch(r"\d{1,2}[.)]", item.strip())
-                i += 1
-        joined.append((start, end))
-    return joined
-
-
 def source_sentences(sources: list[Source], query_embedding: list[float] | None,
                      vectors: SentenceVectors | None, embed: Embed | None) -> list[Sentence]:
     """Every sentence (of three words or more) of the sources, with its cosine to the question."""
     sentences: list[Sentence] = []
     for source in sources:
         text = source.node.get_content()
-        for position, (start, end) in enumerate(with_list_items(text, sentence_spans(text))):
+        found = []
+        for position, (start, end) in enumerate(sentence_spans(text)):
             sentence = " ".join(text[start:end].split())
             if len(sentence.split()) >= 3:
-                sentences.append(Sentence(source, position, sentence, set(content_terms(sentence))))
+                found.append(Sentence(source, position, sentence, set(content_terms(sentence))))
+        for i, sentence in enumerate(found):
+            sentence.context = set().union(*(s.terms for s in found[max(0, i - CONTEXT):i + CONTEXT + 1]))
+        sentences += found
     if sentences and query_embedding is not None and vectors is not None and embed is not None:
         matrix = np.array(vectors.get([s.text for s in sentences], embed))
         for sentence, cosine in zip(sentences, matrix @ np.array(query_embedding)):
@@ -109,12 +85,18 @@ def word_credit(cosine: float) -> float:
     return min(1.0, max(WORDS_WITHOUT_MEANING, (cosine - low) / (high - low)))
 
 
+CONTEXT = 1  # sentences either side whose words place a sentence ("On being put to the vote ..." after the motion)
+CONTEXT_WEIGHT = 0.3
+
+
 def sentence_score(sentence: Sentence, terms: QueryTerms) -> float:
-    """How well one sentence answers the question: its rare words, its heading's, its
-    meaning, whether it holds the kind of answer asked for, and its source's rank."""
+    """How well one sentence answers the question: its rare words, its neighbours' and
+    its heading's, its meaning, whether it holds the kind of answer asked for, and its
+    source's rank."""
     section_terms = set(content_terms(" ".join(sentence.source.heading_path)))
     words = len(sentence.text.split())
-    word_matches = 0.8 * terms.coverage(sentence.terms) + 0.3 * terms.coverage(sentence.terms | section_terms)
+    word_matches = (0.8 * terms.coverage(sentence.terms) + 0.3 * terms.coverage(sentence.terms | section_terms)
+                    + CONTEXT_WEIGHT * terms.coverage(sentence.context | sentence.terms | section_terms))
     return (
         word_credit(sentence.cosine) * word_matches
         + 1.0 * sentence.cosine
@@ -124,11 +106,6 @@ def sentence_score(sentence: Sentence, terms: QueryTerms) -> float:
     )
 
 
-def refused_by_rule(features: dict[str, float]) -> bool:
-    """A typed question with no such value near its words, or a rare name no source holds."""
-    return not (features.get("typed_answer", 1.0) and features.get("names_found", 1.0))
-
-
 def terms_of(source: Source) -> list[str]:
     return content_terms(source.node.get_content() + " " + " ".join(source.heading_path))
 
@@ -136,7 +113,7 @@ def terms_of(source: Source) -> list[str]:
 def typed_answer_found(terms: QueryTerms, scores: list[float], fitting_scores: list[float]) -> bool:
     """Whether a sentence holding the kind of answer asked for scores near the best one."""
     best = max(scores, default=0.0)
-    return terms.answer_type in UNGATED_TYPES or any(score >= TYPED_NEAR_BEST * best for score in fitting_scores)
+    return not terms.answer_type or any(score >= TYPED_NEAR_BEST * best for score in fitting_scores)
 
 
 def _leading_sentences(sources: list[Source], sentences: list[Sentence],

@@ -28,7 +28,6 @@ _QUESTION_TYPES = [
                           r"executive)s?\b|"
                           r"\bname of the (chair|leader|officer|director|person|councillor|member)\b|"
                           r"\bwhich (officer|councillor|person|member|director|speaker)\b", re.I)),
-    ("agent", re.compile(r"^\s*who\b|[,;]\s*(and )?who\b|\band who\b", re.I)),
     # "Which company runs the leisure centres?", "the name of the GP federation": a name, not a description.
     ("organisation", re.compile(r"\b(which|what) (company|companies|firm|organi[sz]ations?|providers?|charity|"
                                 r"charities|contractors?|suppliers?|operators?)\b|\bname of the\b", re.I)),
@@ -89,10 +88,10 @@ _PERSON = re.compile(r"\b(Cllr|Councillor|Dr|Professor|Mr|Mrs|Ms|Miss|Lord|Lady|
 _AGENT = re.compile(r"(?<=\S )(?:[A-Z][\w&'-]+ )+(?:(?:of|and|for|&) )?[A-Z][\w'-]+|\b[A-Z]{2,}\b")
 _KIND_PATTERNS = {"rating": [_RATING], "time": [_CLOCK], "money": [_MONEY], "percentage": [_SHARE],
                   "duration": [_DURATION], "period": [_DAY_MONTH, _MONTH_OR_YEAR, _DURATION], "person": [_PERSON],
-                  "agent": [_PERSON, _AGENT], "organisation": [_AGENT], "count": [_COUNT],
+                  "organisation": [_AGENT], "count": [_COUNT],
                   "quantity": [_MONEY, _SHARE, _COUNT]}
 _TYPED = frozenset(_KIND_PATTERNS) | {"date"}
-_NAME_KINDS = frozenset({"person", "agent", "organisation"})
+_NAME_KINDS = frozenset({"person", "organisation"})
 
 
 # Names a question asks about: capitalised words after its first, and acronyms ("Enfield's", "CQC").
@@ -110,26 +109,8 @@ def named_terms(question: str) -> list[str]:
     return [t for t in dict.fromkeys(terms(" ".join(names))) if t not in STOP_WORDS and t not in _CALENDAR]
 
 
-_DEFINITION = re.compile(r"^\s*what\s+(?:is|are|was|were)\s+(?:the|a|an|its|their|our)?\s*([a-z][a-z'-]+)", re.I)
-
-
-def definition_focus(question: str) -> str:
-    """The noun a "What is the X ...?" question asks to define ("vision"), stemmed."""
-    match = _DEFINITION.match(question)
-    found = terms(match.group(1)) if match else []
-    return found[0] if found and match.group(1).lower() not in STOP_WORDS else ""
-
-
-def defines(text: str, focus: str) -> bool:
-    """Whether a sentence states what ``focus`` is: "Our vision is to make Barnet ..."."""
-    words = re.findall(r"[a-z']+", text.lower())
-    stems = terms(" ".join(words))
-    return any(stem == focus and words[i + 1:i + 4] and words[i + 1] in ("is", "are", "was", "were", "will")
-               for i, stem in enumerate(stems[:-1]))
-
-
 def answer_type(question: str) -> str:
-    """"person", "agent", "money", "percentage", "duration", "period", "rating", "time",
+    """"person", "organisation", "money", "percentage", "duration", "period", "rating", "time",
     "count", "quantity", "date", or "" when the question asks for no particular kind of answer."""
     for kind, pattern in _QUESTION_TYPES:
         if pattern.search(question):
@@ -178,7 +159,6 @@ class QueryTerms:
     answer_type: str = ""
     exact_date: bool = False
     unknown_share: float = 0.0  # share of the question's weight on words no chunk contains
-    focus: str = ""  # what a "What is the X?" question asks to define
     names: frozenset[str] = frozenset()  # rare names the papers hold that an answer must be about
     anchors: frozenset[str] = frozenset()  # the question's specific words, to tie a typed answer to it
     months: frozenset[str] = frozenset()  # "on what date in March": the day asked for is in March
@@ -198,7 +178,7 @@ class QueryTerms:
         # Not a number: "100,000" in "rate per 100,000 people" ties nothing to the question.
         anchors = frozenset(t for t in weights if known.get(t, 0) <= ANCHOR_SHARE * keyword.size and not t.isdigit())
         months = frozenset(m.group(0).lower()[:3] for m in _MONTH.finditer(question)) if exact else frozenset()
-        return cls(weights, answer_type(question), exact, share, definition_focus(question), names, anchors, months)
+        return cls(weights, answer_type(question), exact, share, names, anchors, months)
 
     @property
     def total(self) -> float:
@@ -235,10 +215,10 @@ class QueryTerms:
         return False
 
     def answer_shape_bonus(self, text: str, topic: str = "") -> float:
-        """+1 when a sentence holds the kind of answer asked for (a definition of the thing
-        asked about counts), -1 when it cannot answer (no number for "how much")."""
+        """+1 when a sentence holds the kind of answer asked for, -1 when it cannot answer
+        (no number for "how much"); 0 when the question asks for no particular kind."""
         if not self.answer_type:
-            return 1.0 if self.focus and defines(text, self.focus) else 0.0
+            return 0.0
         return 1.0 if self.fits(text, topic) else -1.0
 
 

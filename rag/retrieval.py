@@ -25,7 +25,7 @@ from ingest import SECTION_SEPARATOR
 from rag.lexical import QueryTerms, content_terms
 from rag.types import Filters
 
-MODES = ("hybrid", "dense", "keyword", "hybrid+sections")
+MODES = ("hybrid", "dense", "keyword")
 HEADING_MATCH = 0.45  # F-score of question and heading words for a heading to count as named
 
 
@@ -62,53 +62,6 @@ class _Recording(BaseRetriever):
                 score = 1.0 + math.log(max(score, 1e-12))
             self._scores[hit.node.node_id] = score
         return results
-
-
-class SectionRetriever(BaseRetriever):
-    """Finds the headings a question names ("Key Area 2", "Neighbourhood Health") and
-    returns the chunks under them: first those under a sub-heading the question names too
-    ("What will show progress on a healthier workforce?" -> "... > What will show our
-    progress?"), then the shallowest, in document order."""
-
-    def __init__(self, index: CouncilIndex, top_k: int, filters: MetadataFilters | None = None) -> None:
-        super().__init__()
-        self._index = index
-        self._top_k = top_k
-        self._filters = filters
-
-    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        outline = _outline_for(self._index)
-        terms = QueryTerms.of(query_bundle.query_str, self._index.keyword)
-        if not terms.weights:
-            return []
-        best: list[tuple[float, Key]] = []
-        for key, variants in outline.heading_terms.items():
-            score = max(_match(terms, heading_terms) for heading_terms in variants)
-            if score > 0:
-                best.append((score, key))
-        best.sort(reverse=True)
-        if not best or best[0][0] < HEADING_MATCH:
-            return []
-        top_score = best[0][0]
-        keys = [key for score, key in best if score >= top_score - 1e-9]
-        entries = [(e, _names_sub_heading(terms, e, key)) for key in keys for e in outline.chunks[key]]
-        entries.sort(key=lambda pair: (not pair[1], len(pair[0]["path"]), pair[0]["doc_id"], pair[0]["order"]))
-        entries = [e for e, _ in entries]
-        keep = entry_filter(self._filters)
-        if keep is not None:
-            entries = [e for e in entries if keep(e)]
-        nodes = nodes_of(self._index, entries[: self._top_k])
-        return [NodeWithScore(node=node, score=top_score / (1 + rank)) for rank, node in enumerate(nodes)]
-
-
-SUB_HEADING_MATCH = 0.5  # F-score of question and the headings below the one named
-
-
-def _names_sub_heading(terms: QueryTerms, entry: dict, key: Key) -> bool:
-    """Whether the question also names the headings a chunk sits under below ``key``."""
-    below = entry["path"][len(key[1]):]
-    words = set(content_terms(" ".join(below)))
-    return bool(words) and _match(terms, words) >= SUB_HEADING_MATCH
 
 
 def entry_filter(filters: MetadataFilters | None) -> Callable[[dict], bool] | None:
@@ -346,14 +299,12 @@ class HybridRetriever:
         bundle = QueryBundle(query_str=query, embedding=embedding)
         result = Retrieved(nodes=[], query_embedding=embedding)
         retrievers: list[BaseRetriever] = []
-        if mode in ("hybrid", "dense", "hybrid+sections"):
+        if mode in ("hybrid", "dense"):
             dense = self._vector_index.as_retriever(similarity_top_k=settings.dense_top_k, filters=metadata_filters)
             retrievers.append(_Recording(dense, result.dense_cosine, to_cosine=True))
-        if mode in ("hybrid", "keyword", "hybrid+sections"):
+        if mode in ("hybrid", "keyword"):
             keyword = self.index.keyword.retriever(settings.keyword_top_k, metadata_filters)
             retrievers.append(_Recording(keyword, result.keyword_score))
-        if mode == "hybrid+sections":
-            retrievers.append(SectionRetriever(self.index, settings.keyword_top_k, metadata_filters))
         fusion = QueryFusionRetriever(
             retrievers,
             llm=self._llm,

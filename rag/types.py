@@ -50,6 +50,7 @@ class Sentence:
     text: str
     terms: set[str]
     cosine: float = 0.0
+    context: set[str] = field(default_factory=set)  # its neighbours' terms in the same chunk
 
 
 @dataclass
