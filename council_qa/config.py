@@ -7,6 +7,7 @@ tests and the web app can run several differently configured engines side by sid
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -43,6 +44,32 @@ def default_embed_model() -> str:
 
 
 @dataclass(frozen=True)
+class SentenceWeights:
+    """How the answer stage scores a sentence of a retrieved chunk for a question.
+
+    Chosen by measurement on the development parts of every evaluation set
+    (docs/evaluation.md), never per question; a deployment may override them with
+    ``COUNCIL_QA_SENTENCE_WEIGHTS='{"neighbour_words": 0.5}'`` and measure with
+    ``council-qa eval``."""
+
+    own_words: float = 0.8  # IDF-weighted share of the question's words in the sentence
+    heading_words: float = 0.3  # ... in the sentence or its heading path
+    neighbour_words: float = 0.3  # ... in it, its heading path or the sentences either side
+    neighbours: int = 1  # sentences either side that place it ("... LOST" after the motion)
+    meaning: float = 1.0  # times the sentence's cosine to the question
+    meaning_low: float = 0.1  # below this cosine its word matches count least ...
+    meaning_high: float = 0.4  # ... above this, in full
+    words_without_meaning: float = 0.5  # the share word matches keep however far the meaning
+    answer_shape: float = 0.2  # holds the kind of answer asked for (+1), or cannot (-1)
+    source_rank: float = 0.15  # divided by its chunk's rank
+    length_penalty: float = 0.004  # per word beyond long_after
+    long_after: int = 45
+    # A question asking for a sum, date or name counts as answered when a sentence holding
+    # one scores at least this share of the best sentence's score.
+    typed_near_best: float = 0.85
+
+
+@dataclass(frozen=True)
 class Settings:
     """Configuration for ingest, index, retrieval, answering and the web app."""
 
@@ -69,6 +96,7 @@ class Settings:
     fusion_top_k: int = 12
     reranker: str = "none"  # measured best with relative-score fusion (docs/evaluation.md)
     answer_sources: int = 4  # chunks handed to the answer backend
+    sentence_weights: SentenceWeights = SentenceWeights()
     abstain_threshold: float | None = None  # None: the calibrated value
 
     backend: str = "extractive"
@@ -155,6 +183,8 @@ def _coerce(raw: str, kind: Any, name: str) -> Any:
             return None if text == "" else float(text)
         if kind is Path:
             return Path(text)
-    except ValueError as exc:
+        if dataclasses.is_dataclass(kind):
+            return dataclasses.replace(kind(), **json.loads(text))
+    except (ValueError, TypeError) as exc:
         raise ValueError(f"{ENV_PREFIX}{name.upper()}={raw!r}: {exc}") from None
     return text

@@ -148,21 +148,24 @@ class AnswerEngine:
         ]
         scoring_started = time.perf_counter()
         embed = self.index.embedder.embed_texts
-        sentences = source_sentences(sources, retrieved.query_embedding, self.sentence_vectors, embed)
+        weights = self.settings.sentence_weights
+        sentences = source_sentences(sources, retrieved.query_embedding, self.sentence_vectors, embed,
+                                     weights.neighbours)
         context = AnswerContext(terms=terms, sentences=sentences)
         if parts:
             context.parts = [
                 QuestionPart(query, QueryTerms.of(query, self.index.keyword),
-                             source_sentences(sources, part.query_embedding, self.sentence_vectors, embed))
+                             source_sentences(sources, part.query_embedding, self.sentence_vectors, embed,
+                                              weights.neighbours))
                 for query, _, part in parts
             ]
         timings["rerank"] += _ms(scoring_started)  # sentence scoring is part of the second stage
-        features = evidence_features(sources, sentences, terms, retrieved.top_cosine)
+        features = evidence_features(sources, sentences, terms, retrieved.top_cosine, weights)
         if context.parts:
             # "How many ..., and which ...?": a part that asks for no sum or date, or finds
             # one, is answerable; the first part's type does not decide for the whole.
             features["typed_answer"] = float(features["typed_answer"] or any(
-                has_typed_answer(sources, part.sentences, part.terms) for part in context.parts))
+                has_typed_answer(sources, part.sentences, part.terms, weights) for part in context.parts))
         # One calibrated decision over every signal (a sum asked for that no close sentence
         # holds, a named place no source mentions, meaning, word coverage): do the papers say?
         evidence = self.calibration.probability(features)

@@ -10,13 +10,12 @@ from collections.abc import Callable
 import numpy as np
 
 from ingest import sentence_spans
+from council_qa.config import SentenceWeights
 from rag.lexical import QueryTerms, content_terms
 from rag.types import Sentence, Source
 
 Embed = Callable[[list[str]], list[list[float]]]
-# A question that asks for a kind of answer (a sum, a date, a name) is answered only when
-# a sentence holding one scores at least this share of the best sentence's score.
-TYPED_NEAR_BEST = 0.85
+DEFAULT_WEIGHTS = SentenceWeights()
 FEATURES = ("top_cosine", "sentence_cosine", "sentence_coverage", "chunk_coverage", "unknown_terms", "typed_support",
             "answer_score", "typed_answer", "names_found")
 # More of each feature must mean more (+1) or less (-1) evidence, whatever a small set suggests.
@@ -53,7 +52,7 @@ class SentenceVectors:
 
 
 def source_sentences(sources: list[Source], query_embedding: list[float] | None,
-                     vectors: SentenceVectors | None, embed: Embed | None) -> list[Sentence]:
+                     vectors: SentenceVectors | None, embed: Embed | None, neighbours: int = 1) -> list[Sentence]:
     """Every sentence (of three words or more) of the sources, with its cosine to the question."""
     sentences: list[Sentence] = []
     for source in sources:
@@ -64,7 +63,7 @@ def source_sentences(sources: list[Source], query_embedding: list[float] | None,
             if len(sentence.split()) >= 3:
                 found.append(Sentence(source, position, sentence, set(content_terms(sentence))))
         for i, sentence in enumerate(found):
-            sentence.context = set().union(*(s.terms for s in found[max(0, i - CONTEXT):i + CONTEXT + 1]))
+            sentence.context = set().union(*(s.terms for s in found[max(0, i - neighbours):i + neighbours + 1]))
         sentences += found
     if sentences and query_embedding is not None and vectors is not None and embed is not None:
         matrix = np.array(vectors.get([s.text for s in sentences], embed))
@@ -73,36 +72,29 @@ def source_sentences(sources: list[Source], query_embedding: list[float] | None,
     return sentences
 
 
-# A question's words count in full only in a sentence near it in meaning: "taking" in
-# "taking forward staff wellbeing" is no answer to "people taking their own lives".
-WORDS_NEED_MEANING = (0.1, 0.4)  # cosine below which word matches count less, and above which in full
-WORDS_WITHOUT_MEANING = 0.5  # the share word matches keep however far the meaning
+def word_credit(cosine: float, weights: SentenceWeights = DEFAULT_WEIGHTS) -> float:
+    """The share of its word-match score a sentence of this cosine to the question keeps:
+    a question's words count in full only in a sentence near it in meaning ("taking" in
+    "taking forward staff wellbeing" is no answer to "people taking their own lives")."""
+    low, high = weights.meaning_low, weights.meaning_high
+    return min(1.0, max(weights.words_without_meaning, (cosine - low) / (high - low)))
 
 
-def word_credit(cosine: float) -> float:
-    """The share of its word-match score a sentence of this cosine to the question keeps."""
-    low, high = WORDS_NEED_MEANING
-    return min(1.0, max(WORDS_WITHOUT_MEANING, (cosine - low) / (high - low)))
-
-
-CONTEXT = 1  # sentences either side whose words place a sentence ("On being put to the vote ..." after the motion)
-CONTEXT_WEIGHT = 0.3
-
-
-def sentence_score(sentence: Sentence, terms: QueryTerms) -> float:
+def sentence_score(sentence: Sentence, terms: QueryTerms, weights: SentenceWeights = DEFAULT_WEIGHTS) -> float:
     """How well one sentence answers the question: its rare words, its neighbours' and
     its heading's, its meaning, whether it holds the kind of answer asked for, and its
     source's rank."""
     section_terms = set(content_terms(" ".join(sentence.source.heading_path)))
     words = len(sentence.text.split())
-    word_matches = (0.8 * terms.coverage(sentence.terms) + 0.3 * terms.coverage(sentence.terms | section_terms)
-                    + CONTEXT_WEIGHT * terms.coverage(sentence.context | sentence.terms | section_terms))
+    word_matches = (weights.own_words * terms.coverage(sentence.terms)
+                    + weights.heading_words * terms.coverage(sentence.terms | section_terms)
+                    + weights.neighbour_words * terms.coverage(sentence.context | sentence.terms | section_terms))
     return (
-        word_credit(sentence.cosine) * word_matches
-        + 1.0 * sentence.cosine
-        + 0.2 * terms.answer_shape_bonus(sentence.text, sentence.source.topic)
-        + 0.15 / sentence.source.n
-        - 0.004 * max(0, words - 45)
+        word_credit(sentence.cosine, weights) * word_matches
+        + weights.meaning * sentence.cosine
+        + weights.answer_shape * terms.answer_shape_bonus(sentence.text, sentence.source.topic)
+        + weights.source_rank / sentence.source.n
+        - weights.length_penalty * max(0, words - weights.long_after)
     )
 
 
@@ -110,42 +102,44 @@ def terms_of(source: Source) -> list[str]:
     return content_terms(source.node.get_content() + " " + " ".join(source.heading_path))
 
 
-def typed_answer_found(terms: QueryTerms, scores: list[float], fitting_scores: list[float]) -> bool:
+def typed_answer_found(terms: QueryTerms, scores: list[float], fitting_scores: list[float],
+                       near_best: float) -> bool:
     """Whether a sentence holding the kind of answer asked for scores near the best one."""
     best = max(scores, default=0.0)
-    return not terms.answer_type or any(score >= TYPED_NEAR_BEST * best for score in fitting_scores)
+    return not terms.answer_type or any(score >= near_best * best for score in fitting_scores)
 
 
-def _leading_sentences(sources: list[Source], sentences: list[Sentence],
-                       terms: QueryTerms) -> tuple[list[Sentence], list[float]]:
+def _leading_sentences(sources: list[Source], sentences: list[Sentence], terms: QueryTerms,
+                       weights: SentenceWeights) -> tuple[list[Sentence], list[float]]:
     """The sentences of the four best sources, with their scores."""
     leading = {s.n for s in sources[:4]}
     near = [s for s in sentences if s.source.n in leading]
-    return near, [sentence_score(s, terms) for s in near]
+    return near, [sentence_score(s, terms, weights) for s in near]
 
 
-def has_typed_answer(sources: list[Source], sentences: list[Sentence], terms: QueryTerms) -> bool:
-    """The typed-answer rule alone, for one part of a compound question."""
-    near, scores = _leading_sentences(sources, sentences, terms)
+def has_typed_answer(sources: list[Source], sentences: list[Sentence], terms: QueryTerms,
+                     weights: SentenceWeights = DEFAULT_WEIGHTS) -> bool:
+    """Whether one part of a compound question finds the kind of answer it asks for."""
+    near, scores = _leading_sentences(sources, sentences, terms, weights)
     fitting = [score for s, score in zip(near, scores) if terms.fits(s.text, s.source.topic)]
-    return typed_answer_found(terms, scores, fitting)
+    return typed_answer_found(terms, scores, fitting, weights.typed_near_best)
 
 
 def evidence_features(sources: list[Source], sentences: list[Sentence], terms: QueryTerms,
-                      top_cosine: float) -> dict[str, float]:
+                      top_cosine: float, weights: SentenceWeights = DEFAULT_WEIGHTS) -> dict[str, float]:
     """How well the best sources match the question, by meaning and by rare words.
 
     Coverage counts the question's words that no chunk contains as missing ("council
     tax" is not half-covered because "council" is everywhere)."""
     known = 1.0 - terms.unknown_share
-    near, scores = _leading_sentences(sources, sentences, terms)
+    near, scores = _leading_sentences(sources, sentences, terms, weights)
     chunk_coverage = max(
         (terms.coverage(set(terms_of(s))) for s in sources[:3]),
         default=0.0,
     )
     best = max(scores, default=0.0)
     fitting = [(s, score) for s, score in zip(near, scores) if terms.fits(s.text, s.source.topic)]
-    typed_answer = typed_answer_found(terms, scores, [score for _, score in fitting])
+    typed_answer = typed_answer_found(terms, scores, [score for _, score in fitting], weights.typed_near_best)
     source_terms = set().union(*(set(terms_of(s)) for s in sources)) if sources else set()
     return {
         "typed_answer": float(typed_answer),

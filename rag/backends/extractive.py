@@ -108,7 +108,8 @@ class ExtractiveBackend:
         """What to say for one question: its best sentences, or for a question that names
         a heading ("How was the strategy developed?"), that section's."""
         wants_list = asks_for_list(question)
-        scored = [ScoredSentence(sentence, sentence_score(sentence, terms)) for sentence in sentences]
+        weights = self.settings.sentence_weights
+        scored = [ScoredSentence(sentence, sentence_score(sentence, terms, weights)) for sentence in sentences]
         focus = named_sections(sources, terms)
         if focus:
             scored = [s for s in scored if s.source.n in focus]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from llama_index.core.schema import TextNode
 
-from rag.evidence import sentence_score, word_credit
+from rag.evidence import sentence_score, source_sentences, word_credit
 from rag.lexical import QueryTerms, content_terms
 from rag.types import Sentence, Source
 
@@ -29,8 +29,6 @@ def test_word_matches_keep_some_credit_however_far_the_meaning() -> None:
 
 def test_a_sentence_is_placed_by_its_neighbours_words() -> None:
     # A vote line names nothing the question asks about; the motion before it does.
-    from rag.evidence import source_sentences
-
     text = ("Recommendation 4c approves the removal of the free parking tariff in residents' parking schemes.\n\n"
             "On being put to the vote the recommendation was LOST (4 members voting in favour, 5 against).\n\n"
             "Recommendation 5 was moved by Councillor Plowden.\n\n"
@@ -42,3 +40,19 @@ def test_a_sentence_is_placed_by_its_neighbours_words() -> None:
     lost = next(t for t in scores if "LOST" in t)
     carried = next(t for t in scores if "CARRIED" in t)
     assert scores[lost] > scores[carried]
+
+
+def test_sentence_weights_are_settings_not_constants() -> None:
+    import pytest
+
+    from council_qa.config import Settings
+
+    settings = Settings.from_env({"COUNCIL_QA_SENTENCE_WEIGHTS": '{"neighbour_words": 0.0, "neighbours": 0}'})
+    assert settings.sentence_weights.neighbour_words == 0.0 and settings.sentence_weights.own_words == 0.8
+    text = "The motion on parking charges was moved. On being put to the vote the motion was LOST."
+    source = Source(n=1, node=TextNode(text=text, metadata={"section": "7 Parking"}), score=1.0)
+    vote = source_sentences([source], None, None, None, neighbours=1)[1]
+    terms = QueryTerms({t: 1.0 for t in content_terms("How did the vote on parking charges go?")})
+    assert sentence_score(vote, terms) > sentence_score(vote, terms, settings.sentence_weights)
+    with pytest.raises(ValueError, match="COUNCIL_QA_SENTENCE_WEIGHTS"):
+        Settings.from_env({"COUNCIL_QA_SENTENCE_WEIGHTS": '{"no_such_weight": 1}'})
