@@ -9,8 +9,8 @@ THRESHOLDS_FILE = Path(__file__).with_name("thresholds.toml")
 
 
 def load_thresholds(path: Path = THRESHOLDS_FILE, question_set: str = "") -> dict[str, dict[str, float]]:
-    """``min``: lower bounds the gate checks; ``max``: upper bounds (latency); ``floors``:
-    the targets the project holds itself to (calibration aims at them).
+    """``min``: lower bounds the gate checks; ``floors``: the targets the project holds
+    itself to.
 
     ``question_set`` names a set with a table of its own (``[real_qa.min]``, by the set
     file's stem); any other set is held to the top-level tables, written for the bundled set.
@@ -18,8 +18,8 @@ def load_thresholds(path: Path = THRESHOLDS_FILE, question_set: str = "") -> dic
     with path.open("rb") as handle:
         raw = tomllib.load(handle)
     table = raw.get(question_set, raw) if question_set else raw
-    # A set's own table may leave a part to the top-level one (latency is the same everywhere).
-    return {key: dict(table.get(key) or raw.get(key, {})) for key in ("min", "max", "floors")}
+    # A set's own table may leave a part to the top-level one.
+    return {key: dict(table.get(key) or raw.get(key, {})) for key in ("min", "floors")}
 
 
 def gate_failures(metrics: dict[str, float], thresholds: dict[str, dict[str, float]]) -> list[str]:
@@ -27,7 +27,4 @@ def gate_failures(metrics: dict[str, float], thresholds: dict[str, dict[str, flo
     for key, bound in thresholds["min"].items():
         if metrics.get(key, 0.0) < bound:
             failures.append(f"{key} {metrics.get(key, 0.0):.3f} is below {bound:.3f}")
-    for key, bound in thresholds["max"].items():
-        if metrics.get(key, float("inf")) > bound:
-            failures.append(f"{key} {metrics.get(key):.1f} is above {bound:.1f}")
     return failures
