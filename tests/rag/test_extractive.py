@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from llama_index.core.schema import TextNode
 
+from council_qa.config import Settings
 from rag.backends.extractive import ExtractiveBackend, ScoredSentence, heading_label, named_sections
 from rag.lexical import QueryTerms, content_terms
 from rag.types import Sentence, Source
@@ -92,7 +93,7 @@ def test_a_question_that_names_a_heading_is_answered_from_that_section_even_when
                  set(content_terms("The JSNA formed the basis for this strategy.")), 0.5),
     ]
     terms = query("How was the strategy developed?")
-    backend = ExtractiveBackend.__new__(ExtractiveBackend)
+    backend = ExtractiveBackend(Settings())
     chosen = backend.choose("How was the strategy developed?", [developed, foreword], terms, sentences)
     assert [c.source.n for c in chosen] == [1]
 
