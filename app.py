@@ -7,6 +7,7 @@ One answer engine (models, indexes) serves every user of the process.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import html
 import ipaddress
 import json
@@ -66,9 +67,34 @@ def append_record(path: Path, payload: bytes) -> None:
             os.close(handle)
 
 
+def store_upload(source: Path, name: str, uploads: Path) -> Path:
+    """Keeps an uploaded file under its content's hash, with its own name: two users'
+    different ``minutes.pdf`` become two documents, never one replacing the other, and
+    the same file uploaded again is the same path (so nothing is re-indexed)."""
+    digest = hashlib.sha256()
+    with source.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    target = uploads / digest.hexdigest()[:16] / Path(name).name
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.partial")
+        shutil.copyfile(source, partial)
+        os.replace(partial, target)  # a half-copied upload is never taken for the file
+    return target
+
+
+_MARKUP = re.compile(r"[\\`*_~|\[\]!]")
+_LINK_START = re.compile(r"(?i)\b(https?|ftp|mailto|file|data|javascript):|\bwww\.")
+
+
 def escape_markdown(text: str) -> str:
-    """Document text shown as text: HTML never renders, markup characters stay visible."""
-    return html.escape(text, quote=False).replace("\\", "\\\\").replace("`", "\\`")
+    """Document, model and user text shown as text: HTML never renders, markup characters
+    stay visible, and nothing becomes an image or a link (a document could otherwise make
+    every reader's browser fetch a tracking image, or an injected answer leak data
+    through a URL)."""
+    text = _MARKUP.sub(lambda m: "\\" + m.group(0), html.escape(text, quote=False))
+    return _LINK_START.sub(lambda m: m.group(0)[:-1] + "\\" + m.group(0)[-1], text)
 
 
 def highlighted_chunk(citation: Citation) -> str:
@@ -262,9 +288,7 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
             if source.stat().st_size > limit:
                 lines.append(f"- ✗ {escape_markdown(name)}: larger than the {settings.upload_max_mb} MB limit")
                 continue
-            target = settings.uploads_path / name
-            shutil.copyfile(source, target)
-            paths.append(target)
+            paths.append(store_upload(source, name, settings.uploads_path))
         if paths:
             def on_progress(done: int, total: int, path: str) -> None:
                 progress(done / max(total, 1), desc=f"Indexing {Path(path).name}" if path else "Updating the index")

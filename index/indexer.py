@@ -117,8 +117,19 @@ class Indexer:
         with self._exclusive():
             manifest = Manifest.load(self.settings.manifest_path)
             manifest.embed_model = self.settings.embed_model_name
-            changed = self._recover(manifest)
-            files = list(discover_files(roots))
+            changed, interrupted = self._recover(manifest)
+            files = list(discover_files(
+                roots, on_error=lambda path, reason: report.failed.append({"path": str(path), "error": reason})))
+            # A document an interrupted run left half-added is added again from its file.
+            named = {p.resolve() for p in files}
+            for source in interrupted:
+                if Path(source).resolve() in named:
+                    continue
+                if Path(source).is_file():
+                    files.append(Path(source))
+                else:
+                    report.failed.append({"path": source, "error": "an interrupted ingest left it half-added and "
+                                                                   "its file is gone, so it could not be added again"})
             for number, path in enumerate(files, start=1):
                 if on_progress:
                     on_progress(number - 1, len(files), str(path))
@@ -219,12 +230,15 @@ class Indexer:
         )
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
-    def _recover(self, manifest: Manifest) -> bool:
-        """Finish what an interrupted run left: half-added or half-deleted documents go."""
+    def _recover(self, manifest: Manifest) -> tuple[bool, list[str]]:
+        """Undo what an interrupted run left half-done: whether anything was, and the files
+        of the documents it was adding, to be added again (a half-deleted one stays deleted)."""
         unfinished = [d for d, e in manifest.documents.items() if e.state in (ADDING, DELETING)]
+        readd = [source for d in unfinished if manifest.documents[d].state == ADDING
+                 for source in manifest.documents[d].sources]
         for doc_id in unfinished:
             self._delete(doc_id, manifest)
-        return bool(unfinished)
+        return bool(unfinished), readd
 
     def _delete(self, doc_id: str, manifest: Manifest) -> None:
         manifest.documents[doc_id].state = DELETING

@@ -27,6 +27,25 @@ def test_answer_text_shows_markup_as_text() -> None:
         '&lt;img src=x onerror="alert(1)"&gt; \\`code\\`')
 
 
+HOSTILE = [
+    "![x](http://tracker.example/pixel.png?reader=1)",
+    "See [the plan](https://evil.example/login) or <https://evil.example/a> or https://evil.example/b",
+    "[ref]: https://evil.example\n\nA [ref] link",
+    '<img src=x onerror="alert(1)"><a href="https://evil.example">x</a>',
+    "www.evil.example and mailto:someone@evil.example",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_no_text_from_a_document_model_or_user_becomes_an_image_or_a_link(text) -> None:
+    from markdown_it import MarkdownIt
+
+    rendered = MarkdownIt("commonmark").render(web.escape_markdown(text))
+    assert "<img" not in rendered and "<a " not in rendered, rendered
+    # What the reader sees is the text itself.
+    assert "evil.example" in rendered or "tracker.example" in rendered
+
+
 def test_auth_and_loopback() -> None:
     assert web.parse_auth("ann:pw1, bob:pw:2") == [("ann", "pw1"), ("bob", "pw:2")]
     with pytest.raises(ValueError, match="user:pass"):

@@ -218,3 +218,31 @@ def test_an_index_without_records_is_indexed_again(settings: Settings, tmp_path:
     shutil.rmtree(settings.records_path)  # as an index built before records were kept
     report = Indexer(settings).ingest([docs])
     assert report.updated == 1 and len(list(settings.records_path.glob("*.json"))) == 1
+
+
+def half_add(settings: Settings, doc_id: str) -> None:
+    """As if the process was killed after a document's chunks went in, before it was ready."""
+    manifest = Manifest.load(settings.manifest_path)
+    manifest.documents[doc_id].state = ADDING
+    manifest.save()
+
+
+def test_a_half_added_upload_is_added_again_by_the_next_ingest_of_anything(settings: Settings, tmp_path: Path) -> None:
+    uploads, other = tmp_path / "uploads", tmp_path / "other"
+    write(uploads, "minutes.txt", MINUTES)
+    write(other, "agenda.txt", "Agenda of the Parks Committee.\n\nItem 1: tree planting in Victoria Park.\n")
+    indexer = Indexer(settings)
+    indexer.ingest([uploads / "minutes.txt"])
+    complete = chunk_ids(settings)
+    (doc_id,) = Manifest.load(settings.manifest_path).documents
+    half_add(settings, doc_id)
+    report = Indexer(settings).ingest([other / "agenda.txt"])  # the next user's upload, not the first file
+    assert report.added == 2 and report.failed == []
+    assert set(complete) <= set(chunk_ids(settings))
+    # Its file gone too: reported, never dropped in silence.
+    half_add(settings, doc_id)
+    (uploads / "minutes.txt").unlink()
+    report = Indexer(settings).ingest([other / "agenda.txt"])
+    assert [Path(f["path"]).name for f in report.failed] == ["minutes.txt"]
+    assert "interrupted ingest" in report.failed[0]["error"]
+    assert doc_id not in Manifest.load(settings.manifest_path).documents
