@@ -44,6 +44,18 @@ def default_embed_model() -> str:
 
 
 @dataclass(frozen=True)
+class InputLimits:
+    """The most work one file may cause, checked before it is parsed, so a hostile or
+    careless file is refused with a one-line reason and the rest of the batch goes on.
+    Override with ``COUNCIL_QA_INPUT_LIMITS='{"pdf_pages": 3000}'``."""
+
+    file_mb: float = 100.0  # any file, on disk
+    text_mb: float = 20.0  # plain text, Markdown and HTML: their characters are all parsed at once
+    pdf_pages: int = 1500
+    unzipped_mb: float = 200.0  # a DOCX is a zip: its parts once decompressed
+
+
+@dataclass(frozen=True)
 class SentenceWeights:
     """How the answer stage scores a sentence of a retrieved chunk for a question.
 
@@ -108,6 +120,8 @@ class Settings:
     llm_max_tokens: int = 400
 
     upload_max_mb: int = 25
+    input_limits: InputLimits = InputLimits()
+    max_question_chars: int = 1000
     auth: str = ""  # "user:pass,user2:pass2"
     host: str = "127.0.0.1"
     port: int = 7860

@@ -149,7 +149,8 @@ class Indexer:
     def _ingest_file(self, path: Path, manifest: Manifest, report: IngestReport, overrides: dict | None) -> bool:
         key = str(path.resolve())
         try:
-            prepared = prepare_document(path, self.chunker, overrides, source=display_source(path))
+            prepared = prepare_document(path, self.chunker, overrides, source=display_source(path),
+                                        limits=self.settings.input_limits)
         except LoadError as exc:
             report.failed.append({"path": str(path), "error": exc.reason})
             return False

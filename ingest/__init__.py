@@ -11,6 +11,8 @@ from pathlib import Path
 
 from llama_index.core.schema import TextNode
 
+from council_qa.config import InputLimits
+
 from ingest.chunking import StructuredChunker, TokenCounter, tiktoken_counter
 from ingest.coverage import Coverage, measure_coverage
 from ingest.discover import discover_files
@@ -44,10 +46,11 @@ def prepare_document(
     chunker: StructuredChunker,
     overrides: dict | None = None,
     source: str | None = None,
+    limits: InputLimits = InputLimits(),
 ) -> PreparedDocument:
     """Load, outline, describe and chunk one file; raises :class:`LoadError` on bad input."""
     path = Path(path)
-    document = load_document(path)
+    document = load_document(path, limits)
     document_outline = outline(document)
     if not document_outline.sections:
         raise LoadError(path, "no body text found (only headings or page furniture)")

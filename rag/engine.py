@@ -32,6 +32,7 @@ from rag.types import REFUSAL, Answer, Citation, Filters
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 RELATED = 3
+TOO_LONG = "Please ask in fewer words: a question may be up to {limit:,} characters."
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,11 @@ class AnswerEngine:
         timings: dict[str, float] = {}
         writer = self.backend(backend)
         question = question.strip()
+        limit = self.settings.max_question_chars
+        if len(question) > limit:  # bounded work per request: nothing retrieved or embedded
+            yield Answer(question=question[:limit], answer=TOO_LONG.format(limit=limit), abstained=True,
+                         backend=writer.name, timings_ms={"total": _ms(started)})
+            return
         standalone = writer.condense(question, history or []) if history else question
         self.index.refresh()
         if self.index.keyword is not None:

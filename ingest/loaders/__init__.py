@@ -9,10 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import zipfile
+
+from council_qa.config import InputLimits
 from ingest.document import ExtractedDocument, LoadError
 from ingest.loaders.docx import load_docx
 from ingest.loaders.html import load_html
-from ingest.loaders.pdf import load_pdf
+from ingest.loaders.pdf import load_pdf, pdf_page_count
 from ingest.loaders.text import load_markdown, load_text
 
 Loader = Callable[[Path], ExtractedDocument]
@@ -28,7 +31,10 @@ def supported_extensions() -> list[str]:
     return sorted(_LOADERS)
 
 
-def load_document(path: Path | str) -> ExtractedDocument:
+TEXT_TYPES = (".txt", ".md", ".markdown", ".html", ".htm")
+
+
+def load_document(path: Path | str, limits: InputLimits = InputLimits()) -> ExtractedDocument:
     """Load any supported file; every failure is a :class:`LoadError` with one-line reason."""
     path = Path(path)
     loader = _LOADERS.get(path.suffix.lower())
@@ -36,8 +42,10 @@ def load_document(path: Path | str) -> ExtractedDocument:
         kinds = ", ".join(supported_extensions())
         raise LoadError(path, f"unsupported file type '{path.suffix or '(none)'}' (supported: {kinds})")
     try:
-        if path.stat().st_size == 0:
+        size = path.stat().st_size
+        if size == 0:
             raise LoadError(path, "empty file")
+        check_limits(path, size, limits)
         document = loader(path)
     except LoadError:
         raise
@@ -48,6 +56,29 @@ def load_document(path: Path | str) -> ExtractedDocument:
     if not document.text.strip():
         raise LoadError(path, "no text found in the file")
     return document
+
+
+def check_limits(path: Path, size: int, limits: InputLimits) -> None:
+    """Refuse a file whose parsing would cost more than the limits allow, from what can be
+    known without parsing it: its size, a zip's declared contents, a PDF's page count."""
+    mb = size / 1e6
+    kind = path.suffix.lower()
+    if mb > limits.file_mb:
+        raise LoadError(path, f"{mb:.0f} MB is over the {limits.file_mb:g} MB limit for a file")
+    if kind in TEXT_TYPES and mb > limits.text_mb:
+        raise LoadError(path, f"{mb:.0f} MB of text is over the {limits.text_mb:g} MB limit")
+    if kind == ".docx":
+        try:
+            with zipfile.ZipFile(path) as archive:
+                unzipped = sum(info.file_size for info in archive.infolist()) / 1e6
+        except zipfile.BadZipFile:
+            return  # the loader reports why it cannot be parsed
+        if unzipped > limits.unzipped_mb:
+            raise LoadError(path, f"it unzips to {unzipped:.0f} MB, over the {limits.unzipped_mb:g} MB limit")
+    if kind == ".pdf":
+        pages = pdf_page_count(path)
+        if pages > limits.pdf_pages:
+            raise LoadError(path, f"{pages} pages is over the {limits.pdf_pages} page limit")
 
 
 def _one_line(exc: Exception) -> str:

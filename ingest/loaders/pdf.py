@@ -29,6 +29,19 @@ _LOOSE_BOX_EMS = 1.15  # a font's ascent to descent, in ems, for common fonts
 _BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demi")
 
 
+def pdf_page_count(path: Path) -> int:
+    """Pages a PDF declares, read from its page tree without parsing any page (0 when it
+    cannot be opened: loading it then reports why)."""
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError:
+        return 0
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
 def load_pdf(path: Path) -> ExtractedDocument:
     with path.open("rb") as handle:
         if not handle.read(1024).lstrip().startswith(b"%PDF"):

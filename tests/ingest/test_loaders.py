@@ -232,3 +232,26 @@ def test_a_recorded_vote_stays_in_one_chunk_under_its_item(tmp_path: Path) -> No
     vote = holding[0]
     assert all(part in vote.text for part in ("Mr Hills moved", "For (5)", "Mr A2", "Abstain (1)", "Amendment lost."))
     assert vote.metadata["section"].endswith("290. Section 25 Report")
+
+
+def test_inputs_over_their_limits_are_refused_before_parsing(tmp_path: Path) -> None:
+    import zipfile
+
+    from council_qa.config import InputLimits
+
+    limits = InputLimits(file_mb=1.0, text_mb=0.01, pdf_pages=2, unzipped_mb=1.0)
+    text = tmp_path / "long.txt"
+    text.write_text("The board met. " * 2000, encoding="utf-8")  # 30 kB
+    with pytest.raises(LoadError, match=r"of text is over the 0.01 MB limit"):
+        load_document(text, limits)
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", "<w/>" * 1_000_000)  # 4 MB of XML in a few kB
+    assert bomb.stat().st_size < 100_000
+    with pytest.raises(LoadError, match=r"unzips to 4 MB, over the 1 MB limit"):
+        load_document(bomb, limits)
+    pdf = tmp_path / "long.pdf"
+    make_pdf(pdf, [["Page one text."], ["Page two text."], ["Page three text."]])
+    with pytest.raises(LoadError, match=r"3 pages is over the 2 page limit"):
+        load_document(pdf, limits)
+    assert load_document(pdf, InputLimits()).text  # the default limits take it

@@ -169,3 +169,11 @@ def test_ask_json_shape(corpus_settings) -> None:
 def test_ask_rejects_bad_filters(corpus_settings) -> None:
     result = CliRunner().invoke(cli, ["--home", str(corpus_settings.home), "ask", "x", "--filter", "colour=red"])
     assert result.exit_code == 2 and "bad filter" in result.output
+
+
+def test_an_overlong_question_is_declined_without_any_retrieval(engine) -> None:
+    question = "What did the board decide about carers? " * 200
+    answer = engine.ask(question)
+    assert answer.abstained and answer.citations == [] and answer.retrieved == []
+    assert f"{engine.settings.max_question_chars:,} characters" in answer.answer
+    assert "retrieve" not in answer.timings_ms
