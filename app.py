@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import hmac
 import html
 import ipaddress
 import json
@@ -16,6 +17,7 @@ import re
 import shutil
 import sys
 import threading
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -174,6 +176,38 @@ def parse_auth(spec: str) -> list[tuple[str, str]]:
             raise ValueError("COUNCIL_QA_AUTH must look like 'user:pass,user2:pass2'")
         pairs.append((user, password))
     return pairs
+
+
+class LoginGuard:
+    """Checks a login and slows guessing: after ``max_failures`` wrong attempts within
+    ``window_s`` for one user name, or ``max_failures * 4`` across all names, logins
+    (right ones included) are refused for ``lockout_s``. Passwords are compared in
+    constant time."""
+
+    def __init__(self, pairs: list[tuple[str, str]], max_failures: int = 5, window_s: float = 60.0,
+                 lockout_s: float = 60.0, clock=time.monotonic) -> None:
+        self._pairs = dict(pairs)
+        self._max, self._window, self._lockout, self._clock = max_failures, window_s, lockout_s, clock
+        self._failures: dict[str, list[float]] = {}
+        self._locked_until: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, username: str, password: str) -> bool:
+        now = self._clock()
+        with self._lock:
+            if any(self._locked_until.get(key, 0.0) > now for key in (username, "")):
+                return False
+            expected = self._pairs.get(username)
+            ok = expected is not None and hmac.compare_digest(expected.encode(), password.encode())
+            if ok:
+                self._failures.pop(username, None)
+                return True
+            for key, limit in ((username, self._max), ("", self._max * 4)):
+                recent = [t for t in self._failures.get(key, []) if now - t < self._window] + [now]
+                self._failures[key] = recent
+                if len(recent) >= limit:
+                    self._locked_until[key] = now + self._lockout
+            return False
 
 
 def is_loopback(host: str) -> bool:
@@ -388,9 +422,12 @@ def serve(settings: Settings, ingest_if_empty: bool = False) -> None:
         print(f"No index in {settings.home}: indexing the bundled Barnet corpus first…", flush=True)
         report = Indexer(settings).ingest([BUNDLED_CORPUS])
         print(f"{report.added} documents, {report.chunks_total} chunks indexed in {report.seconds:.1f}s", flush=True)
-    auth = parse_auth(settings.auth) if settings.auth else None
+    auth = LoginGuard(parse_auth(settings.auth)) if settings.auth else None
     if not auth and not is_loopback(settings.host):
-        print(f"warning: listening on {settings.host} without a login; set COUNCIL_QA_AUTH=user:password",
+        if not settings.allow_public_without_login:
+            raise ValueError(f"refusing to listen on {settings.host} without a login: set COUNCIL_QA_AUTH=user:password "
+                             "(or COUNCIL_QA_ALLOW_PUBLIC_WITHOUT_LOGIN=1 to serve everyone who can reach it)")
+        print(f"warning: listening on {settings.host} without a login, as COUNCIL_QA_ALLOW_PUBLIC_WITHOUT_LOGIN asks",
               file=sys.stderr, flush=True)
     app = create_app(settings)
     app.queue(default_concurrency_limit=CHAT_CONCURRENCY)

@@ -315,12 +315,16 @@ def commitments(ctx, as_json, csv_path, pairs) -> None:
 @click.option("--host", default=None, help="Address to listen on (default 127.0.0.1, or COUNCIL_QA_HOST).")
 @click.option("--port", type=int, default=None, help="Port (default 7860, or COUNCIL_QA_PORT).")
 @click.option("--ingest-if-empty", is_flag=True, help="Index the bundled Barnet corpus first when the index is empty.")
+@click.option("--public-without-login", is_flag=True,
+              help="Serve a non-loopback address with no login (refused otherwise; set COUNCIL_QA_AUTH instead).")
 @click.pass_context
-def serve(ctx, host, port, ingest_if_empty) -> None:
+def serve(ctx, host, port, ingest_if_empty, public_without_login) -> None:
     """Open the web chat (http://127.0.0.1:7860 by default)."""
     import app
 
     settings = _settings(ctx).replace(**{k: v for k, v in {"host": host, "port": port}.items() if v is not None})
+    if public_without_login:
+        settings = settings.replace(allow_public_without_login=True)
     try:
         app.serve(settings, ingest_if_empty=ingest_if_empty)
     except ValueError as exc:

@@ -54,7 +54,7 @@ def test_auth_and_loopback() -> None:
     assert not web.is_loopback("0.0.0.0") and not web.is_loopback("192.168.1.5")
 
 
-def test_public_address_without_login_warns(monkeypatch, capsys, corpus_settings) -> None:
+def test_a_public_address_needs_a_login_or_an_explicit_choice(monkeypatch, capsys, corpus_settings) -> None:
     launched = {}
 
     class FakeBlocks:
@@ -65,11 +65,31 @@ def test_public_address_without_login_warns(monkeypatch, capsys, corpus_settings
             launched.update(kwargs)
 
     monkeypatch.setattr(web, "create_app", lambda settings: FakeBlocks())
-    web.serve(corpus_settings.replace(host="0.0.0.0", auth=""))
+    with pytest.raises(ValueError, match="refusing to listen on 0.0.0.0 without a login"):
+        web.serve(corpus_settings.replace(host="0.0.0.0", auth=""))
+    assert not launched
+    web.serve(corpus_settings.replace(host="0.0.0.0", auth="", allow_public_without_login=True))
     assert "without a login" in capsys.readouterr().err
     assert launched["server_name"] == "0.0.0.0" and launched["auth"] is None
     web.serve(corpus_settings.replace(host="0.0.0.0", auth="ann:pw"))
-    assert "without a login" not in capsys.readouterr().err and launched["auth"] == [("ann", "pw")]
+    assert "without a login" not in capsys.readouterr().err and launched["auth"]("ann", "pw")
+
+
+def test_guessing_a_password_is_throttled() -> None:
+    now = [0.0]
+    guard = web.LoginGuard([("ann", "right"), ("bob", "also-right")], max_failures=5, lockout_s=60.0,
+                           clock=lambda: now[0])
+    assert guard("ann", "right") and not guard("ann", "wrong")
+    for _ in range(4):
+        assert not guard("ann", "wrong")
+    assert not guard("ann", "right")  # locked: even the right password waits
+    assert guard("bob", "also-right")  # another user is not locked out by ann's guesses
+    now[0] += 61
+    assert guard("ann", "right")
+    # Spraying many names trips the limit for everyone.
+    for i in range(20):
+        guard(f"user{i}", "guess")
+    assert not guard("bob", "also-right")
 
 
 def test_feedback_records_are_whole_lines_even_from_many_threads(tmp_path, monkeypatch) -> None:
