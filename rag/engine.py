@@ -23,6 +23,7 @@ from rag.backends import AnswerBackend, AnswerContext, QuestionPart, Source, Tur
 from rag.citations import MARKER, best_quote, claim_spans, claims_by_marker, normalise, quote_occurs, renumber
 from rag.evidence import (SentenceVectors, evidence_features, has_typed_answer, source_sentences,
                           terms_of)
+from rag.facts import unsupported_facts
 from rag.lexical import QueryTerms, asks_for_list, content_terms
 from rag.parts import part_queries
 from rag.rerank import create_reranker
@@ -183,9 +184,14 @@ class AnswerEngine:
         if sources and evidence >= self.threshold():
             if not parts and asks_for_list(standalone):
                 sources = self._outline_sources(standalone, filters, context) or sources
+            shown = ""
             for delta in writer.generate(standalone, sources, context):
                 raw += delta
-                yield delta
+                # Only checked text reaches the screen: the claims finished so far, grounded.
+                checked = checked_prefix(raw, sources)
+                if checked.startswith(shown) and len(checked) > len(shown):
+                    yield checked[len(shown):]
+                    shown = checked
         timings["generate"] = _ms(gen_started)
         self._finish(answer, raw, sources, context, nodes)
         timings["total"] = _ms(started)
@@ -236,10 +242,11 @@ SUPPORT = 0.6  # share of a sentence's content words its cited source must hold
 
 def ground(text: str, sources: list[Source]) -> str:
     """Keep only sentences a source supports: each needs a cited source holding most of
-    its words. A sentence citing the wrong source (or none) is given the one that holds
-    its words; a sentence no source supports, a fragment or a repeat is dropped. Layout
-    (lines, list dashes) is kept."""
+    its words and every number, name and negation it states. A sentence citing the wrong
+    source (or none) is given the one that holds it; a sentence no source supports, a
+    fragment or a repeat is dropped. Layout (lines, list dashes) is kept."""
     source_terms = {s.n: set(terms_of(s)) for s in sources}
+    source_text = {s.n: s.node.get_content() + "\n" + " ".join(s.heading_path) for s in sources}
     by_number = {s.n: s for s in sources}
     pieces, cursor = [], 0
     seen: set[str] = set()
@@ -247,7 +254,8 @@ def ground(text: str, sources: list[Source]) -> str:
         sentence = text[start:end]
         pieces.append(text[cursor:start])
         cursor = end
-        bare = normalise(MARKER.sub("", sentence)).lower()
+        claim = normalise(MARKER.sub("", sentence))
+        bare = claim.lower()
         words = set(content_terms(bare))
         cited = [int(n) for m in MARKER.finditer(sentence) for n in re.findall(r"\d+", m.group(1))]
         # Fragments and repeats say nothing new; a one-word heading of its source ("- Housing.") does.
@@ -258,16 +266,29 @@ def ground(text: str, sources: list[Source]) -> str:
             continue
         seen.add(bare)
         shares = {n: len(words & terms) / len(words) for n, terms in source_terms.items()}
-        if any(shares.get(n, 0.0) >= SUPPORT for n in cited):
+
+        def holds(n: int) -> bool:
+            return shares.get(n, 0.0) >= SUPPORT and not unsupported_facts(claim, source_text[n])
+
+        if any(holds(n) for n in cited if n in source_text):
             pieces.append(sentence)
             continue
-        best = max(shares, key=shares.__getitem__, default=None)
-        if best is not None and shares[best] >= SUPPORT:
+        best = max((n for n in shares if holds(n)), key=shares.__getitem__, default=None)
+        if best is not None:
             pieces.append(f"{MARKER.sub('', sentence).rstrip()} [{best}]")
         elif pieces:
             pieces[-1] = pieces[-1].rstrip(" -")
     pieces.append(text[cursor:])
     return re.sub(r"\n{2,}", "\n", "".join(pieces)).strip()
+
+
+def checked_prefix(text: str, sources: list[Source]) -> str:
+    """The part of a streaming answer that can be shown: its finished claims (all but
+    the last, which may still be growing), kept only as far as :func:`ground` keeps them."""
+    spans = claim_spans(text)
+    if len(spans) < 2:
+        return ""
+    return ground(text[: spans[-2][1]], sources)
 
 
 def names_heading(claim: str, source: Source | None) -> bool:
