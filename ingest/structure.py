@@ -137,6 +137,12 @@ def _without_field_labels(headings: list[_Heading], lines: list[_Line]) -> list[
         return len(body) <= FIELD_LINES or sum(len(line.split()) for line in body) <= FIELD_WORDS
 
     short = [is_field(k) for k in range(len(headings))]
+    # The highest rank before each heading, kept as we go: a heading has a parent when one
+    # of higher rank comes before it (one pass, not a rescan per heading).
+    top_before, top = [], float("inf")
+    for heading in headings:
+        top_before.append(top)
+        top = min(top, heading.rank)
     dropped: set[int] = set()
     k = 0
     while k < len(headings):
@@ -144,8 +150,7 @@ def _without_field_labels(headings: list[_Heading], lines: list[_Line]) -> list[
         while j + 1 < len(headings) and short[j] and headings[j + 1].rank == headings[k].rank:
             j += 1
         end = j if short[j] else j - 1  # the run may end on an ordinary heading
-        has_parent = any(h.rank < headings[k].rank for h in headings[:k])  # fields sit inside a section
-        if end > k and has_parent:
+        if end > k and top_before[k] < headings[k].rank:  # fields sit inside a section
             dropped.update(range(k, end + 1))
         k = j + 1
     return [h for k, h in enumerate(headings) if k not in dropped]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from pathlib import Path
 
@@ -33,14 +34,12 @@ def load_text(path: Path) -> ExtractedDocument:
 
 def load_markdown(path: Path) -> ExtractedDocument:
     text = read_utf8(path)
+    fences = [m.start() for m in _FENCE.finditer(text)]  # found once: no rescan per heading
     headings = [
         HeadingMark(start=m.start(), end=m.end(), level=len(m.group(1)), title=m.group(2).strip())
         for m in _ATX_HEADING.finditer(text)
-        if not _inside_fence(text, m.start())
+        if bisect.bisect_left(fences, m.start()) % 2 == 0  # not inside a fenced code block
     ]
     title = next((h.title for h in headings if h.level == 1), "")
     return ExtractedDocument(source=path, text=text, format="markdown", headings=headings, title_hint=title)
 
-
-def _inside_fence(text: str, offset: int) -> bool:
-    return len(_FENCE.findall(text, 0, offset)) % 2 == 1

@@ -182,3 +182,26 @@ def test_label_headings_are_text_even_when_an_ordinary_heading_follows(tmp_path)
     paths = {s.path for s in outline(load_document(path)).sections}
     assert not any(part.startswith(("For (", "Against (")) for p in paths for part in p)
     assert any(p and p[-1] == "Decision" for p in paths)
+
+
+def test_a_document_of_8000_headings_is_prepared_in_time_that_grows_linearly(tmp_path) -> None:
+    import time
+
+    from ingest import prepare_document
+
+    def seconds(n: int) -> float:
+        path = tmp_path / f"headings-{n}.md"
+        path.write_text("".join(f"## Heading {i}\n\nSome text about item {i} of the plan.\n\n" for i in range(n)),
+                        encoding="utf-8")
+        best = float("inf")
+        for _ in range(2):
+            started = time.perf_counter()
+            prepared = prepare_document(path, StructuredChunker())
+            best = min(best, time.perf_counter() - started)
+        assert len(prepared.outline.sections) >= n
+        return best
+
+    small, large = seconds(2000), seconds(8000)
+    # Four times the headings: about four times the time; a step that rescans every
+    # earlier heading would take sixteen.
+    assert large / small < 8, (small, large)
