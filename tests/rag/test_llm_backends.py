@@ -79,8 +79,12 @@ def test_openai_backend_streams_and_cites(llm_server, corpus_settings) -> None:
     deltas = [e for e in events if isinstance(e, str)]
     answer = events[-1]
     assert isinstance(answer, Answer) and answer.backend == "openai"
-    assert len(deltas) > 3, "tokens are streamed, not sent at once"
     assert_grounded(answer)
+    # Streamed as claims pass the check: what was shown is the start of the checked answer.
+    from rag.citations import MARKER, normalise
+
+    shown = normalise(MARKER.sub("", "".join(deltas))).strip()
+    assert normalise(MARKER.sub("", answer.answer)).startswith(shown)
 
 
 def test_openai_backend_out_of_corpus(llm_server, corpus_settings) -> None:
