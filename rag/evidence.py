@@ -9,8 +9,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ingest import sentence_spans
 from council_qa.config import SentenceWeights
+from ingest import sentence_spans
 from rag.lexical import QueryTerms, content_terms
 from rag.types import Sentence, Source
 
