@@ -184,11 +184,16 @@ class AnswerEngine:
         if sources and evidence >= self.threshold():
             if not parts and asks_for_list(standalone):
                 sources = self._outline_sources(standalone, filters, context) or sources
-            shown = ""
+            shown, finished = "", 0
             for delta in writer.generate(standalone, sources, context):
                 raw += delta
-                # Only checked text reaches the screen: the claims finished so far, grounded.
-                checked = checked_prefix(raw, sources)
+                # Only checked text reaches the screen: the claims finished so far, grounded
+                # each time one more is finished (the last may still be growing).
+                spans = claim_spans(raw)
+                if len(spans) < 2 or spans[-2][1] <= finished:
+                    continue
+                finished = spans[-2][1]
+                checked = ground(raw[:finished], sources)
                 if checked.startswith(shown) and len(checked) > len(shown):
                     yield checked[len(shown):]
                     shown = checked
@@ -280,15 +285,6 @@ def ground(text: str, sources: list[Source]) -> str:
             pieces[-1] = pieces[-1].rstrip(" -")
     pieces.append(text[cursor:])
     return re.sub(r"\n{2,}", "\n", "".join(pieces)).strip()
-
-
-def checked_prefix(text: str, sources: list[Source]) -> str:
-    """The part of a streaming answer that can be shown: its finished claims (all but
-    the last, which may still be growing), kept only as far as :func:`ground` keeps them."""
-    spans = claim_spans(text)
-    if len(spans) < 2:
-        return ""
-    return ground(text[: spans[-2][1]], sources)
 
 
 def names_heading(claim: str, source: Source | None) -> bool:
