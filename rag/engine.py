@@ -23,7 +23,7 @@ from rag.backends import AnswerBackend, AnswerContext, QuestionPart, Source, Tur
 from rag.citations import MARKER, best_quote, claim_spans, claims_by_marker, normalise, quote_occurs, renumber
 from rag.evidence import (SentenceVectors, evidence_features, has_typed_answer, source_sentences,
                           terms_of)
-from rag.facts import unsupported_facts
+from rag.facts import SourceFacts
 from rag.lexical import QueryTerms, asks_for_list, content_terms
 from rag.parts import part_queries
 from rag.rerank import create_reranker
@@ -251,7 +251,7 @@ def ground(text: str, sources: list[Source]) -> str:
     source (or none) is given the one that holds it; a sentence no source supports, a
     fragment or a repeat is dropped. Layout (lines, list dashes) is kept."""
     source_terms = {s.n: set(terms_of(s)) for s in sources}
-    source_text = {s.n: s.node.get_content() + "\n" + " ".join(s.heading_path) for s in sources}
+    source_facts = {s.n: SourceFacts(s.node.get_content() + "\n" + " ".join(s.heading_path)) for s in sources}
     by_number = {s.n: s for s in sources}
     pieces, cursor = [], 0
     seen: set[str] = set()
@@ -273,9 +273,9 @@ def ground(text: str, sources: list[Source]) -> str:
         shares = {n: len(words & terms) / len(words) for n, terms in source_terms.items()}
 
         def holds(n: int) -> bool:
-            return shares.get(n, 0.0) >= SUPPORT and not unsupported_facts(claim, source_text[n])
+            return shares.get(n, 0.0) >= SUPPORT and not source_facts[n].missing(claim)
 
-        if any(holds(n) for n in cited if n in source_text):
+        if any(holds(n) for n in cited if n in source_facts):
             pieces.append(sentence)
             continue
         best = max((n for n in shares if holds(n)), key=shares.__getitem__, default=None)

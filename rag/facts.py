@@ -51,10 +51,22 @@ def negations(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower().replace("’", "'")) if w in NEGATIONS}
 
 
+class SourceFacts:
+    """A source's amounts and words, read once however many sentences are checked against it."""
+
+    def __init__(self, text: str) -> None:
+        self._lower = text.lower()
+        self._words = set(_WORD.findall(self._lower.replace("’", "'")))
+        self._numbers = numbers(text)
+
+    def missing(self, sentence: str) -> set[str]:
+        """The numbers, names and negations of ``sentence`` this source does not state."""
+        missing = numbers(sentence) - self._numbers
+        missing |= {n for n in names(sentence) if n not in self._words and n not in self._lower}
+        missing |= negations(sentence) - self._words
+        return missing
+
+
 def unsupported_facts(sentence: str, source: str) -> set[str]:
     """The numbers, names and negations of ``sentence`` that ``source`` does not state."""
-    source_words = set(_WORD.findall(source.lower().replace("’", "'")))
-    missing = numbers(sentence) - numbers(source)
-    missing |= {n for n in names(sentence) if n not in source_words and n not in source.lower()}
-    missing |= negations(sentence) - source_words
-    return missing
+    return SourceFacts(source).missing(sentence)

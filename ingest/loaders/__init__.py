@@ -6,10 +6,9 @@ a format without touching the rest of the pipeline.
 
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
-
-import zipfile
 
 from council_qa.config import InputLimits
 from ingest.document import ExtractedDocument, LoadError
