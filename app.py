@@ -25,7 +25,7 @@ import gradio as gr
 
 from council_qa.config import BUNDLED_CORPUS, Settings, offline_environment
 from index import Indexer, Manifest
-from ingest import DOC_TYPES, supported_extensions
+from ingest import DOC_TYPES, printable, supported_extensions
 from rag import Answer, AnswerEngine, Citation, Filters, Turn
 from rag.commitments import CommitmentStatus, CommitmentTracker, to_csv
 
@@ -320,7 +320,7 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
             source = Path(item if isinstance(item, str) else item.name)
             name = Path(getattr(item, "orig_name", None) or source.name).name
             if source.stat().st_size > limit:
-                lines.append(f"- ✗ {escape_markdown(name)}: larger than the {settings.upload_max_mb} MB limit")
+                lines.append(f"- ✗ {escape_markdown(printable(name))}: larger than the {settings.upload_max_mb} MB limit")
                 continue
             paths.append(store_upload(source, name, settings.uploads_path))
         if paths:
@@ -332,9 +332,9 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
             failed = {Path(f["path"]).name: f["error"] for f in report.failed}
             for path in paths:
                 if path.name in failed:
-                    lines.append(f"- ✗ {escape_markdown(path.name)}: {escape_markdown(failed[path.name])}")
+                    lines.append(f"- ✗ {escape_markdown(printable(path.name))}: {escape_markdown(printable(failed[path.name]))}")
                 else:
-                    lines.append(f"- ✓ {escape_markdown(path.name)} is in the index")
+                    lines.append(f"- ✓ {escape_markdown(printable(path.name))} is in the index")
             lines.append(f"\n{report.added} added, {report.updated} updated, {report.unchanged} unchanged; "
                          f"{report.chunks_total} chunks in the index.")
         choices = bodies(settings)

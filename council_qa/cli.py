@@ -52,7 +52,7 @@ def ingest(ctx, paths, prune, as_json, doc_type, body, meeting_date, title) -> N
     what changed. Exit status 1 when any file failed; the others still go in.
     """
     from index import Indexer, StoreError
-    from ingest import normalise_body
+    from ingest import normalise_body, printable
 
     settings = _settings(ctx)
     roots = list(paths) or [BUNDLED_CORPUS]
@@ -87,14 +87,14 @@ def ingest(ctx, paths, prune, as_json, doc_type, body, meeting_date, title) -> N
             f"removed {report.removed}; {report.chunks_total} chunks in the index ({report.seconds:.1f}s)"
         )
         for dup in report.duplicates:
-            click.echo(f"same text as {dup['same_as']}: {dup['path']}")
+            click.echo(f"same text as {printable(dup['same_as'])}: {printable(dup['path'])}")
         for document in report.incomplete:
             coverage = document["coverage"]
             example = coverage["missing_examples"][0] if coverage["missing_examples"] else ""
-            click.echo(f"warning: {document['path']}: only {coverage['ratio']:.2%} of its text reached a chunk"
+            click.echo(f"warning: {printable(document['path'])}: only {coverage['ratio']:.2%} of its text reached a chunk"
                        f" (first missing: {example!r})", err=True)
         for failure in report.failed:
-            click.echo(f"error: {failure['path']}: {failure['error']}", err=True)
+            click.echo(f"error: {printable(failure['path'])}: {printable(failure['error'])}", err=True)
     ctx.exit(0 if not report.failed else 1)
 
 
@@ -321,13 +321,14 @@ def commitments(ctx, as_json, csv_path, pairs) -> None:
 def serve(ctx, host, port, ingest_if_empty, public_without_login) -> None:
     """Open the web chat (http://127.0.0.1:7860 by default)."""
     import app
+    from index import StoreError
 
     settings = _settings(ctx).replace(**{k: v for k, v in {"host": host, "port": port}.items() if v is not None})
     if public_without_login:
         settings = settings.replace(allow_public_without_login=True)
     try:
         app.serve(settings, ingest_if_empty=ingest_if_empty)
-    except ValueError as exc:
+    except (ValueError, StoreError) as exc:
         raise click.ClickException(str(exc)) from None
 
 

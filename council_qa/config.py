@@ -45,14 +45,17 @@ def default_embed_model() -> str:
 
 @dataclass(frozen=True)
 class InputLimits:
-    """The most work one file may cause, checked before it is parsed, so a hostile or
-    careless file is refused with a one-line reason and the rest of the batch goes on.
+    """The most work one file may cause, checked before it is parsed and while it is parsed
+    (in a child process), so a hostile or careless file is refused with a one-line reason
+    and the rest of the batch goes on.
     Override with ``COUNCIL_QA_INPUT_LIMITS='{"pdf_pages": 3000}'``."""
 
     file_mb: float = 100.0  # any file, on disk
     text_mb: float = 20.0  # plain text, Markdown and HTML: their characters are all parsed at once
     pdf_pages: int = 1500
     unzipped_mb: float = 200.0  # a DOCX is a zip: its parts once decompressed
+    parse_seconds: float = 300.0  # one file's parsing, in a child process (ingest.loaders.isolated)
+    parse_memory_mb: float = 3072.0  # the memory that child may take beyond its own code
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from index.keyword import KeywordIndex
 from index.manifest import ADDING, DELETING, READY, DocumentEntry, Manifest
 from index.records import RecordStore
 from index.store import ChunkStore, open_store
-from ingest import LoadError, PreparedDocument, StructuredChunker, discover_files, prepare_document
+from ingest import IsolatedLoader, LoadError, PreparedDocument, StructuredChunker, discover_files, prepare_document
 from llama_index.core.schema import MetadataMode
 
 CHUNKER_VERSION = 5  # bump when chunk boundaries change: documents are re-chunked on the next ingest
@@ -130,10 +130,11 @@ class Indexer:
                 else:
                     report.failed.append({"path": source, "error": "an interrupted ingest left it half-added and "
                                                                    "its file is gone, so it could not be added again"})
-            for number, path in enumerate(files, start=1):
-                if on_progress:
-                    on_progress(number - 1, len(files), str(path))
-                changed |= self._ingest_file(path, manifest, report, overrides)
+            with IsolatedLoader(self.settings.input_limits) as load:
+                for number, path in enumerate(files, start=1):
+                    if on_progress:
+                        on_progress(number - 1, len(files), str(path))
+                    changed |= self._ingest_file(path, manifest, report, overrides, load)
             if on_progress:
                 on_progress(len(files), len(files), "")
             if prune:
@@ -146,11 +147,11 @@ class Indexer:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _ingest_file(self, path: Path, manifest: Manifest, report: IngestReport, overrides: dict | None) -> bool:
+    def _ingest_file(self, path: Path, manifest: Manifest, report: IngestReport, overrides: dict | None,
+                     load: IsolatedLoader) -> bool:
         key = str(path.resolve())
         try:
-            prepared = prepare_document(path, self.chunker, overrides, source=display_source(path),
-                                        limits=self.settings.input_limits)
+            prepared = prepare_document(path, self.chunker, overrides, source=display_source(path), load=load)
         except LoadError as exc:
             report.failed.append({"path": str(path), "error": exc.reason})
             return False

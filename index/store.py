@@ -52,7 +52,10 @@ class ChromaChunkStore:
 
         if settings.store != "persistent":
             raise StoreError(f"unknown store {settings.store!r}: only 'persistent' is available")
-        settings.chroma_path.mkdir(parents=True, exist_ok=True)
+        try:
+            settings.chroma_path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the index in {settings.home}: {exc.strerror or exc}") from None
         self._client = chromadb.PersistentClient(
             path=str(settings.chroma_path),
             settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),

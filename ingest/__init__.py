@@ -6,6 +6,7 @@ stores or questions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,8 +17,9 @@ from council_qa.config import InputLimits
 from ingest.chunking import StructuredChunker, TokenCounter, tiktoken_counter
 from ingest.coverage import Coverage, measure_coverage
 from ingest.discover import discover_files
-from ingest.document import ExtractedDocument, HeadingMark, LoadError, PageSpan
+from ingest.document import ExtractedDocument, HeadingMark, LoadError, PageSpan, printable
 from ingest.loaders import load_document, register_loader, supported_extensions
+from ingest.loaders.isolated import IsolatedLoader
 from ingest.metadata import DOC_TYPES, DocumentMetadata, detect_metadata, normalise_body, parse_date, read_sidecar
 from ingest.record import DocumentRecord, SectionRecord, document_record
 from ingest.sentences import sentence_spans
@@ -47,10 +49,13 @@ def prepare_document(
     overrides: dict | None = None,
     source: str | None = None,
     limits: InputLimits = InputLimits(),
+    load: Callable[[Path], ExtractedDocument] | None = None,
 ) -> PreparedDocument:
-    """Load, outline, describe and chunk one file; raises :class:`LoadError` on bad input."""
+    """Load, outline, describe and chunk one file; raises :class:`LoadError` on bad input.
+
+    ``load`` replaces the in-process loader, e.g. with an :class:`IsolatedLoader`."""
     path = Path(path)
-    document = load_document(path, limits)
+    document = load(path) if load else load_document(path, limits)
     document_outline = outline(document)
     if not document_outline.sections:
         raise LoadError(path, "no body text found (only headings or page furniture)")
@@ -70,8 +75,8 @@ def prepare_document(
 
 __all__ = [
     "DOC_TYPES", "SECTION_SEPARATOR", "Coverage", "DocumentMetadata", "DocumentRecord", "SectionRecord", "ExtractedDocument", "HeadingMark",
-    "LoadError", "Outline", "PageSpan", "PreparedDocument", "Section", "StructuredChunker",
+    "IsolatedLoader", "LoadError", "Outline", "PageSpan", "PreparedDocument", "Section", "StructuredChunker",
     "TokenCounter", "detect_metadata", "discover_files", "document_record", "load_document", "measure_coverage", "normalise_body",
-    "outline", "parse_date", "prepare_document", "read_sidecar", "register_loader", "sentence_spans",
+    "outline", "parse_date", "prepare_document", "printable", "read_sidecar", "register_loader", "sentence_spans",
     "supported_extensions", "tiktoken_counter",
 ]

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """Control characters escaped ("\\n"), so a file named with a newline cannot forge a
+    second line of an error report."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 class LoadError(Exception):
@@ -17,7 +27,7 @@ class LoadError(Exception):
         self.reason = reason
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
+        return f"{printable(self.path)}: {printable(self.reason)}"
 
 
 @dataclass(frozen=True)

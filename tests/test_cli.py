@@ -39,6 +39,14 @@ def test_ingest_missing_path_is_a_failure(tmp_path: Path) -> None:
     assert json.loads(result.stdout)["failed"][0]["error"] == "no such file or folder"
 
 
+def test_an_index_home_that_cannot_be_created_is_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = CliRunner().invoke(cli, ["--home", str(blocker / "home"), "ingest", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output == f"Error: cannot create the index in {blocker / 'home'}: Not a directory\n"
+
+
 def test_stats_json_counts_per_doc_type(corpus_settings) -> None:
     result = run("stats", "--json", home=corpus_settings.home)
     payload = json.loads(result.stdout)

@@ -33,21 +33,27 @@ def supported_extensions() -> list[str]:
 TEXT_TYPES = (".txt", ".md", ".markdown", ".html", ".htm")
 
 
-def load_document(path: Path | str, limits: InputLimits = InputLimits()) -> ExtractedDocument:
-    """Load any supported file; every failure is a :class:`LoadError` with one-line reason."""
-    path = Path(path)
+def loader_for(path: Path) -> Loader:
     loader = _LOADERS.get(path.suffix.lower())
     if loader is None:
         kinds = ", ".join(supported_extensions())
         raise LoadError(path, f"unsupported file type '{path.suffix or '(none)'}' (supported: {kinds})")
+    return loader
+
+
+def load_document(path: Path | str, limits: InputLimits = InputLimits(), loader: Loader | None = None
+                  ) -> ExtractedDocument:
+    """Load any supported file; every failure is a :class:`LoadError` with one-line reason."""
+    path = Path(path)
+    loader = loader or loader_for(path)
     try:
         size = path.stat().st_size
         if size == 0:
             raise LoadError(path, "empty file")
         check_limits(path, size, limits)
         document = loader(path)
-    except LoadError:
-        raise
+    except (LoadError, MemoryError):
+        raise  # a MemoryError is the caller's to report: IsolatedLoader names the limit
     except OSError as exc:
         raise LoadError(path, f"cannot read file ({exc.strerror or exc})") from exc
     except Exception as exc:  # a parser's own error: report it, never a traceback
@@ -96,4 +102,4 @@ for _ext, _loader in {
 }.items():
     register_loader(_ext, _loader)
 
-__all__ = ["Loader", "load_document", "register_loader", "supported_extensions"]
+__all__ = ["Loader", "load_document", "loader_for", "register_loader", "supported_extensions"]

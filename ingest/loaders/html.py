@@ -8,7 +8,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from ingest.document import ExtractedDocument, HeadingMark
-from ingest.loaders.text import read_utf8
+from ingest.loaders.text import read_text_file
 from ingest.textblocks import TextBuilder
 
 _DROP_TAGS = ["script", "style", "noscript", "template", "nav", "header", "footer", "aside",
@@ -25,7 +25,7 @@ _HEADING = re.compile(r"^h([1-6])$")
 
 
 def load_html(path: Path) -> ExtractedDocument:
-    soup = BeautifulSoup(read_utf8(path), "lxml")
+    soup = BeautifulSoup(read_text_file(path), "lxml")
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
     date_hint = _date_hint(soup)
     for tag in soup.find_all(_DROP_TAGS):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from council_qa.config import Settings
+from council_qa.config import InputLimits, Settings
 from index import CouncilIndex, EmbeddingModelMismatch, Indexer, Manifest
 from index.manifest import ADDING
 from tests.conftest import MEETING
@@ -100,7 +100,7 @@ def test_bad_files_fail_alone_and_lose_nothing(settings: Settings, tmp_path: Pat
     (docs / "latin.txt").write_bytes("£5".encode("cp1252"))
     make_pdf(docs / "new.pdf", [["Scrutiny committee", "The committee reviewed waiting times."]])
     # The good file turns into garbage: its indexed version must survive.
-    good.write_bytes(b"\xff\xfe\x00bad")
+    good.write_bytes(b"\x00\x01\x02bad")
     report = Indexer(settings).ingest([docs])
     failed = {Path(f["path"]).name: f["error"] for f in report.failed}
     assert set(failed) == {"empty.txt", "garbage.pdf", "notes.xlsx", "latin.txt", "minutes.txt"}
@@ -110,6 +110,18 @@ def test_bad_files_fail_alone_and_lose_nothing(settings: Settings, tmp_path: Pat
     assert set(before) <= set(after)
     again = Indexer(settings).ingest([docs])
     assert again.added == 0 and chunk_ids(settings) == after
+
+
+def test_a_file_past_the_parse_limits_fails_alone(settings: Settings, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    write(docs, "minutes.txt", MINUTES)
+    (docs / "deep.html").write_text("<div>" * 300_000 + "text" + "</div>" * 300_000, encoding="utf-8")
+    write(docs, "report.txt", REPORT)
+    limited = settings.replace(input_limits=InputLimits(parse_seconds=2))
+    report = Indexer(limited).ingest([docs])
+    assert [(Path(f["path"]).name, f["error"]) for f in report.failed] == [
+        ("deep.html", "parsing took longer than the 2 s limit")]
+    assert report.added == 2
 
 
 def test_interrupted_ingest_is_finished_by_the_next_run(settings: Settings, tmp_path: Path) -> None:

@@ -176,6 +176,22 @@ def test_plain_text_round_trips(tmp_path: Path) -> None:
     assert document.text == "Minutes of the Cabinet\n\nRESOLVED that the plan be approved.\n"
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_unicode_text_saved_by_windows_tools_is_read(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "minutes.txt"
+    path.write_text("Minutes\n\nThe board agreed £3.2m for Café Nero’s lease.\n", encoding=encoding)
+    assert load_document(path).text == "Minutes\n\nThe board agreed £3.2m for Café Nero’s lease.\n"
+
+
+def test_a_file_name_cannot_forge_a_second_error_line(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt: empty file\nerror: b.txt"
+    path.write_bytes(b"")
+    with pytest.raises(LoadError) as err:
+        load_document(path)
+    assert "\n" not in str(err.value)
+    assert str(err.value).endswith("a.txt: empty file\\nerror: b.txt: empty file")
+
+
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [

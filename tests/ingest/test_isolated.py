@@ -1,0 +1,72 @@
+"""Parsing in a child process: a file that takes too much memory or time, or kills its
+parser, is refused with a one-line reason and the next file still loads."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from council_qa.config import PROJECT_ROOT, InputLimits
+from ingest import IsolatedLoader, LoadError
+from ingest import loaders
+
+
+def load_hungry(path: Path):
+    return [bytearray(64 * 1024 * 1024) for _ in range(64)]  # 4 GB, touched
+
+
+def load_slow(path: Path):
+    time.sleep(120)
+
+
+def load_crashing(path: Path):
+    os._exit(3)  # as a parser's segfault or abort ends its process
+
+
+@pytest.fixture
+def hostile_formats(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Formats whose loaders misbehave; the child imports them from this module."""
+    monkeypatch.setenv("PYTHONPATH", str(PROJECT_ROOT))
+    for extension, loader in {".hungry": load_hungry, ".slow": load_slow, ".crash": load_crashing}.items():
+        monkeypatch.setitem(loaders._LOADERS, extension, loader)
+
+
+@pytest.mark.parametrize(("name", "reason"), [
+    ("a.hungry", "parsing needed more than the 300 MB memory limit"),
+    ("a.slow", "parsing took longer than the 3 s limit"),
+    ("a.crash", "the parser stopped (exit status 3)"),
+])
+def test_a_file_past_the_limits_is_refused_and_the_next_one_loads(
+        hostile_formats, tmp_path: Path, name: str, reason: str) -> None:
+    bad, good = tmp_path / name, tmp_path / "good.md"
+    bad.write_text("x", encoding="utf-8")
+    good.write_text("# Minutes\n\nThe board agreed the plan.\n", encoding="utf-8")
+    with IsolatedLoader(InputLimits(parse_seconds=3, parse_memory_mb=300)) as load:
+        assert "agreed the plan" in load(good).text
+        started = time.monotonic()
+        with pytest.raises(LoadError) as err:
+            load(bad)
+        assert time.monotonic() - started < 15
+        assert str(err.value).startswith(f"{bad}: {reason}")
+        assert "agreed the plan" in load(good).text
+
+
+def test_the_childs_own_refusals_keep_their_reasons(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    with IsolatedLoader() as load, pytest.raises(LoadError, match="empty file"):
+        load(empty)
+
+
+def test_a_loader_defined_in_a_function_runs_in_process(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    def load_local(path: Path):
+        return loaders.load_text(path)
+
+    monkeypatch.setitem(loaders._LOADERS, ".local", load_local)
+    path = tmp_path / "a.local"
+    path.write_text("Local text.", encoding="utf-8")
+    with IsolatedLoader() as load:
+        assert load(path).text == "Local text."
