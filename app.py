@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import sys
+import tempfile
 import threading
 import time
 from datetime import datetime, timezone
@@ -210,6 +211,42 @@ class LoginGuard:
             return False
 
 
+class LoginRequired:
+    """ASGI middleware: with a login set, every route but the login page's own needs it.
+    Gradio checks the login on most routes but leaves others open (``/gradio_api/reset``,
+    ``/cancel``, ``/heartbeat``, streams); an allow-list fails closed as Gradio grows."""
+
+    OPEN = frozenset({"/", "/favicon.ico", "/theme.css", "/login", "/login/", "/logout",
+                      "/gradio_api/startup-events"})
+    OPEN_PREFIXES = ("/assets/", "/static/", "/svelte/")
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] not in ("http", "websocket") or self._allowed(scope):
+            await self.app(scope, receive, send)
+        elif scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})
+        else:
+            from starlette.responses import JSONResponse
+
+            await JSONResponse({"detail": "Not authenticated"}, status_code=401)(scope, receive, send)
+
+    def _allowed(self, scope) -> bool:
+        from starlette.requests import HTTPConnection
+
+        app = scope.get("app")
+        if getattr(app, "auth", None) is None and getattr(app, "auth_dependency", None) is None:
+            return True
+        path = scope.get("path", "")
+        if path in self.OPEN or path.startswith(self.OPEN_PREFIXES):
+            return True
+        cookies = HTTPConnection(scope).cookies
+        token = cookies.get(f"access-token-{app.cookie_id}") or cookies.get(f"access-token-unsecure-{app.cookie_id}")
+        return bool(token and app.tokens.get(token))
+
+
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -256,10 +293,13 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
         row = event.index[0] if isinstance(event.index, (list, tuple)) else event.index
         return commitment_html(shown[row] if 0 <= row < len(shown) else None)
 
+    downloads = Path(tempfile.mkdtemp(prefix="council-qa-"))  # Gradio serves files from the temp folder
+
     def commitments_csv() -> str:
-        path = settings.home / "commitments.csv"
-        settings.home.mkdir(parents=True, exist_ok=True)
-        path.write_text(to_csv(statuses()), encoding="utf-8")
+        path = downloads / "commitments.csv"
+        partial = path.with_name(f".{threading.get_ident()}.csv")
+        partial.write_text(to_csv(statuses()), encoding="utf-8")
+        os.replace(partial, path)  # whole, whichever user's click wrote it last
         return str(path)
 
     def respond(message: str, history: list[dict], doc_type: str, body: str, date_from: str, date_to: str,
@@ -429,10 +469,16 @@ def serve(settings: Settings, ingest_if_empty: bool = False) -> None:
                              "(or COUNCIL_QA_ALLOW_PUBLIC_WITHOUT_LOGIN=1 to serve everyone who can reach it)")
         print(f"warning: listening on {settings.host} without a login, as COUNCIL_QA_ALLOW_PUBLIC_WITHOUT_LOGIN asks",
               file=sys.stderr, flush=True)
-    app = create_app(settings)
+    launch(create_app(settings), settings, auth)
+
+
+def launch(app: gr.Blocks, settings: Settings, auth: LoginGuard | None, prevent_thread_lock: bool = False) -> None:
+    from starlette.middleware import Middleware
+
     app.queue(default_concurrency_limit=CHAT_CONCURRENCY)
     app.launch(server_name=settings.host, server_port=settings.port, auth=auth, css=CSS,
-               max_file_size=f"{settings.upload_max_mb}mb", show_error=False, quiet=False)
+               max_file_size=f"{settings.upload_max_mb}mb", show_error=False, quiet=prevent_thread_lock,
+               prevent_thread_lock=prevent_thread_lock, app_kwargs={"middleware": [Middleware(LoginRequired)]})
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -29,9 +29,7 @@ def app_url(app_settings):
     import app as web
 
     blocks = web.create_app(app_settings)
-    blocks.queue(default_concurrency_limit=web.CHAT_CONCURRENCY)
-    blocks.launch(server_name="127.0.0.1", server_port=app_settings.port, prevent_thread_lock=True,
-                  css=web.CSS, quiet=True, max_file_size=f"{app_settings.upload_max_mb}mb")
+    web.launch(blocks, app_settings, auth=None, prevent_thread_lock=True)
     url = f"http://127.0.0.1:{app_settings.port}/"
     for _ in range(100):
         try:
