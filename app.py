@@ -39,6 +39,7 @@ EXAMPLES = [
 ]
 ALL = "All"
 CHAT_CONCURRENCY = 4  # answers computed at once; more wait in Gradio's queue
+UPLOAD_CONCURRENCY = 3  # uploads parsed and embedded at once; each writes the index one document at a time
 CSS = """
 .cqa-sources details { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 6px 10px;
   margin-bottom: 8px; }
@@ -437,7 +438,7 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
         clear.click(lambda: ([], sources_html(None), "", {}), None, [chatbot, sources, copy_box, answers],
                     api_visibility="private")
         chatbot.like(record_feedback, [answers], None, api_visibility="private")
-        add.click(upload, [files], [status, documents, body], api_name="upload", concurrency_limit=1)
+        add.click(upload, [files], [status, documents, body], api_name="upload", concurrency_limit=UPLOAD_CONCURRENCY)
         view = [area_filter, status_filter]
         commitments_tab.select(commitment_table, view, [table, evidence, area_filter], api_visibility="private")
         for control in view:

@@ -44,8 +44,14 @@ class EmbeddingModel:
         return frozenset(w for w in self.model._model.tokenizer.get_vocab() if w.isalpha())
 
     def embed_texts(self, texts: list[str]) -> list[list[float]]:
-        with self._lock:
-            return self.model.get_text_embedding_batch(texts)
+        """One batch at a time under the lock, so a long document never holds up a
+        question's embedding for more than one batch."""
+        vectors: list[list[float]] = []
+        size = self.model.embed_batch_size
+        for start in range(0, len(texts), size):
+            with self._lock:
+                vectors.extend(self.model.get_text_embedding_batch(texts[start:start + size]))
+        return vectors
 
     def embed_query(self, text: str) -> list[float]:
         with self._lock:

@@ -111,6 +111,9 @@ class Indexer:
         overrides: dict | None = None,
         on_progress: ProgressCallback | None = None,
     ) -> IngestReport:
+        """Index the files under ``paths``. Files are parsed and embedded outside the index
+        lock and written under it one document at a time, so another ingest (a second
+        user's upload) waits for one write, not for this whole batch."""
         started = time.perf_counter()
         report = IngestReport()
         roots = [Path(p) for p in paths]
@@ -118,25 +121,37 @@ class Indexer:
             manifest = Manifest.load(self.settings.manifest_path)
             manifest.embed_model = self.settings.embed_model_name
             changed, interrupted = self._recover(manifest)
-            files = list(discover_files(
-                roots, on_error=lambda path, reason: report.failed.append({"path": str(path), "error": reason})))
-            # A document an interrupted run left half-added is added again from its file.
-            named = {p.resolve() for p in files}
-            for source in interrupted:
-                if Path(source).resolve() in named:
+        files = list(discover_files(
+            roots, on_error=lambda path, reason: report.failed.append({"path": str(path), "error": reason})))
+        # A document an interrupted run left half-added is added again from its file.
+        named = {p.resolve() for p in files}
+        for source in interrupted:
+            if Path(source).resolve() in named:
+                continue
+            if Path(source).is_file():
+                files.append(Path(source))
+            else:
+                report.failed.append({"path": source, "error": "an interrupted ingest left it half-added and "
+                                                               "its file is gone, so it could not be added again"})
+        with IsolatedLoader(self.settings.input_limits) as load:
+            for number, path in enumerate(files, start=1):
+                if on_progress:
+                    on_progress(number - 1, len(files), str(path))
+                try:
+                    prepared = prepare_document(path, self.chunker, overrides, source=display_source(path), load=load)
+                except LoadError as exc:
+                    report.failed.append({"path": str(path), "error": exc.reason})
                     continue
-                if Path(source).is_file():
-                    files.append(Path(source))
-                else:
-                    report.failed.append({"path": source, "error": "an interrupted ingest left it half-added and "
-                                                                   "its file is gone, so it could not be added again"})
-            with IsolatedLoader(self.settings.input_limits) as load:
-                for number, path in enumerate(files, start=1):
-                    if on_progress:
-                        on_progress(number - 1, len(files), str(path))
-                    changed |= self._ingest_file(path, manifest, report, overrides, load)
-            if on_progress:
-                on_progress(len(files), len(files), "")
+                manifest = manifest.current()
+                if not self._indexed_already(prepared, str(path.resolve()), manifest):
+                    self._embed(prepared, report)  # the slow part, outside the lock
+                with self._exclusive():
+                    manifest = manifest.current()
+                    changed |= self._add(path, prepared, manifest, report)
+        if on_progress:
+            on_progress(len(files), len(files), "")
+        with self._exclusive():
+            manifest = manifest.current()
             if prune:
                 changed |= self._prune(roots, files, manifest, report)
             if changed or self._keyword_stale(manifest):
@@ -147,22 +162,22 @@ class Indexer:
         report.seconds = time.perf_counter() - started
         return report
 
-    def _ingest_file(self, path: Path, manifest: Manifest, report: IngestReport, overrides: dict | None,
-                     load: IsolatedLoader) -> bool:
-        key = str(path.resolve())
-        try:
-            prepared = prepare_document(path, self.chunker, overrides, source=display_source(path), load=load)
-        except LoadError as exc:
-            report.failed.append({"path": str(path), "error": exc.reason})
+    def _indexed_already(self, prepared: PreparedDocument, key: str, manifest: Manifest) -> bool:
+        """Whether the index holds this text already, so that at most the file joins it."""
+        existing = manifest.documents.get(prepared.doc_id)
+        if existing is None:
             return False
+        same = existing.fingerprint == self._fingerprint(prepared) and self.records.has(prepared.doc_id)
+        return same or manifest.doc_for_source(key) != prepared.doc_id
+
+    def _add(self, path: Path, prepared: PreparedDocument, manifest: Manifest, report: IngestReport) -> bool:
+        """Write one prepared file into the index (under the lock); whether anything changed."""
+        key = str(path.resolve())
         doc_id = prepared.doc_id
-        fingerprint = self._fingerprint(prepared)
         previous = manifest.doc_for_source(key)
         existing = manifest.documents.get(doc_id)
-        if existing and not self.records.has(doc_id):
-            existing.fingerprint = ""  # indexed before records were kept: index it again
-        if existing and (existing.fingerprint == fingerprint or previous != doc_id):
-            # The text is indexed already: at most this file joins its document.
+        if self._indexed_already(prepared, key, manifest):
+            assert existing is not None
             if previous == doc_id:
                 report.unchanged += 1
                 return False
@@ -186,7 +201,7 @@ class Indexer:
             body=prepared.metadata.body,
             meeting_date=prepared.metadata.meeting_date,
             sha256=prepared.document.sha256,
-            fingerprint=fingerprint,
+            fingerprint=self._fingerprint(prepared),
             chunks=len(prepared.nodes),
             sources=sorted(set((existing.sources if existing else []) + [key])),
             state=ADDING,
@@ -196,7 +211,8 @@ class Indexer:
         )
         manifest.documents[doc_id] = entry
         manifest.save()
-        self._embed_and_add(prepared, report)
+        self._embed(prepared, report)  # done already unless another ingest changed the index meanwhile
+        self.store.add(prepared.nodes)
         self.records.save(prepared.record)
         report.documents.append({"path": str(path), "doc_id": doc_id, "chunks": len(prepared.nodes),
                                  "coverage": prepared.coverage.to_dict()})
@@ -214,7 +230,9 @@ class Indexer:
         manifest.save()
         return True
 
-    def _embed_and_add(self, prepared: PreparedDocument, report: IngestReport) -> None:
+    def _embed(self, prepared: PreparedDocument, report: IngestReport) -> None:
+        if all(node.embedding is not None for node in prepared.nodes):
+            return
         texts = [n.get_content(metadata_mode=MetadataMode.EMBED) for n in prepared.nodes]
         started = time.perf_counter()
         vectors = self.embedder.embed_texts(texts)
@@ -222,7 +240,6 @@ class Indexer:
         report.chunks_embedded += len(texts)
         for node, vector in zip(prepared.nodes, vectors):
             node.embedding = vector
-        self.store.add(prepared.nodes)
 
     def _fingerprint(self, prepared: PreparedDocument) -> str:
         payload = json.dumps(

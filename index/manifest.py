@@ -55,6 +55,7 @@ class Manifest:
     embed_model: str = ""
     generation: int = 0
     documents: dict[str, DocumentEntry] = field(default_factory=dict)
+    stamp: tuple = field(default=(), compare=False, repr=False)  # the file as last read or written
 
     @classmethod
     def load(cls, path: Path) -> "Manifest":
@@ -65,7 +66,11 @@ class Manifest:
             raise ValueError(f"{path}: unknown manifest format {raw.get('format')!r}")
         documents = {doc_id: DocumentEntry(**entry) for doc_id, entry in raw.get("documents", {}).items()}
         return cls(path=path, embed_model=raw.get("embed_model", ""), generation=raw.get("generation", 0),
-                   documents=documents)
+                   documents=documents, stamp=_stamp(path))
+
+    def current(self) -> "Manifest":
+        """This manifest, or the file's newer one when another process wrote it since."""
+        return self if _stamp(self.path) == self.stamp else Manifest.load(self.path)
 
     def save(self) -> None:
         payload = {
@@ -75,6 +80,7 @@ class Manifest:
             "documents": {doc_id: asdict(entry) for doc_id, entry in sorted(self.documents.items())},
         }
         write_json_atomically(self.path, payload, indent=1)
+        self.stamp = _stamp(self.path)
 
     def doc_for_source(self, source: str) -> str | None:
         for doc_id, entry in self.documents.items():
@@ -96,3 +102,11 @@ class Manifest:
             entry.state = DELETING
             return doc_id
         return None
+
+
+def _stamp(path: Path) -> tuple:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return ()
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size  # a save replaces the file: a new inode

@@ -8,7 +8,7 @@ the embedding model sees it, within the model's own word-piece limit.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from llama_index.core.schema import MetadataMode, NodeRelationship, RelatedNodeInfo, TextNode
@@ -122,18 +122,28 @@ class StructuredChunker:
                         units.extend(self._word_runs(text, l_start, l_end))
         return units
 
+    def _words(self, text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+        """Words; one longer than four chunks' worth of characters (no real word is: a
+        run of symbols, a base64 blob) in pieces of a chunk's worth, so no chunk is huge."""
+        longest, piece = 4 * self.chunk_tokens, self.chunk_tokens
+        for m in _WORD.finditer(text, start, end):
+            if m.end() - m.start() <= longest:
+                yield m.start(), m.end()
+            else:
+                yield from ((i, min(i + piece, m.end())) for i in range(m.start(), m.end(), piece))
+
     def _word_runs(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
         runs: list[tuple[int, int]] = []
         run_start, run_tokens, last_end = None, 0, start
-        for m in _WORD.finditer(text, start, end):
-            tokens = self.count_tokens(m.group(0)) + 1
+        for w_start, w_end in self._words(text, start, end):
+            tokens = self.count_tokens(text[w_start:w_end]) + 1
             if run_start is not None and run_tokens + tokens > self.chunk_tokens:
                 runs.append((run_start, last_end))
                 run_start, run_tokens = None, 0
             if run_start is None:
-                run_start = m.start()
+                run_start = w_start
             run_tokens += tokens
-            last_end = m.end()
+            last_end = w_end
         if run_start is not None:
             runs.append((run_start, last_end))
         return runs
@@ -200,10 +210,9 @@ class StructuredChunker:
         if len(units) < 2:
             units = self._word_runs(document.text, start, end)
         if len(units) < 2:
-            words = list(_WORD.finditer(document.text, start, end))
-            if len(words) < 2:
-                return [node]  # a single enormous "word": let the model truncate it
-            units = [(w.start(), w.end()) for w in words]
+            units = list(self._words(document.text, start, end))
+            if len(units) < 2:
+                return [node]  # one word over the model's budget: the model truncates it
         middle = len(units) // 2
         halves = [(units[0][0], units[middle - 1][1]), (units[middle][0], units[-1][1])]
         out: list[TextNode] = []

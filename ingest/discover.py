@@ -44,4 +44,4 @@ def _walk(root: Path, on_error: OnError | None) -> Iterator[Path]:
     for folder, folders, files in os.walk(root, onerror=unreadable):
         here = Path(folder)
         folders[:] = [f for f in folders if not f.startswith(".")]
-        yield from (here / name for name in files if not name.startswith(".") and (here / name).is_file())
+        yield from (here / name for name in files if not name.startswith("."))  # pipes too: reported

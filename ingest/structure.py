@@ -158,21 +158,22 @@ def _without_field_labels(headings: list[_Heading], lines: list[_Line]) -> list[
 
 def _mark_title_block(headings: list[_Heading], lines: list[_Line], furniture: list[bool]) -> None:
     """Headings in the largest type that all stand together at the start ("Minutes of the
-    ... Committee", "12 September 2024") are the title, not sections of the paper."""
+    ... Committee", "12 September 2024") are the title, not sections of the paper: nothing
+    but blank lines, furniture and the headings before precede each (one pass over the lines)."""
     top = min(h.rank for h in headings)
-    leading = 0
-    while leading < len(headings) and headings[leading].rank == top and _at_start(
-            headings[leading], lines, furniture, [h for h in headings[:leading]]):
+    covered: set[int] = set()
+    checked = leading = 0  # lines [0, checked) are known to hold nothing but those
+    while leading < len(headings) and headings[leading].rank == top:
+        heading = headings[leading]
+        while checked < heading.first and (lines[checked].blank or furniture[checked] or checked in covered):
+            checked += 1
+        if checked < heading.first:
+            break
+        covered.update(range(heading.first, heading.last + 1))
         leading += 1
     if leading and leading == sum(h.rank == top for h in headings):
         for heading in headings[:leading]:
             heading.rank = RANK_TITLE
-
-
-def _at_start(heading: _Heading, lines: list[_Line], furniture: list[bool], before: list[_Heading] = ()) -> bool:
-    """Nothing but blank lines, furniture and the ``before`` headings precede it."""
-    covered = {i for h in before for i in range(h.first, h.last + 1)}
-    return all(lines[i].blank or furniture[i] or i in covered for i in range(heading.first))
 
 
 def _marked_headings(document: ExtractedDocument, lines: list[_Line]) -> list[_Heading]:

@@ -6,6 +6,7 @@ a format without touching the rest of the pipeline.
 
 from __future__ import annotations
 
+import stat
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -47,7 +48,10 @@ def load_document(path: Path | str, limits: InputLimits = InputLimits(), loader:
     path = Path(path)
     loader = loader or loader_for(path)
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise LoadError(path, "not a regular file (a folder, pipe or device cannot be read as a document)")
+        size = info.st_size
         if size == 0:
             raise LoadError(path, "empty file")
         check_limits(path, size, limits)

@@ -58,6 +58,17 @@ class IsolatedLoader:
         self.close()
         raise LoadError(path, reason)
 
+    def peak_memory_mb(self) -> float | None:
+        """The child's peak resident memory so far (Linux), for benchmarks and diagnostics."""
+        if self._child is None or self._child.poll() is not None:
+            return None
+        try:
+            with open(f"/proc/{self._child.pid}/status") as status:
+                kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+        except (OSError, StopIteration, ValueError):
+            return None
+        return kb / 1024
+
     def _failure(self, status: str) -> str:
         if status == "timeout":
             return f"parsing took longer than the {self.limits.parse_seconds:g} s limit"

@@ -124,6 +124,45 @@ def test_a_file_past_the_parse_limits_fails_alone(settings: Settings, tmp_path: 
     assert report.added == 2
 
 
+def load_after_a_pause(path: Path):
+    """A slow parse (a big PDF): the text after eight seconds."""
+    import time
+
+    from ingest.loaders import load_text
+
+    time.sleep(8)
+    return load_text(path)
+
+
+def test_a_small_upload_does_not_wait_for_a_heavy_one(settings: Settings, tmp_path: Path, monkeypatch) -> None:
+    import threading
+    import time
+
+    from council_qa.config import PROJECT_ROOT
+    from ingest import loaders
+
+    monkeypatch.setenv("PYTHONPATH", str(PROJECT_ROOT))  # the parsing child imports the loader from here
+    monkeypatch.setitem(loaders._LOADERS, ".slow", load_after_a_pause)
+    heavy = write(tmp_path / "a", "budget.slow", "Budget report\n\nSpending\n\nThe budget rose by 4%.\n")
+    small = write(tmp_path / "b", "minutes.txt", MINUTES)
+    indexer = Indexer(settings)  # one process, as the web chat has
+    finished: dict[str, float] = {}
+
+    def ingest(path: Path, name: str) -> None:
+        indexer.ingest([path])
+        finished[name] = time.monotonic()
+
+    started = time.monotonic()
+    first = threading.Thread(target=ingest, args=(heavy, "heavy"))
+    first.start()
+    time.sleep(1.5)  # the heavy file is being parsed
+    ingest(small, "small")
+    first.join()
+    assert finished["small"] - started < 7 < finished["heavy"] - started
+    assert {e.title for e in Manifest.load(settings.manifest_path).ready().values()} >= {"Budget report"}
+    assert len(Manifest.load(settings.manifest_path).ready()) == 2
+
+
 def test_interrupted_ingest_is_finished_by_the_next_run(settings: Settings, tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     write(docs, "minutes.txt", MINUTES)

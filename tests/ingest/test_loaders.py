@@ -183,6 +183,16 @@ def test_unicode_text_saved_by_windows_tools_is_read(tmp_path: Path, encoding: s
     assert load_document(path).text == "Minutes\n\nThe board agreed £3.2m for Café Nero’s lease.\n"
 
 
+def test_a_pipe_or_folder_named_like_a_document_is_refused_not_read(tmp_path: Path) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "minutes.txt")  # reading it would wait for a writer forever
+    (tmp_path / "agenda.pdf").mkdir()
+    for name in ("minutes.txt", "agenda.pdf"):
+        with pytest.raises(LoadError, match="not a regular file"):
+            load_document(tmp_path / name)
+
+
 def test_a_file_name_cannot_forge_a_second_error_line(tmp_path: Path) -> None:
     path = tmp_path / "a.txt: empty file\nerror: b.txt"
     path.write_bytes(b"")

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ingest import ExtractedDocument, StructuredChunker, outline
 from ingest.commitments import DONE, MEASURES, NEXT, column_kind
 
@@ -172,6 +174,17 @@ def test_overlong_embedding_text_is_split_by_the_model_limit() -> None:
     assert " ".join(n.text for n in nodes).split() == paragraph.split()
 
 
+def test_a_word_of_a_million_characters_is_cut_into_bounded_chunks() -> None:
+    blob = "QmFzZTY0" * 125_000  # a base64 attachment pasted into minutes
+    document = doc(f"Item\n\nThe board noted the report.\n\n{blob}\n")
+    from ingest import DocumentMetadata
+
+    chunker = StructuredChunker(chunk_tokens=160, max_embed_tokens=256)
+    nodes = chunker.chunk(document, outline(document), DocumentMetadata("T", "other"), "d")
+    assert max(len(n.text) for n in nodes) <= 4 * 160 * 8
+    assert "".join("".join(n.text.split()) for n in nodes) == "Theboardnotedthereport." + blob  # nothing lost
+
+
 def test_label_headings_are_text_even_when_an_ordinary_heading_follows(tmp_path) -> None:
     from ingest import load_document
 
@@ -184,21 +197,23 @@ def test_label_headings_are_text_even_when_an_ordinary_heading_follows(tmp_path)
     assert any(p and p[-1] == "Decision" for p in paths)
 
 
-def test_a_document_of_8000_headings_is_prepared_in_time_that_grows_linearly(tmp_path) -> None:
+@pytest.mark.parametrize("body", ["Some text about item {i} of the plan.\n\n", ""],
+                         ids=["with-text", "headings-only"])
+def test_a_document_of_8000_headings_is_prepared_in_time_that_grows_linearly(tmp_path, body: str) -> None:
     import time
 
     from ingest import prepare_document
 
     def seconds(n: int) -> float:
         path = tmp_path / f"headings-{n}.md"
-        path.write_text("".join(f"## Heading {i}\n\nSome text about item {i} of the plan.\n\n" for i in range(n)),
-                        encoding="utf-8")
+        path.write_text("".join(f"## Heading {i}\n\n{body.format(i=i)}" for i in range(n)), encoding="utf-8")
         best = float("inf")
         for _ in range(3):  # this process's CPU time, best of three: other processes' load does not count
             started = time.process_time()
             prepared = prepare_document(path, StructuredChunker())
             best = min(best, time.process_time() - started)
-        assert len(prepared.outline.sections) >= n
+        assert prepared.nodes and prepared.coverage.ratio == 1.0
+        assert not body or len(prepared.outline.sections) >= n
         return best
 
     small, large = seconds(2000), seconds(8000)
