@@ -11,8 +11,8 @@ from ingest.document import ExtractedDocument, HeadingMark
 from ingest.loaders.text import read_text_file
 from ingest.textblocks import TextBuilder
 
-_DROP_TAGS = ["script", "style", "noscript", "template", "nav", "header", "footer", "aside",
-              "form", "iframe", "svg", "button", "select", "input", "dialog", "canvas"]
+_DROP_TAGS = {"script", "style", "noscript", "template", "nav", "header", "footer", "aside",
+              "form", "iframe", "svg", "button", "select", "input", "dialog", "canvas"}
 _DROP_ROLES = {"navigation", "banner", "contentinfo", "search", "dialog", "alert"}
 _FURNITURE_ATTR = re.compile(
     r"cookie|consent|breadcrumb|subscribe|newsletter|share|social|skip-?link|sidebar|"
@@ -28,16 +28,7 @@ def load_html(path: Path) -> ExtractedDocument:
     soup = BeautifulSoup(read_text_file(path), "lxml")
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
     date_hint = _date_hint(soup)
-    for tag in soup.find_all(_DROP_TAGS):
-        tag.decompose()
-    for tag in soup.find_all(True):
-        if tag.decomposed:
-            continue
-        attrs = " ".join([*tag.get("class", []), tag.get("id", "") or ""])
-        if (tag.get("role") or "").lower() in _DROP_ROLES or (
-            attrs and _FURNITURE_ATTR.search(attrs) and tag.name not in {"body", "main", "article"}
-        ):
-            tag.decompose()
+    _drop_furniture(soup)
     root = soup.find("main") or soup.find("article") or soup.body or soup
     builder = TextBuilder()
     headings: list[HeadingMark] = []
@@ -49,36 +40,69 @@ def load_html(path: Path) -> ExtractedDocument:
     )
 
 
-def _walk(node: Tag, builder: TextBuilder, headings: list[HeadingMark]) -> None:
-    for child in node.children:
-        if isinstance(child, NavigableString):
-            if child.__class__ is NavigableString:  # not comments, CDATA, doctypes
-                builder.inline(str(child))
-            continue
-        if not isinstance(child, Tag):
-            continue
-        name = child.name.lower()
-        level = _HEADING.match(name)
-        if level:
-            title = " ".join(child.get_text(" ").split())
-            if title:
-                start, end = builder.block(title)
-                headings.append(HeadingMark(start, end, int(level.group(1)), title))
-        elif name == "br":
-            builder.line_break()
-        elif name == "table":
-            for row in child.find_all("tr"):
-                cells = [" ".join(c.get_text(" ").split()) for c in row.find_all(["td", "th"])]
-                if any(cells):
-                    builder.block(" | ".join(cells))
-        elif name in _BLOCK_TAGS:
+def _drop_furniture(soup: BeautifulSoup) -> None:
+    """Remove scripts, navigation, cookie banners and the like, each with all it holds: one
+    pass that does not enter what it removes (``Tag.decomposed`` searches a tag's whole
+    subtree, so asking it of every tag is quadratic in the page's depth)."""
+    stack: list[Tag] = [soup]
+    while stack:
+        for child in list(stack.pop().children):
+            if not isinstance(child, Tag):
+                continue
+            attrs = " ".join([*child.get("class", []), child.get("id", "") or ""])
+            if child.name in _DROP_TAGS or (child.get("role") or "").lower() in _DROP_ROLES or (
+                attrs and _FURNITURE_ATTR.search(attrs) and child.name not in {"body", "main", "article"}
+            ):
+                child.decompose()
+            else:
+                stack.append(child)
+
+
+def _walk(root: Tag, builder: TextBuilder, headings: list[HeadingMark]) -> None:
+    """The text of ``root`` in reading order: with an explicit stack, so a page nested
+    thousands of elements deep is read like any other (no recursion limit)."""
+    stack: list[Tag | str] = [root]  # a Tag to read, or "end" of a block to close
+    while stack:
+        node = stack.pop()
+        if node == "end":
             builder.paragraph_break()
-            if name == "li":
-                builder.inline("- ")
-            _walk(child, builder, headings)
-            builder.paragraph_break()
-        else:
-            _walk(child, builder, headings)
+            continue
+        for child in reversed(_visit(node, builder, headings)):
+            stack.append(child)
+
+
+def _visit(node: Tag | NavigableString, builder: TextBuilder, headings: list[HeadingMark]) -> list:
+    """Write what ``node`` itself shows; return what is to be read after it, in order."""
+    if isinstance(node, NavigableString):
+        if node.__class__ is NavigableString:  # not comments, CDATA, doctypes
+            builder.inline(str(node))
+        return []
+    if not isinstance(node, Tag):
+        return []
+    name = node.name.lower()
+    level = _HEADING.match(name)
+    if level:
+        title = " ".join(node.get_text(" ").split())
+        if title:
+            start, end = builder.block(title)
+            headings.append(HeadingMark(start, end, int(level.group(1)), title))
+        return []
+    if name == "br":
+        builder.line_break()
+        return []
+    if name == "table":
+        for row in node.find_all("tr"):
+            cells = [" ".join(c.get_text(" ").split()) for c in row.find_all(["td", "th"])]
+            if any(cells):
+                builder.block(" | ".join(cells))
+        return []
+    children = list(node.children)
+    if name in _BLOCK_TAGS:
+        builder.paragraph_break()
+        if name == "li":
+            builder.inline("- ")
+        return children + ["end"]
+    return children
 
 
 def _date_hint(soup: BeautifulSoup) -> str:

@@ -193,6 +193,13 @@ def test_a_pipe_or_folder_named_like_a_document_is_refused_not_read(tmp_path: Pa
             load_document(tmp_path / name)
 
 
+def test_a_page_nested_fifty_thousand_elements_deep_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "deep.html"
+    path.write_text("<html><body><nav>menu</nav>" + "<div><span>" * 25_000 + "The board agreed the plan."
+                    + "</span></div>" * 25_000 + "</body></html>", encoding="utf-8")
+    assert load_document(path).text.strip() == "The board agreed the plan."
+
+
 def test_a_file_name_cannot_forge_a_second_error_line(tmp_path: Path) -> None:
     path = tmp_path / "a.txt: empty file\nerror: b.txt"
     path.write_bytes(b"")
