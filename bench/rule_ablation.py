@@ -36,6 +36,13 @@ def _without_rule_signals(*args, **kwargs):
     return evidence_features(*args, **kwargs) | {"typed_answer": 1.0, "names_found": 1.0}
 
 
+def _naming_any(sources, asked):
+    """``naming_sources`` keeping a source that names any one of the names asked."""
+    from rag.evidence import naming_sources
+
+    return naming_sources(sources, [frozenset({name}) for names in asked for name in names])
+
+
 # What each rule is, and the replacements that take it out. Only rules still in the code.
 RULES: dict[str, list[tuple[str, object]]] = {
     "question types": [("rag.lexical.answer_type", lambda question: "")],
@@ -49,6 +56,9 @@ RULES: dict[str, list[tuple[str, object]]] = {
     "compound parts": [("rag.engine.part_queries", lambda question: [question])],
     "spelling": [("rag.engine.speller_for", lambda *args: _NoSpelling())],
     "whole records": [("rag.backends.extractive.whole_records", lambda chosen: chosen)],
+    "names no chunk holds": [("rag.lexical.unmentioned_names", lambda question, known: ())],
+    "answer only from sources naming the place": [("rag.engine.naming_sources", lambda sources, asked: (sources, frozenset()))],
+    "sources naming any one place asked (not all)": [("rag.engine.naming_sources", _naming_any)],
 }
 
 

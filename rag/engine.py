@@ -21,10 +21,10 @@ from council_qa.config import Settings
 from index import CouncilIndex
 from rag.backends import AnswerBackend, AnswerContext, QuestionPart, Source, Turn, create_backend
 from rag.citations import MARKER, best_quote, claim_spans, claims_by_marker, normalise, quote_occurs, renumber
-from rag.evidence import (SentenceVectors, evidence_features, has_typed_answer, source_sentences,
-                          terms_of)
+from rag.evidence import (SentenceVectors, evidence_features, has_typed_answer, naming_sources,
+                          source_sentences, terms_of)
 from rag.facts import SourceFacts
-from rag.lexical import QueryTerms, asks_for_list, content_terms
+from rag.lexical import QueryTerms, asks_for_list, content_terms, surface_names
 from rag.parts import part_queries
 from rag.rerank import create_reranker
 from rag.retrieval import HybridRetriever, Retrieved, nodes_of, outline_items
@@ -34,6 +34,7 @@ from rag.types import REFUSAL, Answer, Citation, Filters
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 RELATED = 3
 TOO_LONG = "Please ask in fewer words: a question may be up to {limit:,} characters."
+NOT_MENTIONED = "The passages I found do not mention {names}, so the papers I have cannot answer this question."
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,10 @@ class AnswerEngine:
                    cosine=retrieved.dense_cosine.get(hit.node.node_id, 0.0))
             for i, hit in enumerate(nodes[:limit])
         ]
+        # Only sources that name the place or body asked about can answer for it.
+        asked = [QueryTerms.of(query, self.index.keyword).proper_names for query, _, _ in parts] or [terms.proper_names]
+        sources, unnamed_stems = naming_sources(sources, asked)
+        unnamed = terms.unmentioned + surface_names(standalone, unnamed_stems)
         scoring_started = time.perf_counter()
         embed = self.index.embedder.embed_texts
         weights = self.settings.sentence_weights
@@ -181,7 +186,7 @@ class AnswerEngine:
                         retrieved=nodes)
         raw = ""
         gen_started = time.perf_counter()
-        if sources and evidence >= self.threshold():
+        if sources and evidence >= self.threshold() and not unnamed:
             if not parts and asks_for_list(standalone):
                 sources = self._outline_sources(standalone, filters, context) or sources
             shown, finished = "", 0
@@ -199,6 +204,8 @@ class AnswerEngine:
                     shown = checked
         timings["generate"] = _ms(gen_started)
         self._finish(answer, raw, sources, context, nodes)
+        if unnamed:
+            answer.answer = NOT_MENTIONED.format(names=" or ".join(unnamed))
         timings["total"] = _ms(started)
         yield answer
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
@@ -100,6 +101,22 @@ def sentence_score(sentence: Sentence, terms: QueryTerms, weights: SentenceWeigh
 
 def terms_of(source: Source) -> list[str]:
     return content_terms(source.node.get_content() + " " + " ".join(source.heading_path))
+
+
+def naming_sources(sources: list[Source], asked: list[frozenset[str]]) -> tuple[list[Source], frozenset[str]]:
+    """The sources that mention every rare proper name a question (or one part of a
+    compound question) asks about, renumbered, and the names no source mentions: "EHCPs
+    in Enfield" or "Camden" asked of Barnet's papers, where each name is in a chunk or two.
+    An answer from a source that does not name the place or body asked about would be
+    about another's. ``asked``: each part's rare proper names (``QueryTerms.proper_names``)."""
+    wanted = frozenset().union(*asked)
+    if not wanted:
+        return sources, frozenset()
+    held = {s.n: wanted & set(content_terms(" ".join(
+        [s.node.get_content(), *s.heading_path, str(s.node.metadata.get("title", "")),
+         str(s.node.metadata.get("body", ""))]))) for s in sources}
+    kept = [s for s in sources if any(names <= held[s.n] for names in asked)]
+    return [replace(s, n=i + 1) for i, s in enumerate(kept)], wanted - set().union(set(), *held.values())
 
 
 def typed_answer_found(terms: QueryTerms, scores: list[float], fitting_scores: list[float],

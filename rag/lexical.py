@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from index import KeywordIndex, terms
@@ -103,10 +104,48 @@ ANCHOR_SHARE = 0.15  # a question word in at most this share of chunks can tie a
 ANCHOR_WINDOW = 100  # characters either side of a sum or date where a tying word must be
 
 
-def named_terms(question: str) -> list[str]:
-    """Stemmed terms of the names in a question (not dates)."""
+def named_terms(question: str, acronyms: bool = True) -> list[str]:
+    """Stemmed terms of the names in a question (not dates); with ``acronyms=False``, only
+    of its capitalised words ("Enfield", not "EHCPs", which papers often spell out)."""
     names = [re.sub(r"['’]s$", "", m.group(1) or m.group(2)) for m in _NAME.finditer(question)]
+    if not acronyms:
+        names = [n for n in names if sum(c.isupper() for c in n) == 1]
     return [t for t in dict.fromkeys(terms(" ".join(names))) if t not in STOP_WORDS and t not in _CALENDAR]
+
+
+def unmentioned_names(question: str, known: Mapping[str, int]) -> tuple[str, ...]:
+    """Names in a question (runs of capitalised words after its first; not acronyms) with
+    a word no chunk holds: a place, council or body the papers never mention ("Hendon
+    Library" asked of Barnet's papers), for which any passage would be about another."""
+    if not known:
+        return ()
+    runs: list[list[str]] = []
+    last_end = -2
+    for match in _NAME.finditer(question):
+        word = re.sub(r"['’]s$", "", match.group(1) or "")
+        if not word or sum(c.isupper() for c in word) > 1:  # "ADHD", "STIs": often spelt out in papers
+            last_end = -2
+            continue
+        if match.start() == last_end + 1 and runs:
+            runs[-1].append(word)
+        else:
+            runs.append([word])
+        last_end = match.end()
+    found = []
+    for run in runs:
+        for word in run:
+            stems = [t for t in terms(word) if t not in STOP_WORDS and t not in _CALENDAR]
+            if stems and not any(t in known for t in stems):
+                found.append(" ".join(run))
+                break
+    return tuple(dict.fromkeys(found))
+
+
+def surface_names(question: str, stems: Iterable[str]) -> tuple[str, ...]:
+    """The words of the question's names whose stems are ``stems``, as the question spells them."""
+    wanted = set(stems)
+    found = [re.sub(r"['’]s$", "", m.group(1) or m.group(2)) for m in _NAME.finditer(question)]
+    return tuple(dict.fromkeys(w for w in found if set(terms(w)) & wanted))
 
 
 def answer_type(question: str) -> str:
@@ -160,8 +199,10 @@ class QueryTerms:
     exact_date: bool = False
     unknown_share: float = 0.0  # share of the question's weight on words no chunk contains
     names: frozenset[str] = frozenset()  # rare names the papers hold that an answer must be about
+    proper_names: frozenset[str] = frozenset()  # those of them that are words, not acronyms
     anchors: frozenset[str] = frozenset()  # the question's specific words, to tie a typed answer to it
     months: frozenset[str] = frozenset()  # "on what date in March": the day asked for is in March
+    unmentioned: tuple[str, ...] = ()  # names no chunk holds a word of (see unmentioned_names)
 
     @classmethod
     def of(cls, question: str, keyword: KeywordIndex) -> "QueryTerms":
@@ -178,7 +219,9 @@ class QueryTerms:
         # Not a number: "100,000" in "rate per 100,000 people" ties nothing to the question.
         anchors = frozenset(t for t in weights if known.get(t, 0) <= ANCHOR_SHARE * keyword.size and not t.isdigit())
         months = frozenset(m.group(0).lower()[:3] for m in _MONTH.finditer(question)) if exact else frozenset()
-        return cls(weights, answer_type(question), exact, share, names, anchors, months)
+        proper = names & frozenset(named_terms(question, acronyms=False))
+        return cls(weights, answer_type(question), exact, share, names, proper, anchors, months,
+                   unmentioned_names(question, known))
 
     @property
     def total(self) -> float:

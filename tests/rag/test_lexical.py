@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.lexical import QueryTerms, answer_type, has_answer_type, named_terms
+from rag.lexical import QueryTerms, answer_type, has_answer_type, named_terms, surface_names, unmentioned_names
 
 
 @pytest.mark.parametrize(("question", "kind"), [
@@ -152,6 +152,21 @@ def test_rare_names_the_papers_hold_are_kept() -> None:
     keyword = _Keyword({"enfield": 1, "board": 30, "barnet": 99}, size=100)
     terms = QueryTerms.of("What did Enfield's Board decide for Barnet?", keyword)
     assert terms.names == frozenset({"enfield"})
+
+
+def test_names_no_chunk_holds_a_word_of_are_found_whole() -> None:
+    known = {"barnet": 99, "librari": 5, "council": 80, "camden": 1}
+    assert unmentioned_names("What are the opening hours of Hendon Library?", known) == ("Hendon Library",)
+    assert unmentioned_names("What does Camden Council spend on SEND in Barnet?", known) == ()
+    # Acronyms are often spelt out in the papers; a question's first word is not a name.
+    assert unmentioned_names("Where can teenagers get help with STIs or ADHD?", known) == ()
+    assert unmentioned_names("Kent and Barnet: who pays?", known) == ()
+    assert unmentioned_names("Is Croydon's plan like Barnet's?", known) == ("Croydon",)
+    assert unmentioned_names("Is Croydon's plan like Barnet's?", {}) == ()  # an empty index knows nothing
+
+
+def test_surface_names_spell_stems_as_the_question_does() -> None:
+    assert surface_names("How many EHCPs are there in Enfield?", {"enfield"}) == ("Enfield",)
 
 
 def test_a_day_asked_for_in_a_month_must_fall_in_that_month() -> None:
