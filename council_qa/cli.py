@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from council_qa.config import BUNDLED_CORPUS, DOC_TYPES, Settings, offline_environment
+from council_qa.config import BUNDLED_CORPUS, DECISION_OUTCOMES, DOC_TYPES, Settings, offline_environment
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -309,6 +309,47 @@ def commitments(ctx, as_json, csv_path, pairs) -> None:
     for s in statuses:
         where = f"{s.evidence[0].section} ({s.evidence[0].meeting_date})" if s.evidence else ""
         click.echo(f"{s.status:<12} {s.commitment.title:<{width}}  {where}")
+
+
+@cli.command()
+@click.option("--body", help="Only this board or committee (any part of its name).")
+@click.option("--since", help="Meetings on or after this date (YYYY-MM-DD).")
+@click.option("--until", help="Meetings on or before this date (YYYY-MM-DD).")
+@click.option("--outcome", type=click.Choice(DECISION_OUTCOMES), help="Only decisions with this outcome.")
+@click.option("--search", help="Words the item title or the decision's passage must hold.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: one object per decision.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Also write the decisions to this CSV file.")
+@click.pass_context
+def decisions(ctx, body, since, until, outcome, search, as_json, csv_path) -> None:
+    """Every decision and recorded vote in the indexed minutes and decision notices.
+
+    Read at ingest from the papers themselves: item, outcome, votes for / against /
+    abstaining, proposer and seconder where printed, page and passage. A figure the
+    paper does not print is left empty.
+    """
+    from rag.decisions import DecisionFilter, decisions_register, to_csv
+
+    try:
+        filters = DecisionFilter(body=body, since=since, until=until, outcome=outcome, search=search)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    entries = decisions_register(_settings(ctx), filters)
+    if csv_path:
+        csv_path.write_text(to_csv(entries), encoding="utf-8")
+    if as_json:
+        _emit_json([e.to_dict() for e in entries])
+        return
+    if not entries:
+        click.echo("No decisions match." if any((body, since, until, outcome, search))
+                   else "No decisions in the index: ingest minutes or decision notices first.", err=True)
+        return
+    for e in entries:
+        d = e.decision
+        who = f" moved {d.proposer}" + (f", seconded {d.seconder}" if d.seconder else "") if d.proposer else ""
+        votes = f" ({e.votes})" if e.votes else ""
+        click.echo(f"{e.meeting_date or '?':<10}  {e.body[:28]:<28}  item {d.item_number or '-':<4} "
+                   f"{d.kind} {d.outcome.upper()}{votes}{who}: {d.item_title[:60]} (p. {d.page})")
 
 
 @cli.command()

@@ -18,6 +18,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_CORPUS = PROJECT_ROOT / "data" / "corpus"
 # The kinds of paper, as detected at ingest and offered by every filter.
 DOC_TYPES = ("minutes", "agenda", "report", "decision", "strategy", "questions", "plan", "other")
+# What a recorded decision came to, as the decisions register and its filters name it.
+DECISION_OUTCOMES = ("carried", "lost", "fell", "approved", "agreed", "noted", "deferred", "withdrawn")
 
 
 def offline_environment() -> None:

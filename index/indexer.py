@@ -167,8 +167,7 @@ class Indexer:
         existing = manifest.documents.get(prepared.doc_id)
         if existing is None:
             return False
-        same = existing.fingerprint == self._fingerprint(prepared) and self.records.has(prepared.doc_id)
-        return same or manifest.doc_for_source(key) != prepared.doc_id
+        return existing.fingerprint == self._fingerprint(prepared) or manifest.doc_for_source(key) != prepared.doc_id
 
     def _add(self, path: Path, prepared: PreparedDocument, manifest: Manifest, report: IngestReport) -> bool:
         """Write one prepared file into the index (under the lock); whether anything changed."""
@@ -179,8 +178,12 @@ class Indexer:
         if self._indexed_already(prepared, key, manifest):
             assert existing is not None
             if previous == doc_id:
-                report.unchanged += 1
-                return False
+                if self.records.is_current(doc_id):
+                    report.unchanged += 1
+                    return False
+                self.records.save(prepared.record)  # kept by an older version: the chunks stand
+                report.updated += 1
+                return True
             orphan = manifest.detach(key) if previous else None
             existing.sources.append(key)
             manifest.save()

@@ -1,4 +1,4 @@
-"""Each document's record (outline, tables, commitments), one JSON file per document.
+"""Each document's record (outline, tables, commitments, decisions), one JSON file per document.
 
 Written while the document is ``adding`` in the manifest and removed with it, so the
 records always describe exactly the documents that are indexed.
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from index.manifest import write_json_atomically
 from ingest import DocumentRecord
+from ingest.record import FORMAT as RECORD_FORMAT
 
 
 class RecordStore:
@@ -24,14 +25,25 @@ class RecordStore:
     def save(self, record: DocumentRecord) -> None:
         write_json_atomically(self._path(record.doc_id), record.to_dict())
 
-    def has(self, doc_id: str) -> bool:
-        return self._path(doc_id).exists()
+    def is_current(self, doc_id: str) -> bool:
+        """Whether the record exists in this version's format (an older one lacks fields,
+        e.g. the decisions register, and is written again from its document)."""
+        path = self._path(doc_id)
+        if not path.exists():
+            return False
+        try:
+            return json.loads(path.read_text(encoding="utf-8")).get("format") == RECORD_FORMAT
+        except (OSError, ValueError):
+            return False
 
     def load(self, doc_id: str) -> DocumentRecord | None:
         path = self._path(doc_id)
         if not path.exists():
             return None
-        return DocumentRecord.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        try:
+            return DocumentRecord.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        except ValueError:
+            return None  # an older version's record, until the next ingest writes it again
 
     def delete(self, doc_id: str) -> None:
         self._path(doc_id).unlink(missing_ok=True)

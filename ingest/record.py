@@ -1,8 +1,8 @@
 """What ingest learnt about a document, kept beside its chunks.
 
 Later stages read the outline (heading paths as tuples, with the chunks under each
-section), the tables and a strategy's commitments from here, and never parse the file
-again or split "a > b" strings back into headings.
+section), the tables, a strategy's commitments and a meeting's decisions from here, and
+never parse the file again or split "a > b" strings back into headings.
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ from dataclasses import asdict, dataclass
 from llama_index.core.schema import TextNode
 
 from ingest.commitments import Commitment, extract_commitments
+from ingest.decisions import Decision, extract_decisions
 from ingest.document import ExtractedDocument, TableMark
 from ingest.metadata import DocumentMetadata
 from ingest.structure import Outline, Section
 
-FORMAT = 1
+FORMAT = 2  # 2: decisions
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class DocumentRecord:
     sections: tuple[SectionRecord, ...]
     tables: tuple[TableMark, ...] = ()
     commitments: tuple[Commitment, ...] = ()
+    decisions: tuple[Decision, ...] = ()
 
     def to_dict(self) -> dict:
         return {
@@ -43,6 +45,7 @@ class DocumentRecord:
             "sections": [asdict(s) for s in self.sections],
             "tables": [asdict(t) for t in self.tables],
             "commitments": [c.to_dict() for c in self.commitments],
+            "decisions": [d.to_dict() for d in self.decisions],
         }
 
     @classmethod
@@ -57,6 +60,7 @@ class DocumentRecord:
             tables=tuple(TableMark(t["start"], t["end"], t["page"], tuple(t["headers"]),
                                    tuple(tuple(r) for r in t["rows"])) for t in raw["tables"]),
             commitments=tuple(Commitment.from_dict(c) for c in raw["commitments"]),
+            decisions=tuple(Decision.from_dict(d) for d in raw["decisions"]),
         )
 
 
@@ -72,4 +76,5 @@ def document_record(
     sections = tuple(SectionRecord(s.path, s.start, s.end, tuple(ids))
                      for s, ids in zip(outline.sections, chunk_ids))
     commitments = tuple(extract_commitments(document, outline)) if metadata.doc_type == "strategy" else ()
-    return DocumentRecord(document.doc_id, metadata, sections, tuple(document.tables), commitments)
+    decisions = tuple(extract_decisions(document, outline, metadata.doc_type))
+    return DocumentRecord(document.doc_id, metadata, sections, tuple(document.tables), commitments, decisions)

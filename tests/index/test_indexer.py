@@ -262,13 +262,25 @@ def test_each_document_keeps_its_record_beside_its_chunks(settings: Settings, tm
     assert len(list(settings.records_path.glob("*.json"))) == 1
 
 
-def test_an_index_without_records_is_indexed_again(settings: Settings, tmp_path: Path) -> None:
+def test_missing_or_older_records_are_written_again_without_embedding(settings: Settings, tmp_path: Path) -> None:
+    import json
+
     docs = tmp_path / "docs"
     write(docs, "minutes.txt", MINUTES)
     Indexer(settings).ingest([docs])
+    before = chunk_ids(settings)
     shutil.rmtree(settings.records_path)  # as an index built before records were kept
     report = Indexer(settings).ingest([docs])
-    assert report.updated == 1 and len(list(settings.records_path.glob("*.json"))) == 1
+    assert (report.updated, report.chunks_embedded) == (1, 0)
+    (record,) = settings.records_path.glob("*.json")
+    older = json.loads(record.read_text(encoding="utf-8"))
+    older["format"] = 1  # as a version before the decisions register
+    del older["decisions"]
+    record.write_text(json.dumps(older), encoding="utf-8")
+    report = Indexer(settings).ingest([docs])
+    assert (report.updated, report.chunks_embedded) == (1, 0)
+    assert "decisions" in json.loads(record.read_text(encoding="utf-8"))
+    assert chunk_ids(settings) == before
 
 
 def half_add(settings: Settings, doc_id: str) -> None:
