@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-from council_qa.config import DECISION_OUTCOMES as OUTCOMES
 from ingest.document import ExtractedDocument
 from ingest.sentences import sentence_spans
 from ingest.structure import Outline
@@ -68,7 +67,7 @@ class Decision:
     item_number: str
     item_title: str
     kind: str  # one of KINDS
-    outcome: str  # one of OUTCOMES
+    outcome: str  # one of council_qa.config.DECISION_OUTCOMES
     votes_for: int | None
     votes_against: int | None
     votes_abstain: int | None
