@@ -24,11 +24,13 @@ from pathlib import Path
 
 import gradio as gr
 
-from council_qa.config import BUNDLED_CORPUS, Settings, offline_environment
+from council_qa.config import BUNDLED_CORPUS, DECISION_OUTCOMES, Settings, offline_environment
 from index import Indexer, Manifest
 from ingest import DOC_TYPES, printable, supported_extensions
 from rag import Answer, AnswerEngine, Citation, Filters, Turn
 from rag.commitments import CommitmentStatus, CommitmentTracker, to_csv
+from rag.decisions import DecisionFilter, RegisterEntry, decisions_register
+from rag.decisions import to_csv as decisions_to_csv
 
 EXAMPLES = [
     "How much do independent SEND placements cost?",
@@ -158,6 +160,23 @@ def commitment_html(status: CommitmentStatus | None) -> str:
     else:
         parts.append("<p>No meeting paper in the index discusses this commitment.</p>")
     return "<div class='cqa-sources'>" + "".join(parts) + "</div>"
+
+
+def decision_html(entry: RegisterEntry | None) -> str:
+    """A decision with its meeting, outcome, votes and the passage it was read from."""
+    if entry is None:
+        return "<div class='cqa-sources'><p>Select a decision to see the passage it was read from.</p></div>"
+    d = entry.decision
+    facts = [f"<b>{html.escape(d.kind)} {html.escape(d.outcome.upper())}</b>"]
+    if entry.votes:
+        facts.append(f"votes for-against-abstaining {html.escape(entry.votes)} (? = not printed)")
+    if d.proposer:
+        facts.append(f"moved by {html.escape(d.proposer)}" + (f", seconded by {html.escape(d.seconder)}"
+                                                            if d.seconder else ""))
+    where = f"{html.escape(entry.title)}" + (f", p. {d.page}" if d.page else "")
+    return (f"<div class='cqa-sources'><h3>Item {html.escape(d.item_number or '-')}: {html.escape(d.item_title)}</h3>"
+            f"<p class='cqa-meta'>{html.escape(entry.body)} · {html.escape(entry.meeting_date)} · {where}</p>"
+            f"<p>{' · '.join(facts)}</p><div class='cqa-chunk'>{html.escape(d.passage)}</div></div>")
 
 
 def document_rows(settings: Settings) -> list[list]:
@@ -296,6 +315,34 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
 
     downloads = Path(tempfile.mkdtemp(prefix="council-qa-"))  # Gradio serves files from the temp folder
 
+    def chosen_decisions(body: str, since: str, until: str, outcome: str, search: str) -> list[RegisterEntry]:
+        filters = DecisionFilter(body=None if body == ALL else body, since=(since or "").strip() or None,
+                                 until=(until or "").strip() or None, outcome=None if outcome == ALL else outcome,
+                                 search=(search or "").strip() or None)
+        return decisions_register(settings, filters)
+
+    def decision_rows(body: str, since: str, until: str, outcome: str, search: str):
+        try:
+            entries = chosen_decisions(body, since, until, outcome, search)
+        except ValueError as exc:
+            gr.Warning(str(exc).replace("--", ""))
+            return gr.skip(), gr.skip()
+        rows = [[e.meeting_date, e.body, e.decision.item_number, e.decision.item_title, e.decision.kind,
+                 e.decision.outcome, e.votes, e.decision.proposer, e.decision.page or ""] for e in entries]
+        return rows, decision_html(None)
+
+    def decision_selected(event: gr.SelectData, body: str, since: str, until: str, outcome: str, search: str) -> str:
+        shown = chosen_decisions(body, since, until, outcome, search)
+        row = event.index[0] if isinstance(event.index, (list, tuple)) else event.index
+        return decision_html(shown[row] if 0 <= row < len(shown) else None)
+
+    def decisions_csv(body: str, since: str, until: str, outcome: str, search: str) -> str:
+        path = downloads / "decisions.csv"
+        partial = path.with_name(f".{threading.get_ident()}.decisions.csv")
+        partial.write_text(decisions_to_csv(chosen_decisions(body, since, until, outcome, search)), encoding="utf-8")
+        os.replace(partial, path)
+        return str(path)
+
     def commitments_csv() -> str:
         path = downloads / "commitments.csv"
         partial = path.with_name(f".{threading.get_ident()}.csv")
@@ -416,6 +463,24 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
             add = gr.Button("Add to the index", variant="primary", elem_id="cqa-add")
             status = gr.Markdown(elem_id="cqa-upload-status")
 
+        with gr.Tab("Decisions") as decisions_tab:
+            gr.Markdown("Every decision and recorded vote in the minutes and decision notices, as the papers print "
+                        "them (? = a figure the paper does not print). Select a row to read its passage.")
+            with gr.Row():
+                decision_body = gr.Dropdown(bodies(settings), value=ALL, label="Board or committee",
+                                            elem_id="cqa-decision-body")
+                decision_since = gr.Textbox(label="Meetings from", placeholder="YYYY-MM-DD")
+                decision_until = gr.Textbox(label="to", placeholder="YYYY-MM-DD")
+                decision_outcome = gr.Dropdown([ALL, *DECISION_OUTCOMES], value=ALL, label="Outcome",
+                                               elem_id="cqa-decision-outcome")
+                decision_search = gr.Textbox(label="Search", placeholder="e.g. parking", elem_id="cqa-decision-search")
+                decision_download = gr.DownloadButton("Download CSV", elem_id="cqa-decisions-csv")
+            with gr.Row():
+                decision_table = gr.Dataframe(headers=["Meeting", "Body", "Item", "Title", "Kind", "Outcome", "Votes",
+                                                       "Moved by", "Page"], interactive=False, wrap=True,
+                                              elem_id="cqa-decisions", scale=3)
+                decision_passage = gr.HTML(decision_html(None), elem_id="cqa-decision-passage", scale=2)
+
         with gr.Tab("Commitments") as commitments_tab:
             gr.Markdown("Each strategy commitment, and whether board meetings have reported on it. "
                         "Select a row to see the evidence.")
@@ -445,6 +510,15 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
             control.change(commitment_rows, view, [table, evidence], api_visibility="private")
         table.select(commitment_selected, view, [evidence], api_visibility="private")
         download.click(commitments_csv, None, [download], api_visibility="private")
+        decision_view = [decision_body, decision_since, decision_until, decision_outcome, decision_search]
+        decisions_tab.select(decision_rows, decision_view, [decision_table, decision_passage],
+                             api_visibility="private")
+        for control in (decision_body, decision_outcome):
+            control.change(decision_rows, decision_view, [decision_table, decision_passage], api_visibility="private")
+        for control in (decision_since, decision_until, decision_search):
+            control.submit(decision_rows, decision_view, [decision_table, decision_passage], api_visibility="private")
+        decision_table.select(decision_selected, decision_view, [decision_passage], api_visibility="private")
+        decision_download.click(decisions_csv, decision_view, [decision_download], api_visibility="private")
     return app
 
 

@@ -111,7 +111,7 @@ def with_refusals(results: list, features: list[dict], calibration) -> list:
 
     out = []
     for result, f in zip(results, features):
-        refuse = calibration.probability(f) < calibration.threshold
+        refuse = bool(f) and calibration.probability(f) < calibration.threshold  # no features: the register
         out.append(QuestionResult.score(result.question, REFUSAL, True, result.retrieved_texts, [], result.latency_ms)
                    if refuse else result)
     return out

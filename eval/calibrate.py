@@ -31,6 +31,9 @@ MAX_FALSE_REFUSALS = 0.05
 def fit(features: list[dict[str, float]], answerable: list[bool], names: tuple[str, ...] = FEATURES,
         l2: float = 0.05, steps: int = 5000, rate: float = 0.5,
         max_false_refusals: float = MAX_FALSE_REFUSALS) -> Calibration:
+    # An answer decided without the model (a vote read from the decisions register) has no features.
+    answerable = [a for a, f in zip(answerable, features) if f]
+    features = [f for f in features if f]
     raw = np.array([[f.get(k, 0.0) for k in names] for f in features], dtype=float)
     y = np.array(answerable, dtype=float)
     # Standardise so one step size suits every feature; folded back into the weights below.

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from index.manifest import write_json_atomically
 from ingest import DocumentRecord
-from ingest.record import FORMAT as RECORD_FORMAT
+from ingest.record import is_current
 
 
 class RecordStore:
@@ -32,7 +32,7 @@ class RecordStore:
         if not path.exists():
             return False
         try:
-            return json.loads(path.read_text(encoding="utf-8")).get("format") == RECORD_FORMAT
+            return is_current(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError):
             return False
 

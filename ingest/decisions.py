@@ -20,6 +20,7 @@ from ingest.sentences import sentence_spans
 from ingest.structure import Outline
 
 KINDS = ("motion", "amendment", "recommendation", "resolution")
+VERSION = 3  # raised when extraction changes, so that ingest reads every paper's decisions again
 
 # A vote put, and the word that gives its result (minutes print it in capitals).
 _VOTE = re.compile(r"\bput to (?:the |a )?vote\b|\bvote was (?:then )?(?:held|taken)\b|\bRESULT\s*:|\bvoted on\b", re.I)
@@ -36,6 +37,7 @@ _RESOLUTION_LEAD = re.compile(r"^(?:\d+\.\s*)?That the\b[^.]{0,120}?\b(?:Committ
                               r"[^.]{0,40}:\s*(?:\d+\.\s*)?(?:not(?:ed|e)|approv|agree)?", re.I)
 _ENUMERATED = re.compile(r"^(?:\(?\d{1,2}[a-z]?[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}[.)]|That\b"
                          r"|(?:Approved|Noted|Agreed|Authori[sz]ed|Delegated|Endorsed|Refer(?:red)?)\b)\s*", re.I)
+_BARE_NUMBER = re.compile(r"^\(?(?:\d{1,2}[a-z]?|[a-z]|[ivx]{1,4})[.)]$", re.I)
 _WITHDRAWN = re.compile(r"\b(?:was|were) withdrawn\b", re.I)
 _DEFERRED = re.compile(r"\b(?:deferred|postponed|continued to (?:the|a) (?:next|later|future) meeting)\b", re.I)
 _PROPOSED = re.compile(r"\bmoved\b|\bMOTION\b|\bproposed\b", re.I)
@@ -101,15 +103,16 @@ def _minutes_decisions(document: ExtractedDocument, outline: Outline) -> list[De
     for start, end, number, title in _items(outline, text):
         block_start = start
         vote: Decision | None = None  # the last vote, whose resolution may follow it
-        extending = False  # the last decision's numbered points may follow
+        extending = bare_number = False  # the last decision's numbered points may follow
         pending: int | None = None  # a vote put whose result is in the next sentence
         for s_start, s_end in sentence_spans(text, start, end):
             sentence = " ".join(text[(pending if pending is not None else s_start):s_end].split())
-            if extending and _ENUMERATED.match(sentence) and not _VOTE.search(sentence):
+            if extending and (_ENUMERATED.match(sentence) or bare_number) and not _VOTE.search(sentence):
                 decisions[-1] = _extend(decisions[-1], text, s_end)
                 block_start = s_end
+                bare_number = bool(_BARE_NUMBER.match(sentence))  # "2a." alone: its point follows
                 continue
-            extending = False
+            extending = bare_number = False
             if _PROPOSED.search(sentence) and not _VOTE.search(sentence):
                 vote = None  # a new motion: what follows is not the last vote's resolution
             if _VOTE.search(sentence):
@@ -136,6 +139,15 @@ def _minutes_decisions(document: ExtractedDocument, outline: Outline) -> list[De
                     decisions.append(_decision(text, document, number, title, block_start, s_start, s_end, outcome))
                 block_start, extending = s_end, True
     return decisions
+
+
+def is_decision_statement(sentence: str) -> bool:
+    """Whether a sentence states part of a decision: who moved or seconded it, the vote and
+    its result, or the resolution (what an answer about the decision should quote)."""
+    sentence = " ".join(sentence.split())
+    return bool(_MOVER.search(sentence) or _SECONDER.search(sentence) or _vote_outcome(sentence)
+                or _RESOLVED.search(sentence) or _RESOLUTION_LEAD.match(sentence) or _WITHDRAWN.search(sentence)
+                or (_RESULT.search(sentence) and _counts(sentence) != (None, None, None)))
 
 
 def _notice_decisions(document: ExtractedDocument) -> list[Decision]:
@@ -233,9 +245,8 @@ def _extend(decision: Decision, text: str, end: int) -> Decision:
 
 
 def _kind(text: str, vote: bool) -> str:
-    lowered = text.lower()
     for kind in ("amendment", "motion", "recommendation"):
-        if kind in lowered:
+        if re.search(rf"\b{kind}s?\b", text, re.I):  # not "promotion"
             return kind
     return "motion" if vote else "resolution"
 

@@ -13,12 +13,18 @@ from dataclasses import asdict, dataclass
 from llama_index.core.schema import TextNode
 
 from ingest.commitments import Commitment, extract_commitments
+from ingest.decisions import VERSION as DECISIONS_VERSION
 from ingest.decisions import Decision, extract_decisions
 from ingest.document import ExtractedDocument, TableMark
 from ingest.metadata import DocumentMetadata
 from ingest.structure import Outline, Section
 
 FORMAT = 2  # 2: decisions
+
+
+def is_current(raw: dict) -> bool:
+    """Whether a stored record was written by this version (else it is written again)."""
+    return raw.get("format") == FORMAT and raw.get("decisions_version") == DECISIONS_VERSION
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,7 @@ class DocumentRecord:
     def to_dict(self) -> dict:
         return {
             "format": FORMAT,
+            "decisions_version": DECISIONS_VERSION,
             "doc_id": self.doc_id,
             "metadata": self.metadata.as_dict(),
             "sections": [asdict(s) for s in self.sections],

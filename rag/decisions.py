@@ -6,15 +6,17 @@ and a document's decisions come and go with it. No model is loaded, so listing i
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 import re
 from dataclasses import dataclass
 
 from council_qa.config import DECISION_OUTCOMES as OUTCOMES, Settings
-from index import Manifest, RecordStore
-from ingest.decisions import Decision
+from index import CouncilIndex, Manifest, RecordStore
+from ingest.decisions import KINDS, Decision
 from ingest.metadata import parse_date
+from rag.lexical import QueryTerms, content_terms, months_named
 
 
 @dataclass(frozen=True)
@@ -76,15 +78,88 @@ class DecisionFilter:
 
 def decisions_register(settings: Settings, filters: DecisionFilter = DecisionFilter()) -> list[RegisterEntry]:
     """The register's entries that pass ``filters``, by meeting date, paper and position."""
-    ready = Manifest.load(settings.manifest_path).ready()
+    entries = _entries(Manifest.load(settings.manifest_path).ready(), RecordStore(settings.records_path))
+    return [e for e in entries if filters.admits(e)]
+
+
+def _entries(ready: dict, records: RecordStore) -> list[RegisterEntry]:
     entries = []
-    for record in RecordStore(settings.records_path).records(list(ready)):
+    for record in records.records(list(ready)):
         source = ready[record.doc_id].sources[0] if ready[record.doc_id].sources else ""
         meta = record.metadata
         entries += [RegisterEntry(d, record.doc_id, meta.title, meta.body, meta.meeting_date, source)
                     for d in record.decisions]
     entries.sort(key=lambda e: (e.meeting_date, e.source, e.decision.start))
-    return [e for e in entries if filters.admits(e)]
+    return entries
+
+
+# -- answering from the register ------------------------------------------------------
+
+# A question about a decision or a vote ("How did the committee vote on ...?", "Who
+# seconded ...?", "Was the amendment carried?", "What did the board decide about ...?").
+DECISION_QUESTION = re.compile(
+    r"\b(?:vot(?:e|ed|es|ing)|carried|passed|lost|fell|failed|propos(?:e|ed)|moved|second(?:ed)?|decid(?:e|ed)|"
+    r"decisions?|resolv(?:e|ed)|approv(?:e|ed|al)|agreed|amendments?|motions?|recommendations?|abstain\w*|"
+    r"in favour|against)\b", re.I)
+DECISION_MATCH = 0.6  # share of the question's (IDF-weighted) words a decision must hold to answer it
+
+
+def register_of(index: CouncilIndex) -> list[RegisterEntry]:
+    """The whole register of an open index, read once per index generation."""
+    cached = index.derived.get("decisions")
+    if cached is None:
+        cached = index.derived["decisions"] = _entries(index.manifest.ready(), index.records)
+    return cached
+
+
+def _entry_terms(entry: RegisterEntry) -> set[str]:
+    month = ""
+    if entry.meeting_date:
+        year, number = entry.meeting_date[:4], int(entry.meeting_date[5:7])
+        month = f"{calendar.month_name[number]} {year}"
+    return set(content_terms(" ".join([entry.decision.item_title, entry.decision.passage, entry.body, entry.title,
+                                       month])))
+
+
+def matching_decision(question: str, terms: QueryTerms, entries: list[RegisterEntry]) -> RegisterEntry | None:
+    """The one register entry a decision question asks about, or None.
+
+    It must be of the meeting month and year the question names, if any, and hold most of
+    the question's words, more of them than any other item's decision (a neighbouring
+    item's vote is never taken for it). Within an item ("Recommendation 2A", "2B", an
+    amendment) the decision of the kind the question names, then the one whose own passage
+    holds most of its words, wins; the minutes and the
+    decision notice of one meeting record the same item, and the one with the vote wins."""
+    if not entries or not DECISION_QUESTION.search(question):
+        return None
+    months = months_named(question)
+    years = set(re.findall(r"\b(?:19|20)\d\d\b", question))
+    dated = [e for e in entries if _on(e, months, years)]
+    asked_kinds = {kind for kind in KINDS if kind in question.lower()}  # "the amendment", "the recommendations"
+    items: dict[tuple[str, str], set[str]] = {}  # an item's words: all its decisions' passages
+    for e in dated:
+        items.setdefault((e.source, e.decision.item_number), set()).update(_entry_terms(e))
+    scored = sorted(((terms.coverage(items[e.source, e.decision.item_number]), e.decision.kind in asked_kinds,
+                      terms.coverage(set(content_terms(e.decision.passage))), e.votes != "", bool(e.decision.proposer),
+                      -i) for i, e in enumerate(dated)), reverse=True)
+    if not scored or scored[0][0] < DECISION_MATCH:
+        return None
+    best = dated[-scored[0][-1]]
+    if any(_item_of(dated[-row[-1]]) != _item_of(best) for row in scored[1:] if row[0] >= scored[0][0]):
+        return None
+    return best
+
+
+def _on(entry: RegisterEntry, months: set[str], years: set[str]) -> bool:
+    """Whether the entry's meeting is in the months and years a question names (if any)."""
+    if not entry.meeting_date or not (months or years):
+        return True
+    month = calendar.month_abbr[int(entry.meeting_date[5:7])].lower()
+    return (not months or month in months) and (not years or entry.meeting_date[:4] in years)
+
+
+def _item_of(entry: RegisterEntry) -> tuple[str, str, str]:
+    return entry.body, entry.meeting_date, entry.decision.item_number
 
 
 CSV_COLUMNS = ("meeting_date", "body", "item_number", "item_title", "kind", "outcome", "votes_for",

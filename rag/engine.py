@@ -15,11 +15,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from llama_index.core.schema import NodeWithScore, QueryBundle
+from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from council_qa.config import Settings
 from index import CouncilIndex
+from ingest import sentence_spans
+from ingest.decisions import is_decision_statement
 from rag.backends import AnswerBackend, AnswerContext, QuestionPart, Source, Turn, create_backend
+from rag.decisions import RegisterEntry, matching_decision, register_of
 from rag.citations import MARKER, best_quote, claim_spans, claims_by_marker, normalise, quote_occurs, renumber
 from rag.evidence import (SentenceVectors, evidence_features, has_typed_answer, naming_sources,
                           source_sentences, terms_of)
@@ -33,6 +36,7 @@ from rag.types import REFUSAL, Answer, Citation, Filters
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 RELATED = 3
+DECISION_CLAIMS = 3  # a resolution's points quoted at most, those nearest the question
 TOO_LONG = "Please ask in fewer words: a question may be up to {limit:,} characters."
 NOT_MENTIONED = "The passages I found do not mention {names}, so the papers I have cannot answer this question."
 
@@ -140,6 +144,16 @@ class AnswerEngine:
         self.index.refresh()
         if self.index.keyword is not None:
             standalone = speller_for(self.index.keyword, self.index.embedder.whole_words).correct(standalone)
+        decided = self._decision_answer(question, standalone, filters, writer.name)
+        if decided is not None:  # a vote or decision the register holds: answered from its passage
+            # What retrieval finds, as for any question, then the decision's own passages.
+            nodes, _ = self.retrieve(standalone, filters, timings)
+            found = {hit.node.node_id for hit in nodes}
+            decided.retrieved = nodes + [hit for hit in decided.retrieved if hit.node.node_id not in found]
+            decided.timings_ms = {**timings, "total": _ms(started)}
+            yield decided.answer
+            yield decided
+            return
         nodes, retrieved = self.retrieve(standalone, filters, timings)
         # A compound question: each part retrieved too, their best chunks taken in turn.
         queries = part_queries(standalone)
@@ -208,6 +222,50 @@ class AnswerEngine:
             answer.answer = NOT_MENTIONED.format(names=" or ".join(unnamed))
         timings["total"] = _ms(started)
         yield answer
+
+    def _decision_answer(self, question: str, standalone: str, filters: Filters | None,
+                         backend: str) -> Answer | None:
+        """For "How did the committee vote on ...?" and the like: the decision in the register
+        that the question names, answered with its passage's own statements (who moved it,
+        the vote, the resolution), each cited to the chunk that holds it."""
+        if self.index.keyword is None:
+            return None
+        entries = [e for e in register_of(self.index) if _admits(filters, e)]
+        terms = QueryTerms.of(standalone, self.index.keyword)
+        entry = matching_decision(standalone, terms, entries)
+        if entry is None:
+            return None
+        record = self.index.records.load(entry.doc_id)
+        decision = entry.decision
+        ids = [c for s in (record.sections if record else ()) if s.start < decision.end and decision.start < s.end
+               for c in s.chunk_ids]
+        nodes = sorted(self.index.store.get_nodes(ids), key=lambda n: n.metadata.get("char_start", 0))
+        sentences: dict[int, tuple[str, TextNode]] = {}  # by place in the paper: chunks may overlap
+        for node in nodes:
+            offset, text = int(node.metadata.get("char_start", 0)), node.get_content()
+            for start, end in sentence_spans(text):
+                if decision.start <= offset + start < decision.end:
+                    sentences.setdefault(offset + start, (" ".join(text[start:end].split()), node))
+        ordered = [sentences[k] for k in sorted(sentences)]
+        # Who moved it, the vote and the resolution, then those of the resolution's points
+        # (all of a decision notice's form) that hold most of the question's words.
+        stated = [i for i, (sentence, _) in enumerate(ordered) if is_decision_statement(sentence)]
+        points = range(stated[-1] + 1 if stated else 0, len(ordered))
+        ranked = sorted(points, key=lambda i: -terms.coverage(set(content_terms(ordered[i][0]))))
+        claims = [ordered[i] for i in sorted(stated + ranked[:DECISION_CLAIMS])]
+        if not claims:
+            return None
+        numbers: dict[str, int] = {}
+        for _, node in claims:
+            numbers.setdefault(node.node_id, len(numbers) + 1)
+        answer = Answer(question=question, answer=" ".join(f"{claim} [{numbers[node.node_id]}]" for claim, node in claims),
+                        abstained=False, standalone_question=standalone, backend=backend, evidence=1.0,
+                        retrieved=[NodeWithScore(node=n, score=1.0) for n in nodes])
+        firsts = {}
+        for claim, node in claims:
+            firsts.setdefault(node.node_id, (node, claim))
+        answer.citations = [make_citation(numbers[node_id], node, claim, 1.0) for node_id, (node, claim) in firsts.items()]
+        return answer
 
     def _outline_sources(self, question: str, filters: Filters | None, context: AnswerContext) -> list[Source]:
         """For "What are the commitments under Key Area 1?": the first chunk under each
@@ -341,3 +399,15 @@ def make_citation(n: int, node, quote: str, score: float) -> Citation:
 def _ms(started: float) -> float:
     return (time.perf_counter() - started) * 1000.0
 
+
+def _admits(filters: Filters | None, entry: RegisterEntry) -> bool:
+    """Whether a register entry passes the chat's filters (type, board, meeting dates)."""
+    if filters is None:
+        return True
+    if filters.doc_type and filters.doc_type not in ("minutes", "decision"):
+        return False
+    if filters.body and filters.body.lower() != entry.body.lower():
+        return False
+    if filters.date_from and (not entry.meeting_date or entry.meeting_date < filters.date_from):
+        return False
+    return not (filters.date_to and (not entry.meeting_date or entry.meeting_date > filters.date_to))

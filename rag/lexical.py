@@ -141,6 +141,16 @@ def unmentioned_names(question: str, known: Mapping[str, int]) -> tuple[str, ...
     return tuple(dict.fromkeys(found))
 
 
+_FULL_MONTH = re.compile(r"\b(january|february|march|april|may|june|july|august|september|sept|october|november"
+                         r"|december)\b", re.I)
+
+
+def months_named(text: str) -> set[str]:
+    """The months a text names in full ("in September 2024"), as three-letter abbreviations;
+    "may" counts only capitalised (not "the committee may ...")."""
+    return {m.group(1)[:3].lower() for m in _FULL_MONTH.finditer(text) if m.group(1) != "may"}
+
+
 def surface_names(question: str, stems: Iterable[str]) -> tuple[str, ...]:
     """The words of the question's names whose stems are ``stems``, as the question spells them."""
     wanted = set(stems)

@@ -1,0 +1,97 @@
+"""Answering vote and decision questions from the decisions register."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from council_qa.cli import cli
+from ingest.decisions import Decision
+from rag.decisions import DecisionFilter, RegisterEntry, matching_decision
+from rag.lexical import QueryTerms, content_terms
+
+
+def entry(item: str, title: str, passage: str, kind: str = "recommendation", outcome: str = "carried",
+          date: str = "2024-09-12", votes: tuple = (None, None, None)) -> RegisterEntry:
+    decision = Decision(item, title, kind, outcome, *votes, "", "", 1, 0, len(passage), passage)
+    return RegisterEntry(decision, "doc", "Minutes", "Transport Committee", date, f"minutes-{date}.pdf")
+
+
+ENTRIES = [
+    entry("7", "Residents parking", "Recommendation 2A on first permits from £56 to £124 was CARRIED (6 for, "
+          "0 against, 3 abstentions).", votes=(6, 0, 3)),
+    entry("7", "Residents parking", "The amendment on Easton permits was CARRIED (5 for, 1 against).",
+          kind="amendment", votes=(5, 1, None)),
+    entry("9", "Cycling hub", "It was APPROVED that the cycling hub goes ahead."),
+]
+
+
+def terms(question: str) -> QueryTerms:
+    return QueryTerms({t: 1.0 for t in content_terms(question)})
+
+
+def test_the_decision_a_question_names_is_found_within_its_item() -> None:
+    question = "How did the committee vote on first permits going from £56 to £124?"
+    assert matching_decision(question, terms(question), ENTRIES) is ENTRIES[0]
+    question = "Was the amendment on Easton residents parking permits carried?"
+    assert matching_decision(question, terms(question), ENTRIES) is ENTRIES[1]
+
+
+def test_no_decision_is_taken_from_another_month_or_an_unrelated_question() -> None:
+    question = "How did the committee vote on the cycling hub in March 2025?"
+    assert matching_decision(question, terms(question), ENTRIES) is None  # the meeting was in September 2024
+    question = "How did the committee vote on the cycling hub in September 2024?"
+    assert matching_decision(question, terms(question), ENTRIES) is ENTRIES[2]
+    question = "What is the cycling hub?"  # not a question about a decision
+    assert matching_decision(question, terms(question), ENTRIES) is None
+
+
+def test_filters_check_dates_and_outcomes() -> None:
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        DecisionFilter(since="12/09/2024")
+    with pytest.raises(ValueError, match="outcome must be one of"):
+        DecisionFilter(outcome="passed")
+    assert DecisionFilter(search="easton permits").admits(ENTRIES[1])
+    assert not DecisionFilter(search="easton permits").admits(ENTRIES[0])
+
+
+MINUTES = """Minutes of the Licensing Committee, 4 March 2025
+
+5 Street Trading Fees
+
+The recommendation was moved by Councillor Patel and seconded by Councillor Jones. On being put to the vote
+the recommendation was LOST (3 voting for, 5 against).
+
+6 Taxi Licensing Policy
+
+The Committee noted the report.
+"""
+
+
+def test_the_decisions_command_lists_filters_and_writes_csv(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "minutes.txt").write_text(MINUTES, encoding="utf-8")
+    home = ["--home", str(tmp_path / "home")]
+    assert CliRunner().invoke(cli, [*home, "ingest", str(tmp_path / "docs")]).exit_code == 0
+    listed = CliRunner().invoke(cli, [*home, "decisions", "--json"])
+    rows = json.loads(listed.stdout)
+    assert [(r["item_number"], r["outcome"], r["votes_for"], r["votes_against"], r["proposer"]) for r in rows] == [
+        ("5", "lost", 3, 5, "Patel"), ("6", "noted", None, None, "")]
+    assert rows[0]["meeting_date"] == "2025-03-04" and rows[0]["page"] == 0
+    lost = CliRunner().invoke(cli, [*home, "decisions", "--outcome", "lost", "--csv", str(tmp_path / "d.csv")])
+    assert "item 5" in lost.stdout and "LOST (3-5-?)" in lost.stdout and "item 6" not in lost.stdout
+    assert (tmp_path / "d.csv").read_text(encoding="utf-8").startswith("meeting_date,body,item_number")
+    bad = CliRunner().invoke(cli, [*home, "decisions", "--since", "March 2025"])
+    assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output
+
+
+@pytest.mark.slow
+def test_a_vote_question_is_answered_from_its_decision_with_its_page(real_engine) -> None:
+    answer = real_engine.ask("How did the committee vote on removing the 30-minute free parking tariff "
+                             "in residents parking schemes?")
+    assert "LOST (4 members voting in favour, 5 against)" in answer.answer
+    assert "Plowden" in answer.answer and not answer.abstained
+    assert all(c.page in (6, 7) and "Minutes" in c.title for c in answer.citations)
