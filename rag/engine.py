@@ -22,7 +22,7 @@ from index import CouncilIndex
 from ingest import sentence_spans
 from ingest.decisions import is_decision_statement
 from rag.backends import AnswerBackend, AnswerContext, QuestionPart, Source, Turn, create_backend
-from rag.decisions import RegisterEntry, matching_decision, register_of
+from rag.decisions import DecisionFilter, matching_decision, register_of
 from rag.citations import MARKER, best_quote, claim_spans, claims_by_marker, normalise, quote_occurs, renumber
 from rag.evidence import (SentenceVectors, evidence_features, has_typed_answer, naming_sources,
                           source_sentences, terms_of)
@@ -144,7 +144,8 @@ class AnswerEngine:
         self.index.refresh()
         if self.index.keyword is not None:
             standalone = speller_for(self.index.keyword, self.index.embedder.whole_words).correct(standalone)
-        decided = self._decision_answer(question, standalone, filters, writer.name)
+        terms = QueryTerms.of(standalone, self.index.keyword)
+        decided = self._decision_answer(question, standalone, terms, filters, writer.name)
         if decided is not None:  # a vote or decision the register holds: answered from its passage
             # What retrieval finds, as for any question, then the decision's own passages.
             nodes, _ = self.retrieve(standalone, filters, timings)
@@ -162,14 +163,14 @@ class AnswerEngine:
         if parts:
             nodes = interleave([nodes] + [part_nodes for _, part_nodes, _ in parts])
             limit += len(parts)
-        terms = QueryTerms.of(standalone, self.index.keyword)
         sources = [
             Source(n=i + 1, node=hit.node, score=hit.score or 0.0,
                    cosine=retrieved.dense_cosine.get(hit.node.node_id, 0.0))
             for i, hit in enumerate(nodes[:limit])
         ]
         # Only sources that name the place or body asked about can answer for it.
-        asked = [QueryTerms.of(query, self.index.keyword).proper_names for query, _, _ in parts] or [terms.proper_names]
+        part_terms = {query: QueryTerms.of(query, self.index.keyword) for query, _, _ in parts}
+        asked = [t.proper_names for t in part_terms.values()] or [terms.proper_names]
         sources, unnamed_stems = naming_sources(sources, asked)
         unnamed = terms.unmentioned + surface_names(standalone, unnamed_stems)
         scoring_started = time.perf_counter()
@@ -180,7 +181,7 @@ class AnswerEngine:
         context = AnswerContext(terms=terms, sentences=sentences)
         if parts:
             context.parts = [
-                QuestionPart(query, QueryTerms.of(query, self.index.keyword),
+                QuestionPart(query, part_terms[query],
                              source_sentences(sources, part.query_embedding, self.sentence_vectors, embed,
                                               weights.neighbours))
                 for query, _, part in parts
@@ -223,15 +224,16 @@ class AnswerEngine:
         timings["total"] = _ms(started)
         yield answer
 
-    def _decision_answer(self, question: str, standalone: str, filters: Filters | None,
+    def _decision_answer(self, question: str, standalone: str, terms: QueryTerms, filters: Filters | None,
                          backend: str) -> Answer | None:
         """For "How did the committee vote on ...?" and the like: the decision in the register
         that the question names, answered with its passage's own statements (who moved it,
         the vote, the resolution), each cited to the chunk that holds it."""
-        if self.index.keyword is None:
+        if filters and filters.doc_type and filters.doc_type not in ("minutes", "decision"):
             return None
-        entries = [e for e in register_of(self.index) if _admits(filters, e)]
-        terms = QueryTerms.of(standalone, self.index.keyword)
+        chosen = DecisionFilter(body=filters.body, since=filters.date_from, until=filters.date_to) if filters \
+            else DecisionFilter()
+        entries = [e for e in register_of(self.index) if chosen.admits(e)]
         entry = matching_decision(standalone, terms, entries)
         if entry is None:
             return None
@@ -398,16 +400,3 @@ def make_citation(n: int, node, quote: str, score: float) -> Citation:
 
 def _ms(started: float) -> float:
     return (time.perf_counter() - started) * 1000.0
-
-
-def _admits(filters: Filters | None, entry: RegisterEntry) -> bool:
-    """Whether a register entry passes the chat's filters (type, board, meeting dates)."""
-    if filters is None:
-        return True
-    if filters.doc_type and filters.doc_type not in ("minutes", "decision"):
-        return False
-    if filters.body and filters.body.lower() != entry.body.lower():
-        return False
-    if filters.date_from and (not entry.meeting_date or entry.meeting_date < filters.date_from):
-        return False
-    return not (filters.date_to and (not entry.meeting_date or entry.meeting_date > filters.date_to))
