@@ -400,7 +400,7 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
 
     def upload(files: list | None, progress=gr.Progress()):
         if not files:
-            return "Choose one or more files first.", gr.skip(), gr.skip()
+            return "Choose one or more files first.", gr.skip(), gr.skip(), gr.skip()
         settings.uploads_path.mkdir(parents=True, exist_ok=True)
         limit = settings.upload_max_mb * 1024 * 1024
         paths, lines = [], []
@@ -426,7 +426,7 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
             lines.append(f"\n{report.added} added, {report.updated} updated, {report.unchanged} unchanged; "
                          f"{report.chunks_total} chunks in the index.")
         choices = bodies(settings)
-        return "\n".join(lines), document_rows(settings), gr.update(choices=choices)
+        return "\n".join(lines), document_rows(settings), gr.update(choices=choices), gr.update(choices=choices)
 
     with gr.Blocks(title="council-qa") as app:
         gr.Markdown("## council-qa: ask the board papers\nEvery claim cites its source; open a source to check it.")
@@ -503,7 +503,8 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
         clear.click(lambda: ([], sources_html(None), "", {}), None, [chatbot, sources, copy_box, answers],
                     api_visibility="private")
         chatbot.like(record_feedback, [answers], None, api_visibility="private")
-        add.click(upload, [files], [status, documents, body], api_name="upload", concurrency_limit=UPLOAD_CONCURRENCY)
+        add.click(upload, [files], [status, documents, body, decision_body], api_name="upload",
+                  concurrency_limit=UPLOAD_CONCURRENCY)
         view = [area_filter, status_filter]
         commitments_tab.select(commitment_table, view, [table, evidence, area_filter], api_visibility="private")
         for control in view:

@@ -12,7 +12,7 @@ import pytest
 
 from council_qa.config import PROJECT_ROOT
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]  # 20 ingest runs: 4-8 min on 2 cores
 
 
 def test_twenty_kills_lose_and_duplicate_nothing() -> None:
