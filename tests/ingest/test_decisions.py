@@ -80,12 +80,12 @@ def test_a_decision_notice_gives_one_decision_per_form() -> None:
 
 
 def measure(split: str) -> dict[str, float]:
-    """Precision and recall of decisions found, and the share of those found whose outcome
-    and vote counts equal the register's. A register row is found when an extracted
+    """Precision and recall of decisions found, the share of those found whose outcome and
+    vote counts equal the register's, and the share whose page does (reported, not held). A register row is found when an extracted
     decision's passage holds the row's opening words."""
     rows = [r for r in map(json.loads, REGISTER.read_text(encoding="utf-8").splitlines()) if r["split"] == split]
     norm = lambda text: re.sub(r"\W+", " ", text).lower().strip()  # noqa: E731
-    found_total = matched = exact = 0
+    found_total = matched = exact = same_page = 0
     chunker = StructuredChunker()
     for name in sorted({r["file"] for r in rows}):
         prepared = prepare_document(CORPUS_REAL / name, chunker)
@@ -100,10 +100,11 @@ def measure(split: str) -> dict[str, float]:
             d = found[hit]
             exact += (d.outcome, d.votes_for, d.votes_against, d.votes_abstain) == (
                 row["outcome"], row["votes_for"], row["votes_against"], row["votes_abstain"])
+            same_page += d.page == row["page"]
         found_total += len(found)
         matched += len(used)
     return {"rows": len(rows), "found": found_total, "precision": matched / max(found_total, 1),
-            "recall": matched / len(rows), "exact": exact / max(matched, 1)}
+            "recall": matched / len(rows), "exact": exact / max(matched, 1), "page": same_page / max(matched, 1)}
 
 
 @pytest.mark.skipif(not CORPUS_REAL.is_dir(), reason=f"{CORPUS_REAL} is absent: the real papers live beside the project")
