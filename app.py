@@ -315,6 +315,14 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
 
     downloads = Path(tempfile.mkdtemp(prefix="council-qa-"))  # Gradio serves files from the temp folder
 
+    def served_file(name: str, text: str) -> str:
+        """``text`` as a file Gradio will serve, whole whichever user's click wrote it last."""
+        path = downloads / name
+        partial = path.with_name(f".{threading.get_ident()}.{name}")
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+        return str(path)
+
     def chosen_decisions(body: str, since: str, until: str, outcome: str, search: str) -> list[RegisterEntry]:
         filters = DecisionFilter(body=None if body == ALL else body, since=(since or "").strip() or None,
                                  until=(until or "").strip() or None, outcome=None if outcome == ALL else outcome,
@@ -337,18 +345,10 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
         return decision_html(shown[row] if 0 <= row < len(shown) else None)
 
     def decisions_csv(body: str, since: str, until: str, outcome: str, search: str) -> str:
-        path = downloads / "decisions.csv"
-        partial = path.with_name(f".{threading.get_ident()}.decisions.csv")
-        partial.write_text(decisions_to_csv(chosen_decisions(body, since, until, outcome, search)), encoding="utf-8")
-        os.replace(partial, path)
-        return str(path)
+        return served_file("decisions.csv", decisions_to_csv(chosen_decisions(body, since, until, outcome, search)))
 
     def commitments_csv() -> str:
-        path = downloads / "commitments.csv"
-        partial = path.with_name(f".{threading.get_ident()}.csv")
-        partial.write_text(to_csv(statuses()), encoding="utf-8")
-        os.replace(partial, path)  # whole, whichever user's click wrote it last
-        return str(path)
+        return served_file("commitments.csv", to_csv(statuses()))
 
     def respond(message: str, history: list[dict], doc_type: str, body: str, date_from: str, date_to: str,
                 answers: dict):

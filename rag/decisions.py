@@ -11,6 +11,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from council_qa.config import DECISION_OUTCOMES as OUTCOMES, Settings
 from index import CouncilIndex, Manifest, RecordStore
@@ -112,13 +113,19 @@ def register_of(index: CouncilIndex) -> list[RegisterEntry]:
     return cached
 
 
-def _entry_terms(entry: RegisterEntry) -> set[str]:
+@lru_cache(maxsize=100_000)  # read once per entry, not once per question
+def _entry_terms(entry: RegisterEntry) -> frozenset[str]:
     month = ""
     if entry.meeting_date:
         year, number = entry.meeting_date[:4], int(entry.meeting_date[5:7])
         month = f"{calendar.month_name[number]} {year}"
-    return set(content_terms(" ".join([entry.decision.item_title, entry.decision.passage, entry.body, entry.title,
-                                       month])))
+    return frozenset(content_terms(" ".join([entry.decision.item_title, entry.decision.passage, entry.body,
+                                             entry.title, month])))
+
+
+@lru_cache(maxsize=100_000)
+def _passage_terms(entry: RegisterEntry) -> frozenset[str]:
+    return frozenset(content_terms(entry.decision.passage))
 
 
 def matching_decision(question: str, terms: QueryTerms, entries: list[RegisterEntry]) -> RegisterEntry | None:
@@ -140,7 +147,7 @@ def matching_decision(question: str, terms: QueryTerms, entries: list[RegisterEn
     for e in dated:
         items.setdefault((e.source, e.decision.item_number), set()).update(_entry_terms(e))
     scored = sorted(((terms.coverage(items[e.source, e.decision.item_number]), e.decision.kind in asked_kinds,
-                      terms.coverage(set(content_terms(e.decision.passage))), e.votes != "", bool(e.decision.proposer),
+                      terms.coverage(_passage_terms(e)), e.votes != "", bool(e.decision.proposer),
                       -i) for i, e in enumerate(dated)), reverse=True)
     if not scored or scored[0][0] < DECISION_MATCH:
         return None
