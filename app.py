@@ -127,8 +127,16 @@ def citation_html(citation: Citation, open_: bool = False) -> str:
         f"<summary><b>[{citation.n}]</b> {where} <span class='cqa-meta'>({meta})</span><br>"
         f"<q>{html.escape(citation.quote)}</q></summary>"
         f'<div class="cqa-chunk">{highlighted_chunk(citation)}</div>'
-        f'<div class="cqa-meta">{html.escape(citation.source)}</div></details>'
+        f'<div class="cqa-meta">{source_link(citation)}</div></details>'
     )
+
+
+def source_link(citation: Citation) -> str:
+    """The published paper (at its page) when it came from a council site, else its file."""
+    if citation.url.startswith(("https://", "http://")):
+        url = html.escape(citation.url, quote=True)
+        return f'<a href="{url}" target="_blank" rel="noopener noreferrer">{url}</a>'
+    return html.escape(citation.source)
 
 
 def sources_html(answer: Answer | None) -> str:
@@ -380,7 +388,7 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
         history[-1] = {"role": "assistant", "content": escape_markdown(answer.answer)}
         answers = {**answers, str(len(history) - 1): {
             "question": message, "answer": answer.answer, "abstained": answer.abstained,
-            "citations": [{k: c.to_dict()[k] for k in ("n", "title", "section", "page", "source", "quote")}
+            "citations": [{k: c.to_dict()[k] for k in ("n", "title", "section", "page", "source", "url", "quote")}
                           for c in answer.citations]}}
         yield history, sources_html(answer), answer.with_citations_text(), answers, ""
 

@@ -51,23 +51,30 @@ def ingest(ctx, paths, prune, as_json, doc_type, body, meeting_date, title) -> N
     With no PATHS, the bundled Barnet sample corpus is indexed. Re-running touches only
     what changed. Exit status 1 when any file failed; the others still go in.
     """
-    from index import Indexer, StoreError
-    from ingest import normalise_body, printable
+    from ingest import normalise_body
 
-    settings = _settings(ctx)
     roots = list(paths) or [BUNDLED_CORPUS]
     missing = [str(p) for p in roots if not p.exists()]
     overrides = {"doc_type": doc_type, "body": normalise_body(body) or body if body else None,
                  "meeting_date": meeting_date, "title": title}
+    report = _run_ingest(_settings(ctx), [p for p in roots if p.exists()], as_json, prune=prune, overrides=overrides)
+    report.failed = [{"path": p, "error": "no such file or folder"} for p in missing] + report.failed
+    if as_json:
+        _emit_json(report.to_dict())
+    else:
+        _echo_ingest(report)
+    ctx.exit(0 if not report.failed else 1)
+
+
+def _run_ingest(settings: Settings, roots: list[Path], quiet: bool, **options):
+    """Index ``roots`` with a progress bar on a terminal; the ingest report."""
+    from index import Indexer, StoreError
+
     try:
         indexer = Indexer(settings)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
-    bar = None
-    if not as_json and sys.stderr.isatty():
-        from tqdm import tqdm
-
-        bar = tqdm(total=0, unit="file", file=sys.stderr, leave=False)
+    bar = _progress_bar("files", quiet)
 
     def progress(done: int, total: int, path: str) -> None:
         if bar is not None:
@@ -75,27 +82,36 @@ def ingest(ctx, paths, prune, as_json, doc_type, body, meeting_date, title) -> N
             bar.n = done
             bar.set_postfix_str(Path(path).name if path else "", refresh=True)
 
-    report = indexer.ingest([p for p in roots if p.exists()], prune=prune, overrides=overrides, on_progress=progress)
+    report = indexer.ingest(roots, on_progress=progress, **options)
     if bar is not None:
         bar.close()
-    report.failed = [{"path": p, "error": "no such file or folder"} for p in missing] + report.failed
-    if as_json:
-        _emit_json(report.to_dict())
-    else:
-        click.echo(
-            f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
-            f"removed {report.removed}; {report.chunks_total} chunks in the index ({report.seconds:.1f}s)"
-        )
-        for dup in report.duplicates:
-            click.echo(f"same text as {printable(dup['same_as'])}: {printable(dup['path'])}")
-        for document in report.incomplete:
-            coverage = document["coverage"]
-            example = coverage["missing_examples"][0] if coverage["missing_examples"] else ""
-            click.echo(f"warning: {printable(document['path'])}: only {coverage['ratio']:.2%} of its text reached a chunk"
-                       f" (first missing: {example!r})", err=True)
-        for failure in report.failed:
-            click.echo(f"error: {printable(failure['path'])}: {printable(failure['error'])}", err=True)
-    ctx.exit(0 if not report.failed else 1)
+    return report
+
+
+def _progress_bar(unit: str, quiet: bool):
+    if quiet or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=0, unit=unit, file=sys.stderr, leave=False)
+
+
+def _echo_ingest(report) -> None:
+    from ingest import printable
+
+    click.echo(
+        f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
+        f"removed {report.removed}; {report.chunks_total} chunks in the index ({report.seconds:.1f}s)"
+    )
+    for dup in report.duplicates:
+        click.echo(f"same text as {printable(dup['same_as'])}: {printable(dup['path'])}")
+    for document in report.incomplete:
+        coverage = document["coverage"]
+        example = coverage["missing_examples"][0] if coverage["missing_examples"] else ""
+        click.echo(f"warning: {printable(document['path'])}: only {coverage['ratio']:.2%} of its text reached a chunk"
+                   f" (first missing: {example!r})", err=True)
+    for failure in report.failed:
+        click.echo(f"error: {printable(failure['path'])}: {printable(failure['error'])}", err=True)
 
 
 @cli.command()
@@ -171,6 +187,8 @@ def ask(ctx, question, as_json, filters, backend) -> None:
         where = " > ".join(x for x in (c.title, c.section) if x)
         page = f", p. {c.page}" if c.page else ""
         click.echo(f"[{c.n}] {where}{page}\n    \"{c.quote}\"")
+        if c.url:
+            click.echo(f"    {c.url}")
 
 
 def _engine(settings: Settings):
@@ -350,6 +368,139 @@ def decisions(ctx, body, since, until, outcome, search, as_json, csv_path) -> No
         votes = f" ({e.votes})" if e.votes else ""
         click.echo(f"{e.meeting_date or '?':<10}  {e.body[:28]:<28}  item {d.item_number or '-':<4} "
                    f"{d.kind} {d.outcome.upper()}{votes}{who}: {d.item_title[:60]} (p. {d.page})")
+
+
+@cli.group()
+def fetch() -> None:
+    """Fetch a council's published papers into the index."""
+
+
+@fetch.command("moderngov")
+@click.option("--council", help="Council code (BNE), name (barnet) or the ModernGov site's URL.")
+@click.option("--committee", help="Committee id, title, or a part of its title naming only one.")
+@click.option("--since", help="Meetings on or after this date (YYYY-MM-DD; default a year ago).")
+@click.option("--until", help="Meetings on or before this date (YYYY-MM-DD; default today).")
+@click.option("--dry-run", is_flag=True, help="List the meetings and files that would be fetched; fetch nothing.")
+@click.option("--list-councils", is_flag=True, help="List the known council codes (filtered by --council).")
+@click.option("--list-committees", is_flag=True, help="List the committees of --council.")
+@click.option("--folder", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where papers are stored (default <home>/papers), as council/committee/date/.")
+@click.option("--no-ingest", is_flag=True, help="Fetch only; do not index what was fetched.")
+@click.option("--delay", type=float, default=1.0, show_default=True, help="Seconds between requests.")
+@click.option("--retries", type=int, default=3, show_default=True, help="Retries of a timeout or 5xx answer.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for an answer.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object: what was fetched and indexed.")
+@click.pass_context
+def fetch_moderngov(ctx, council, committee, since, until, dry_run, list_councils, list_committees, folder,
+                    no_ingest, delay, retries, timeout, as_json) -> None:
+    """Fetch a committee's agendas, minutes and public reports from a ModernGov site.
+
+    Minutes and agenda text come from the site's web service; linked public documents
+    are downloaded, restricted ones skipped. Each file keeps its public URL, so answers
+    cite the page it came from. Re-running fetches only what is new.
+
+    \b
+    council-qa fetch moderngov --list-councils --council barnet
+    council-qa fetch moderngov --council BNE --list-committees
+    council-qa fetch moderngov --council BNE --committee "Health and Wellbeing Board" --since 2024-01-01
+    """
+    from datetime import date, timedelta
+
+    from ingest import printable
+    from ingest.sources import (
+        CommitteeFetcher, FetchError, ModernGovSite, PoliteClient, find_committee, known_councils, resolve_council,
+    )
+
+    if list_councils:
+        wanted = (council or "").lower()
+        rows = [c for c in known_councils() if not wanted or wanted in (c.code.lower() + " " + c.slug + " " + c.base_url)]
+        if as_json:
+            _emit_json([{"code": c.code, "name": c.slug, "url": c.base_url} for c in rows])
+        for c in rows if not as_json else ():
+            click.echo(f"{c.code:<4} {c.slug:<32} {c.base_url}")
+        return
+    if not council:
+        raise click.UsageError("give --council (a code, a name or the site's URL), or --list-councils")
+    try:
+        site_council = resolve_council(council)
+        day = {name: _date_option(name, value) for name, value in (("--since", since), ("--until", until))}
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    until_day = day["--until"] or date.today()
+    since_day = day["--since"] or until_day - timedelta(days=365)
+    with PoliteClient(min_interval=delay, retries=retries, timeout=timeout) as client:
+        site = ModernGovSite(site_council, client)
+        try:
+            committees = site.committees()
+            if list_committees:
+                if as_json:
+                    _emit_json([{"id": c.id, "title": c.title, "category": c.category, "expired": c.expired,
+                                 "url": site.committee_url(c.id)} for c in committees])
+                for c in committees if not as_json else ():
+                    click.echo(f"{c.id:>6}  {c.title}" + ("  (expired)" if c.expired else ""))
+                return
+            if not committee:
+                raise click.UsageError("give --committee (an id or title; see --list-committees)")
+            try:
+                chosen = find_committee(committees, committee)
+            except ValueError as exc:
+                raise click.BadParameter(str(exc), param_hint="--committee") from None
+            bar = _progress_bar("item", as_json)
+
+            def progress(stage: str, done: int, total: int, label: str) -> None:
+                if bar is not None:
+                    bar.set_description_str(stage)
+                    bar.total, bar.n = total, done
+                    bar.set_postfix_str(label[:40], refresh=True)
+
+            fetcher = CommitteeFetcher(site, folder or _settings(ctx).home / "papers", progress)
+            report = fetcher.fetch(chosen, since_day, until_day, dry_run=dry_run)
+            if bar is not None:
+                bar.close()
+        except FetchError as exc:
+            raise click.ClickException(str(exc)) from None
+    indexed = None
+    if not dry_run and not no_ingest and report.files:
+        indexed = _run_ingest(_settings(ctx), [Path(report.folder)], as_json)
+    failed = bool(report.errors or (indexed and indexed.failed))
+    if as_json:
+        _emit_json({"fetch": report.to_dict(), "ingest": indexed.to_dict() if indexed else None})
+        ctx.exit(1 if failed else 0)
+    click.echo(f"{report.committee} ({site_council.name}), {report.since} to {report.until}: "
+               f"{_count(report.meetings, 'meeting')} with papers"
+               + (f", {report.meetings_cancelled} cancelled" if report.meetings_cancelled else ""))
+    for f in report.files:
+        click.echo(f"  {f.meeting_date}  {f.kind:<10}  {f.status:<9}  {printable(f.title)[:70]}")
+        if dry_run:
+            click.echo(f"{'':26}{f.url}")
+    skipped = (f"skipped {report.restricted} restricted, {_count(report.duplicates, 'duplicate')}, "
+               f"{report.republished_minutes} republished minutes; "
+               f"{_count(report.requests, 'request')}, {report.retries} retried")
+    if dry_run:
+        click.echo(f"would fetch {_count(len(report.files), 'file')} into {report.folder}; {skipped}")
+    else:
+        click.echo(f"fetched {_count(len(report.files), 'file')} into {report.folder}: {report.written} written, "
+                   f"{report.unchanged} already there; {skipped}")
+    for error in report.errors:
+        click.echo(f"error: {printable(error['url'])}: {printable(error['error'])}", err=True)
+    if indexed is not None:
+        _echo_ingest(indexed)
+    ctx.exit(1 if failed else 0)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _date_option(name: str, value: str | None):
+    from datetime import date
+
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a date as YYYY-MM-DD, not {value!r}") from None
 
 
 @cli.command()

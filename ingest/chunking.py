@@ -14,7 +14,7 @@ from functools import lru_cache
 from llama_index.core.schema import MetadataMode, NodeRelationship, RelatedNodeInfo, TextNode
 
 from ingest.document import ExtractedDocument
-from ingest.metadata import DocumentMetadata
+from ingest.metadata import DocumentMetadata, page_url
 from ingest.sentences import LEAD_IN, PARAGRAPH_BREAK, SENTENCE_END, split_spans
 from ingest.structure import Outline
 
@@ -174,6 +174,7 @@ class StructuredChunker:
             "char_start": start,
             "char_end": end,
             "source": source,
+            "url": page_url(metadata.source_url, page_start),
             "chunk_index": index,
         }
         node = TextNode(

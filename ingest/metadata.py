@@ -44,6 +44,7 @@ class DocumentMetadata:
     doc_type: str
     body: str = ""
     meeting_date: str = ""  # ISO yyyy-mm-dd, "" when not a meeting paper
+    source_url: str = ""  # where the paper is published, when it was fetched from there
 
     def merged(self, values: dict) -> "DocumentMetadata":
         known = {f.name for f in fields(self)}
@@ -60,9 +61,14 @@ class DocumentMetadata:
                 date.fromisoformat(self.meeting_date)
             except ValueError:
                 raise ValueError(f"meeting_date must be YYYY-MM-DD, not {self.meeting_date!r}") from None
+        if self.source_url and not re.match(r"https?://\S+$", self.source_url):
+            raise ValueError(f"source_url must be an http(s) URL, not {self.source_url!r}")
 
     def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+        data = asdict(self)
+        if not self.source_url:
+            del data["source_url"]  # so documents indexed before it existed keep their fingerprint
+        return data
 
     @property
     def meeting_day(self) -> int:
@@ -306,6 +312,13 @@ def parse_date(text: str) -> str:
 def _month(name: str) -> int:
     key = name.lower().rstrip(".")
     return _MONTHS.get(key) or _MONTHS[key[:3]]
+
+
+def page_url(url: str, page: int) -> str:
+    """A published paper's URL at a page (PDF viewers open ``#page=N``); "" when unpublished."""
+    if not url or not page or "#" in url:
+        return url
+    return f"{url}#page={page}"
 
 
 def read_sidecar(path: Path) -> dict:

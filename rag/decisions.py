@@ -16,7 +16,7 @@ from functools import lru_cache
 from council_qa.config import DECISION_OUTCOMES as OUTCOMES, Settings
 from index import CouncilIndex, Manifest, RecordStore
 from ingest.decisions import KINDS, Decision
-from ingest.metadata import parse_date
+from ingest.metadata import page_url, parse_date
 from rag.lexical import QueryTerms, content_terms, months_named
 
 
@@ -30,10 +30,11 @@ class RegisterEntry:
     body: str
     meeting_date: str
     source: str
+    url: str = ""  # the published paper at the decision's page, when fetched from a council site
 
     def to_dict(self) -> dict:
         return {"meeting_date": self.meeting_date, "body": self.body, "title": self.title, "source": self.source,
-                "doc_id": self.doc_id, **self.decision.to_dict()}
+                "url": self.url, "doc_id": self.doc_id, **self.decision.to_dict()}
 
     @property
     def votes(self) -> str:
@@ -88,7 +89,8 @@ def _entries(ready: dict, records: RecordStore) -> list[RegisterEntry]:
     for record in records.records(list(ready)):
         source = ready[record.doc_id].sources[0] if ready[record.doc_id].sources else ""
         meta = record.metadata
-        entries += [RegisterEntry(d, record.doc_id, meta.title, meta.body, meta.meeting_date, source)
+        entries += [RegisterEntry(d, record.doc_id, meta.title, meta.body, meta.meeting_date, source,
+                                  page_url(meta.source_url, d.page))
                     for d in record.decisions]
     entries.sort(key=lambda e: (e.meeting_date, e.source, e.decision.start))
     return entries
@@ -170,7 +172,7 @@ def _item_of(entry: RegisterEntry) -> tuple[str, str, str]:
 
 
 CSV_COLUMNS = ("meeting_date", "body", "item_number", "item_title", "kind", "outcome", "votes_for",
-               "votes_against", "votes_abstain", "proposer", "seconder", "page", "title", "source", "passage")
+               "votes_against", "votes_abstain", "proposer", "seconder", "page", "title", "source", "url", "passage")
 
 
 def to_csv(entries: list[RegisterEntry]) -> str:

@@ -395,6 +395,7 @@ def make_citation(n: int, node, quote: str, score: float) -> Citation:
         score=round(float(score), 6),
         char_start=int(meta.get("char_start", 0) or 0),
         char_end=int(meta.get("char_end", 0) or 0),
+        url=meta.get("url", "") or "",
     )
 
 

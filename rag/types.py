@@ -72,6 +72,7 @@ class Citation:
     score: float
     char_start: int = 0
     char_end: int = 0
+    url: str = ""  # the published paper, at its page, when it was fetched from a council site
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -111,7 +112,7 @@ class Answer:
         for c in self.citations:
             where = f"{c.title}, {c.section}" if c.section else c.title
             page = f", p. {c.page}" if c.page else ""
-            lines.append(f"[{c.n}] {where}{page} ({c.source})")
+            lines.append(f"[{c.n}] {where}{page} ({c.url or c.source})")
         return "\n".join(lines).rstrip()
 
 

@@ -56,10 +56,17 @@ def test_stats_json_counts_per_doc_type(corpus_settings) -> None:
     assert payload["chunks"] == sum(v["chunks"] for v in payload["by_doc_type"].values())
 
 
-@pytest.mark.parametrize("command", ["ingest", "stats"])
-def test_every_command_has_help(command: str) -> None:
-    result = CliRunner().invoke(cli, [command, "--help"])
-    assert result.exit_code == 0 and "Usage:" in result.stdout
+def _commands(group, prefix=()):
+    for name, command in group.commands.items():
+        yield prefix + (name,)
+        if hasattr(command, "commands"):
+            yield from _commands(command, prefix + (name,))
+
+
+@pytest.mark.parametrize("command", sorted(_commands(cli)), ids=" ".join)
+def test_every_command_has_help(command: tuple[str, ...]) -> None:
+    result = CliRunner().invoke(cli, [*command, "--help"])
+    assert result.exit_code == 0 and "Usage:" in result.stdout and len(result.stdout.splitlines()) > 4
 
 
 def test_console_script_is_installed() -> None:

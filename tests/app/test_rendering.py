@@ -22,6 +22,17 @@ def test_chunk_text_is_escaped_and_the_quote_marked() -> None:
     assert "Minutes &lt;b&gt;" in panel and "p. 3–4" in panel and "meeting 2026-01-22" in panel
 
 
+def test_a_fetched_paper_links_to_its_published_page_and_nothing_else_becomes_a_link() -> None:
+    from dataclasses import replace
+
+    c = citation("The fund is £2m.", "The fund is £2m.")
+    fetched = web.citation_html(replace(c, url='https://democracy.example.gov.uk/mgConvert2PDF.aspx?ID=1&x="1"#page=3'))
+    assert ('<a href="https://democracy.example.gov.uk/mgConvert2PDF.aspx?ID=1&amp;x=&quot;1&quot;#page=3" '
+            'target="_blank" rel="noopener noreferrer">') in fetched
+    assert "<a " not in web.citation_html(c) and "m.pdf" in web.citation_html(c)
+    assert "<a " not in web.citation_html(replace(c, url="javascript:alert(1)"))
+
+
 def test_answer_text_shows_markup_as_text() -> None:
     assert web.escape_markdown('<img src=x onerror="alert(1)"> `code`') == (
         '&lt;img src=x onerror="alert(1)"&gt; \\`code\\`')
