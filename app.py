@@ -21,11 +21,12 @@ import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import quote
 
 import gradio as gr
 
 from council_qa.config import BUNDLED_CORPUS, DECISION_OUTCOMES, Settings, offline_environment
-from index import Indexer, Manifest
+from index import CouncilIndex, Indexer, Manifest
 from ingest import DOC_TYPES, printable, supported_extensions
 from rag import Answer, AnswerEngine, Citation, Filters, Turn
 from rag.commitments import CommitmentStatus, CommitmentTracker, to_csv
@@ -49,6 +50,12 @@ CSS = """
 .cqa-chunk { white-space: pre-wrap; font-size: 0.92em; margin-top: 6px; }
 .cqa-chunk mark { background: #ffe58a; color: #000; padding: 0 1px; }
 .cqa-meta { color: var(--body-text-color-subdued); font-size: 0.85em; }
+/* [n] in an answer: its quote shows on hover and on keyboard focus (from its title). */
+#cqa-chat a[href*="cqa/p"] { position: relative; font-weight: 600; text-decoration: none; }
+#cqa-chat a[href*="cqa/p"]:hover::after, #cqa-chat a[href*="cqa/p"]:focus::after {
+  content: attr(title); position: absolute; left: 0; top: 1.5em; z-index: 20; width: max-content;
+  max-width: min(28rem, 80vw); white-space: normal; background: #1f2937; color: #fff; padding: 6px 8px;
+  border-radius: 6px; font-size: 0.85rem; font-weight: 400; line-height: 1.35; pointer-events: none; }
 """
 
 
@@ -104,14 +111,51 @@ def escape_markdown(text: str) -> str:
 
 
 def highlighted_chunk(citation: Citation) -> str:
-    """The chunk text, escaped, with the supporting quote marked wherever it occurs."""
-    text = citation.text
-    words = citation.quote.split()
+    """The chunk text, escaped, with the supporting quote marked."""
+    return marked_quote(citation.text, citation.quote)
+
+
+def marked_quote(text: str, quote_text: str) -> str:
+    """``text`` escaped, with the first place ``quote_text`` occurs (spacing aside) marked."""
+    words = quote_text.split()
     match = re.search(r"\s+".join(re.escape(w) for w in words), text) if words else None
     if not match:
         return html.escape(text)
     return (html.escape(text[: match.start()]) + "<mark>" + html.escape(match.group(0)) + "</mark>"
             + html.escape(text[match.end():]))
+
+
+PAPERS_ROUTE = "cqa/papers"  # relative, so the app also works under a proxy's path prefix
+PASSAGES_ROUTE = "cqa/passages"
+_ESCAPED_MARKER = re.compile(r"\\\[(\d+)\\\]")
+
+
+def citation_href(citation: Citation) -> str:
+    """Where ``[n]`` leads: an indexed PDF itself at the page, else the passage in its section."""
+    if citation.page and citation.source.lower().endswith(".pdf"):
+        return f"{PAPERS_ROUTE}/{citation.doc_id}#page={citation.page}"
+    return f"{PASSAGES_ROUTE}/{citation.node_id}?q={quote(citation.quote[:300])}#cited"
+
+
+def citation_preview(citation: Citation) -> str:
+    """The text a marker shows on hover or focus: where, then the quote."""
+    where = citation.title + (f", p. {citation.page}" if citation.page else "")
+    text = f"{where}: \u201c{citation.quote}\u201d"
+    return " ".join(text.split()).replace("\\", "/").replace('"', "\u201d")[:400]
+
+
+def linked_answer(answer: Answer) -> str:
+    """The answer as safe Markdown whose own ``[n]`` markers link to their sources; no other
+    text can become a link (see :func:`escape_markdown`)."""
+    by_n = {c.n: c for c in answer.citations}
+
+    def link(match: re.Match) -> str:
+        c = by_n.get(int(match.group(1)))
+        if c is None:
+            return match.group(0)
+        return f'[\\[{c.n}\\]]({citation_href(c)} "{citation_preview(c)}")'
+
+    return _ESCAPED_MARKER.sub(link, escape_markdown(answer.answer))
 
 
 def citation_html(citation: Citation, open_: bool = False) -> str:
@@ -127,7 +171,9 @@ def citation_html(citation: Citation, open_: bool = False) -> str:
         f"<summary><b>[{citation.n}]</b> {where} <span class='cqa-meta'>({meta})</span><br>"
         f"<q>{html.escape(citation.quote)}</q></summary>"
         f'<div class="cqa-chunk">{highlighted_chunk(citation)}</div>'
-        f'<div class="cqa-meta">{source_link(citation)}</div></details>'
+        f'<div class="cqa-meta"><a href="{html.escape(citation_href(citation), quote=True)}" target="_blank" '
+        f'rel="noopener">Open {"the page" if "#page=" in citation_href(citation) else "in context"}</a> · '
+        f'{source_link(citation)}</div></details>'
     )
 
 
@@ -275,6 +321,84 @@ class LoginRequired:
         return bool(token and app.tokens.get(token))
 
 
+# -- the papers themselves: what a citation opens ----------------------------------
+
+PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+PASSAGE_CSS = """body { font: 16px/1.55 system-ui, sans-serif; max-width: 46rem; margin: 1.5rem auto; padding: 0 1rem;
+  color: #1b1b1b; } .meta { color: #555; } .text { white-space: pre-wrap; }
+#cited { background: #fff7d6; outline: 2px solid #b38600; } mark { background: #ffd84d; color: #000; }"""
+
+
+def paper_routes(index: CouncilIndex) -> list:
+    """``/cqa/papers/{doc_id}``: an indexed PDF itself (the viewer opens ``#page=N``);
+    ``/cqa/passages/{node_id}``: a passage in its section, the quote marked. Only ids the
+    manifest lists are served: no path from the request ever reaches the file system."""
+    from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse
+    from starlette.routing import Route
+
+    def not_found(what: str) -> PlainTextResponse:
+        return PlainTextResponse(f"{what} is not in the index", status_code=404, headers=PAGE_HEADERS)
+
+    def paper(request):
+        doc_id = request.path_params["doc_id"]
+        index.refresh()
+        entry = index.manifest.ready().get(doc_id)
+        files = [Path(s) for s in (entry.sources if entry else []) if s.lower().endswith(".pdf") and Path(s).is_file()]
+        if not files:
+            return not_found("That document")
+        return FileResponse(files[0], media_type="application/pdf", filename=files[0].name,
+                            content_disposition_type="inline", headers=PAGE_HEADERS)
+
+    def passage(request):
+        node_id = request.path_params["node_id"]
+        doc_id = node_id.rsplit("-", 1)[0]
+        index.refresh()
+        entry = index.manifest.ready().get(doc_id)
+        record = index.records.load(doc_id) if entry else None
+        section = next((s for s in (record.sections if record else ()) if node_id in s.chunk_ids), None)
+        if section is None:
+            return not_found("That passage")
+        nodes = index.store.get_nodes(list(section.chunk_ids))
+        body = passage_html(nodes, node_id, request.query_params.get("q", ""))
+        heading = " › ".join(section.path) or entry.title
+        page = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+                f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
+                f"<title>{html.escape(entry.title)}</title><style>{PASSAGE_CSS}</style></head><body>"
+                f"<h1>{html.escape(entry.title)}</h1><p class='meta'>{html.escape(heading)}"
+                + (f" · meeting {html.escape(entry.meeting_date)}" if entry.meeting_date else "")
+                + f"</p><main class='text'>{body}</main></body></html>")
+        return HTMLResponse(page, headers=PAGE_HEADERS)
+
+    return [Route(f"/{PAPERS_ROUTE}/{{doc_id}}", paper), Route(f"/{PASSAGES_ROUTE}/{{node_id}}", passage)]
+
+
+def passage_html(nodes: list, cited_id: str, quote_text: str) -> str:
+    """A section's text stitched from its (possibly overlapping) chunks, escaped; the cited
+    chunk wrapped in ``<span id="cited">`` and the quote in it marked."""
+    pieces: list[tuple[str, bool]] = []
+    end = None
+    for node in sorted(nodes, key=lambda n: int(n.metadata.get("char_start", 0))):
+        start, text = int(node.metadata.get("char_start", 0)), node.get_content()
+        if end is not None and start < end:
+            text, start = text[end - start:], end
+        elif end is not None and start > end:
+            pieces.append(("\n\n", False))
+        pieces.append((text, node.node_id == cited_id))
+        end = max(end or 0, start + len(text))
+    out = []
+    for text, cited in pieces:
+        if not cited:
+            out.append(html.escape(text))
+            continue
+        marked = marked_quote(text, quote_text)
+        out.append(f'<span id="cited">{marked}</span>')
+    return "".join(out)
+
+
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -385,7 +509,7 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
                 history[-1] = {"role": "assistant", "content": escape_markdown(written)}
                 yield history, gr.skip(), gr.skip(), answers, ""
         assert answer is not None
-        history[-1] = {"role": "assistant", "content": escape_markdown(answer.answer)}
+        history[-1] = {"role": "assistant", "content": linked_answer(answer)}
         answers = {**answers, str(len(history) - 1): {
             "question": message, "answer": answer.answer, "abstained": answer.abstained,
             "citations": [{k: c.to_dict()[k] for k in ("n", "title", "section", "page", "source", "url", "quote")}
@@ -553,16 +677,20 @@ def serve(settings: Settings, ingest_if_empty: bool = False) -> None:
                              "(or COUNCIL_QA_ALLOW_PUBLIC_WITHOUT_LOGIN=1 to serve everyone who can reach it)")
         print(f"warning: listening on {settings.host} without a login, as COUNCIL_QA_ALLOW_PUBLIC_WITHOUT_LOGIN asks",
               file=sys.stderr, flush=True)
-    launch(create_app(settings), settings, auth)
+    engine = AnswerEngine(settings)
+    launch(create_app(settings, engine), settings, auth, engine.index)
 
 
-def launch(app: gr.Blocks, settings: Settings, auth: LoginGuard | None, prevent_thread_lock: bool = False) -> None:
+def launch(app: gr.Blocks, settings: Settings, auth: LoginGuard | None, index: CouncilIndex,
+           prevent_thread_lock: bool = False) -> None:
+    """Serve the chat, and the papers its citations open (behind the same login)."""
     from starlette.middleware import Middleware
 
     app.queue(default_concurrency_limit=CHAT_CONCURRENCY)
     app.launch(server_name=settings.host, server_port=settings.port, auth=auth, css=CSS,
                max_file_size=f"{settings.upload_max_mb}mb", show_error=False, quiet=prevent_thread_lock,
-               prevent_thread_lock=prevent_thread_lock, app_kwargs={"middleware": [Middleware(LoginRequired)]})
+               prevent_thread_lock=prevent_thread_lock,
+               app_kwargs={"middleware": [Middleware(LoginRequired)], "routes": paper_routes(index)})
 
 
 def main(argv: list[str] | None = None) -> None:

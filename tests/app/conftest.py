@@ -25,11 +25,18 @@ def app_settings(corpus_settings, tmp_path_factory) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def app_url(app_settings):
+def app_engine(app_settings):
+    from rag import AnswerEngine
+
+    return AnswerEngine(app_settings)
+
+
+@pytest.fixture(scope="session")
+def app_url(app_settings, app_engine):
     import app as web
 
-    blocks = web.create_app(app_settings)
-    web.launch(blocks, app_settings, auth=None, prevent_thread_lock=True)
+    blocks = web.create_app(app_settings, app_engine)
+    web.launch(blocks, app_settings, None, app_engine.index, prevent_thread_lock=True)
     url = f"http://127.0.0.1:{app_settings.port}/"
     for _ in range(100):
         try:

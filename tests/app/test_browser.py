@@ -151,3 +151,45 @@ def test_chat_cites_sources_and_uploads_are_safe(page, app_settings, tmp_path: P
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.locator("#cqa-sources script, #cqa-chat script").count() == 0
     assert page.locator("#cqa-sources img, #cqa-chat img[src='x']").count() == 0
+
+
+def test_a_citation_previews_its_quote_and_opens_the_source(page, tmp_path: Path) -> None:
+    from tests.files import make_pdf
+
+    # A text source: [1] shows its quote on hover and on keyboard focus, and opens the passage.
+    ask(page, "How much do independent SEND placements cost?")
+    marker = page.locator("#cqa-chat [data-testid='bot']").last.get_by_role("link", name="[1]")
+    assert "£80,000" in marker.get_attribute("title")
+    preview = "(el) => getComputedStyle(el, '::after').content"
+    marker.hover()
+    assert "£80,000" in marker.evaluate(preview)
+    page.mouse.move(0, 0)
+    marker.focus()
+    assert "£80,000" in marker.evaluate(preview)
+    with page.context.expect_page() as opened:
+        marker.click()
+    passage = opened.value
+    passage.wait_for_load_state()
+    assert "/cqa/passages/" in passage.url and "£80,000" in passage.locator("#cited mark").inner_text()
+    passage.close()
+
+    # A PDF source: [1] opens the PDF itself at the cited page.
+    report = make_pdf(tmp_path / "harbour-budget-report.pdf", [
+        ["# Harbour Budget Report 2026", "This report sets out the harbour budget."],
+        ["# Dredging", "Dredging the Harbour channel costs £312,000 in 2026/27."],
+    ])
+    page.get_by_role("tab", name="Documents").click()
+    page.locator("#cqa-upload input[type=file]").set_input_files(str(report))
+    page.locator("#cqa-upload .file-preview").get_by_text("harbour-budget-report").wait_for(timeout=30_000)
+    page.locator("#cqa-add").click()
+    page.wait_for_function("document.querySelector('#cqa-upload-status').innerText.includes('harbour-budget-report.pdf is in')",
+                           timeout=60_000)
+    page.get_by_role("tab", name="Chat").click()
+    ask(page, "How much does dredging the Harbour channel cost?")
+    marker = page.locator("#cqa-chat [data-testid='bot']").last.get_by_role("link", name="[1]")
+    assert "£312,000" in marker.get_attribute("title")
+    href = marker.evaluate("(el) => el.href")
+    assert "/cqa/papers/" in href and href.endswith("#page=2")
+    response = page.request.get(href.split("#")[0])
+    assert response.status == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.body() == report.read_bytes()

@@ -23,8 +23,11 @@ def test_the_tab_filters_shows_passages_as_text_and_downloads(tmp_path) -> None:
                                                                    "Taxi <img src=x onerror=alert(1)> Policy"))
     settings = Settings.from_env(environ={}, home=tmp_path / "home", port=free_port())
     Indexer(settings).ingest([tmp_path / "docs"])
-    blocks = web.create_app(settings)
-    web.launch(blocks, settings, None, prevent_thread_lock=True)
+    from rag import AnswerEngine
+
+    engine = AnswerEngine(settings)
+    blocks = web.create_app(settings, engine)
+    web.launch(blocks, settings, None, engine.index, prevent_thread_lock=True)
     try:
         def call(name: str, *inputs):
             index = next(i for i, fn in blocks.fns.items() if fn.name == name)

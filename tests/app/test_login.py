@@ -20,7 +20,7 @@ def login_url(app_settings, engine):
 
     settings = app_settings.replace(auth="clerk:s3cret-words", port=free_port())
     blocks = web.create_app(settings, engine)
-    web.launch(blocks, settings, web.LoginGuard(web.parse_auth(settings.auth)), prevent_thread_lock=True)
+    web.launch(blocks, settings, web.LoginGuard(web.parse_auth(settings.auth)), engine.index, prevent_thread_lock=True)
     yield f"http://127.0.0.1:{settings.port}"
     blocks.close()
 
@@ -40,6 +40,7 @@ PROTECTED = [
     ("/gradio_api/reset", b'{"session_hash": "abc", "fn_index": 0, "event_id": "x"}'),
     ("/gradio_api/cancel", b'{"session_hash": "abc", "fn_index": 0, "event_id": "x"}'),
     ("/gradio_api/queue/join", b'{"data": ["q"], "fn_index": 0, "session_hash": "abc"}'),
+    ("/cqa/papers/0000000000000000", None), ("/cqa/passages/0000000000000000-0000", None),
 ]
 
 
@@ -76,7 +77,7 @@ def test_commitments_csv_downloads_when_the_index_is_outside_the_working_and_tem
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     settings = app_settings.replace(port=free_port())
     blocks = web.create_app(settings, engine)
-    web.launch(blocks, settings, None, prevent_thread_lock=True)
+    web.launch(blocks, settings, None, engine.index, prevent_thread_lock=True)
     try:
         index = next(i for i, fn in blocks.fns.items() if fn.name == "commitments_csv")
         result = asyncio.run(blocks.process_api(block_fn=index, inputs=[], state=None))

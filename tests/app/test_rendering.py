@@ -29,8 +29,9 @@ def test_a_fetched_paper_links_to_its_published_page_and_nothing_else_becomes_a_
     fetched = web.citation_html(replace(c, url='https://democracy.example.gov.uk/mgConvert2PDF.aspx?ID=1&x="1"#page=3'))
     assert ('<a href="https://democracy.example.gov.uk/mgConvert2PDF.aspx?ID=1&amp;x=&quot;1&quot;#page=3" '
             'target="_blank" rel="noopener noreferrer">') in fetched
-    assert "<a " not in web.citation_html(c) and "m.pdf" in web.citation_html(c)
-    assert "<a " not in web.citation_html(replace(c, url="javascript:alert(1)"))
+    assert web.source_link(c) == "m.pdf"
+    assert "<a " not in web.source_link(replace(c, url="javascript:alert(1)"))
+    assert '<a href="cqa/papers/d#page=3" target="_blank" rel="noopener">Open the page</a>' in web.citation_html(c)
 
 
 def test_answer_text_shows_markup_as_text() -> None:
@@ -75,7 +76,8 @@ def test_a_public_address_needs_a_login_or_an_explicit_choice(monkeypatch, capsy
         def launch(self, **kwargs):
             launched.update(kwargs)
 
-    monkeypatch.setattr(web, "create_app", lambda settings: FakeBlocks())
+    monkeypatch.setattr(web, "create_app", lambda settings, engine: FakeBlocks())
+    monkeypatch.setattr(web, "AnswerEngine", lambda settings: type("Engine", (), {"index": None})())
     with pytest.raises(ValueError, match="refusing to listen on 0.0.0.0 without a login"):
         web.serve(corpus_settings.replace(host="0.0.0.0", auth=""))
     assert not launched
@@ -126,3 +128,17 @@ def test_feedback_records_are_whole_lines_even_from_many_threads(tmp_path, monke
     lines = path.read_text(encoding="utf-8").splitlines()
     assert sorted(json.loads(line)["n"] for line in lines) == list(range(40))
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_only_the_answers_own_markers_become_links_to_their_sources() -> None:
+    from rag import Answer
+
+    pdf = citation("The fund is £2m.", 'The fund is "£2m".')
+    text = Citation(**{**pdf.to_dict(), "n": 2, "node_id": "d-0003", "source": "notes.md", "page": 0})
+    answer = Answer(question="q", abstained=False, citations=[pdf, text],
+                    answer="The fund is £2m [1] and [2]; [3] [x](https://evil.example) ![i](http://t.example/p.png)")
+    linked = web.linked_answer(answer)
+    assert '[\\[1\\]](cqa/papers/d#page=3 "Minutes <b>, p. 3: \u201cThe fund is \u201d£2m\u201d.\u201d")' in linked
+    assert "[\\[2\\]](cqa/passages/d-0003?q=The%20fund%20is%20%22%C2%A32m%22.#cited " in linked
+    assert "\\[3\\]" in linked  # no such source: stays text
+    assert "(https://" not in linked and "(http://" not in linked and "!\\[i\\]" in linked
