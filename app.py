@@ -41,6 +41,7 @@ EXAMPLES = [
     "What will the March meeting's deep dive cover?",
 ]
 ALL = "All"
+SEARCHING = "_Searching the papers…_"
 CHAT_CONCURRENCY = 4  # answers computed at once; more wait in Gradio's queue
 UPLOAD_CONCURRENCY = 3  # uploads parsed and embedded at once; each writes the index one document at a time
 CSS = """
@@ -497,17 +498,21 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
             return
         turns = [Turn(m["role"], _text(m["content"])) for m in history if m.get("role") in ("user", "assistant")]
         history = history + [{"role": "user", "content": escape_markdown(message)},
-                             {"role": "assistant", "content": "_Searching the papers…_"}]
+                             {"role": "assistant", "content": SEARCHING}]
         yield history, gr.skip(), gr.skip(), answers, ""
         written = ""
         answer: Answer | None = None
-        for event in engine.stream(message, history=turns, filters=filters):
-            if isinstance(event, Answer):
-                answer = event
-            else:
-                written += event
-                history[-1] = {"role": "assistant", "content": escape_markdown(written)}
-                yield history, gr.skip(), gr.skip(), answers, ""
+        events = engine.stream(message, history=turns, filters=filters)
+        try:
+            for event in events:
+                if isinstance(event, Answer):
+                    answer = event
+                else:
+                    written += event
+                    history[-1] = {"role": "assistant", "content": escape_markdown(written)}
+                    yield history, gr.skip(), gr.skip(), answers, ""
+        finally:
+            events.close()  # stopped: the engine's work ends here, not in the background
         assert answer is not None
         history[-1] = {"role": "assistant", "content": linked_answer(answer)}
         answers = {**answers, str(len(history) - 1): {
@@ -515,6 +520,12 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
             "citations": [{k: c.to_dict()[k] for k in ("n", "title", "section", "page", "source", "url", "quote")}
                           for c in answer.citations]}}
         yield history, sources_html(answer), answer.with_citations_text(), answers, ""
+
+    def stopped(history: list[dict]) -> list[dict]:
+        if history and history[-1].get("role") == "assistant":
+            shown = _markdown(history[-1]["content"]).replace(SEARCHING, "").strip()
+            history = history[:-1] + [{"role": "assistant", "content": f"{shown}\n\n_(stopped)_".lstrip()}]
+        return history
 
     def record_feedback(data: gr.LikeData, answers: dict) -> None:
         record = answers.get(str(data.index if isinstance(data.index, int) else data.index[0]))
@@ -572,6 +583,7 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
                         question = gr.Textbox(placeholder="Ask about the strategy or the board's meetings…",
                                               show_label=False, scale=5, elem_id="cqa-question", autofocus=True)
                         ask = gr.Button("Ask", variant="primary", scale=1, elem_id="cqa-ask")
+                        stop = gr.Button("Stop", variant="stop", scale=1, elem_id="cqa-stop")
                     gr.Examples(EXAMPLES, inputs=[question], label="Try")
                     with gr.Row():
                         clear = gr.Button("Clear conversation", elem_id="cqa-clear")
@@ -630,8 +642,11 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
         inputs = [question, chatbot, doc_type, body, date_from, date_to, answers]
         outputs = [chatbot, sources, copy_box, answers, question]
         chat = {"concurrency_id": "chat", "concurrency_limit": CHAT_CONCURRENCY}
-        question.submit(respond, inputs, outputs, api_name="ask", **chat)
-        ask.click(respond, inputs, outputs, api_visibility="private", **chat)
+        asked = [question.submit(respond, inputs, outputs, api_name="ask", **chat),
+                 ask.click(respond, inputs, outputs, api_visibility="private", **chat)]
+        # Cancelling closes the answer's generator on the server, so retrieval stops and an
+        # LLM stops generating (and frees the model) at its next token.
+        stop.click(stopped, [chatbot], [chatbot], cancels=asked, api_visibility="private")
         clear.click(lambda: ([], sources_html(None), "", {}), None, [chatbot, sources, copy_box, answers],
                     api_visibility="private")
         chatbot.like(record_feedback, [answers], None, api_visibility="private")
@@ -655,14 +670,19 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
     return app
 
 
-def _text(content) -> str:
+def _markdown(content) -> str:
+    """A chat message's Markdown, whichever shape Gradio hands it in."""
     if isinstance(content, str):
-        return html.unescape(content)
+        return content
     if isinstance(content, list):
-        return " ".join(_text(c.get("text", "") if isinstance(c, dict) else c) for c in content)
+        return " ".join(_markdown(c.get("text", "") if isinstance(c, dict) else c) for c in content)
     if isinstance(content, dict):
-        return _text(content.get("text", ""))
+        return _markdown(content.get("text", ""))
     return str(content)
+
+
+def _text(content) -> str:
+    return html.unescape(_markdown(content))
 
 
 def serve(settings: Settings, ingest_if_empty: bool = False) -> None:

@@ -193,3 +193,71 @@ def test_a_citation_previews_its_quote_and_opens_the_source(page, tmp_path: Path
     response = page.request.get(href.split("#")[0])
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     assert response.body() == report.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def llm_app(app_settings):
+    """A second chat whose answers a real local model writes, slowed per token and watched,
+    so the test can see the server-side generation end when Stop is pressed."""
+    pytest.importorskip("llama_cpp", reason="needs the [llamacpp] extra")
+    import app as web
+    from rag import AnswerEngine
+    from tests.app.conftest import free_port
+
+    settings = app_settings.replace(port=free_port(), backend="llamacpp", llm_max_tokens=400)
+    engine = AnswerEngine(settings)
+    writer = engine.backend("llamacpp")
+    real_generate, watched = writer.generate, {"deltas": 0, "closed": 0}
+
+    def slowed(question, sources, context):
+        inner = real_generate(question, sources, context)
+        try:
+            for delta in inner:
+                watched["deltas"] += 1
+                time.sleep(0.1)
+                yield delta
+        finally:
+            inner.close()
+            watched["closed"] += 1
+
+    writer.generate = slowed
+    blocks = web.create_app(settings, engine)
+    web.launch(blocks, settings, None, engine.index, prevent_thread_lock=True)
+    yield f"http://127.0.0.1:{settings.port}/", watched
+    blocks.close()
+
+
+def test_stop_ends_the_answer_on_the_server(page, llm_app) -> None:
+    url, watched = llm_app
+    page.goto(url, wait_until="load")
+    box = page.locator("#cqa-question textarea")
+    box.wait_for(timeout=30_000)
+    box.fill("What does the strategy say about physical activity and getting everyone moving?")
+    box.press("Enter")
+    for _ in range(600):
+        if watched["deltas"] >= 3:
+            break
+        page.wait_for_timeout(50)
+    else:
+        pytest.fail("the model wrote nothing within 30 s")
+    page.locator("#cqa-stop").click()
+    for _ in range(100):
+        if watched["closed"]:
+            break
+        page.wait_for_timeout(50)
+    else:
+        pytest.fail("the model kept generating on the server after Stop")
+    written = watched["deltas"]
+    page.wait_for_timeout(1000)
+    assert watched["deltas"] == written  # nothing more generated
+    page.locator("#cqa-chat").get_by_text("(stopped)").wait_for(timeout=10_000)
+    # The model is free again: the next question is answered in full.
+    closed = watched["closed"]
+    box.fill("How many EHCPs are there in Barnet?")
+    box.press("Enter")
+    for _ in range(1200):
+        if watched["closed"] > closed:
+            break
+        page.wait_for_timeout(50)
+    else:
+        pytest.fail("the next answer never finished: the model was still held by the stopped one")
