@@ -14,7 +14,7 @@ import json
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -24,9 +24,12 @@ from index.keyword import KeywordIndex
 from index.manifest import ADDING, DELETING, READY, DocumentEntry, Manifest
 from index.records import RecordStore
 from index.store import ChunkStore, open_store
-from ingest import IsolatedLoader, LoadError, PreparedDocument, StructuredChunker, discover_files, prepare_document
+from ingest import (
+    DocumentMetadata, IsolatedLoader, LoadError, PreparedDocument, StructuredChunker, discover_files, prepare_document,
+)
 from llama_index.core.schema import MetadataMode
 
+CORRECTABLE = ("title", "doc_type", "body", "meeting_date")  # what a user may correct by hand
 CHUNKER_VERSION = 5  # bump when chunk boundaries change: documents are re-chunked on the next ingest
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -110,10 +113,12 @@ class Indexer:
         prune: bool = False,
         overrides: dict | None = None,
         on_progress: ProgressCallback | None = None,
+        force: bool = False,
     ) -> IngestReport:
         """Index the files under ``paths``. Files are parsed and embedded outside the index
         lock and written under it one document at a time, so another ingest (a second
-        user's upload) waits for one write, not for this whole batch."""
+        user's upload) waits for one write, not for this whole batch. ``force`` parses,
+        chunks and embeds them again even when nothing changed."""
         started = time.perf_counter()
         report = IngestReport()
         roots = [Path(p) for p in paths]
@@ -137,17 +142,18 @@ class Indexer:
             for number, path in enumerate(files, start=1):
                 if on_progress:
                     on_progress(number - 1, len(files), str(path))
+                manifest = manifest.current()
+                chosen = {**self._corrections(path, manifest), **{k: v for k, v in (overrides or {}).items() if v is not None}}
                 try:
-                    prepared = prepare_document(path, self.chunker, overrides, source=display_source(path), load=load)
+                    prepared = prepare_document(path, self.chunker, chosen, source=display_source(path), load=load)
                 except LoadError as exc:
                     report.failed.append({"path": str(path), "error": exc.reason})
                     continue
-                manifest = manifest.current()
-                if not self._indexed_already(prepared, str(path.resolve()), manifest):
+                if force or not self._indexed_already(prepared, str(path.resolve()), manifest):
                     self._embed(prepared, report)  # the slow part, outside the lock
                 with self._exclusive():
                     manifest = manifest.current()
-                    changed |= self._add(path, prepared, manifest, report)
+                    changed |= self._add(path, prepared, manifest, report, force)
         if on_progress:
             on_progress(len(files), len(files), "")
         with self._exclusive():
@@ -167,15 +173,23 @@ class Indexer:
         existing = manifest.documents.get(prepared.doc_id)
         if existing is None:
             return False
-        return existing.fingerprint == self._fingerprint(prepared) or manifest.doc_for_source(key) != prepared.doc_id
+        return (existing.fingerprint == self._fingerprint(prepared.document.sha256, prepared.metadata)
+                or manifest.doc_for_source(key) != prepared.doc_id)
 
-    def _add(self, path: Path, prepared: PreparedDocument, manifest: Manifest, report: IngestReport) -> bool:
+    @staticmethod
+    def _corrections(path: Path, manifest: Manifest) -> dict[str, str]:
+        """The metadata a user corrected for the document this file held last time."""
+        previous = manifest.doc_for_source(str(path.resolve()))
+        return dict(manifest.documents[previous].corrections) if previous else {}
+
+    def _add(self, path: Path, prepared: PreparedDocument, manifest: Manifest, report: IngestReport,
+             force: bool = False) -> bool:
         """Write one prepared file into the index (under the lock); whether anything changed."""
         key = str(path.resolve())
         doc_id = prepared.doc_id
         previous = manifest.doc_for_source(key)
         existing = manifest.documents.get(doc_id)
-        if self._indexed_already(prepared, key, manifest):
+        if not force and self._indexed_already(prepared, key, manifest):
             assert existing is not None
             if previous == doc_id:
                 if self.records.is_current(doc_id):
@@ -204,13 +218,14 @@ class Indexer:
             body=prepared.metadata.body,
             meeting_date=prepared.metadata.meeting_date,
             sha256=prepared.document.sha256,
-            fingerprint=self._fingerprint(prepared),
+            fingerprint=self._fingerprint(prepared.document.sha256, prepared.metadata),
             chunks=len(prepared.nodes),
             sources=sorted(set((existing.sources if existing else []) + [key])),
             state=ADDING,
             ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             coverage=round(prepared.coverage.ratio, 4),
             furniture=prepared.coverage.furniture,
+            corrections=self._corrections(path, manifest),
         )
         manifest.documents[doc_id] = entry
         manifest.save()
@@ -244,13 +259,60 @@ class Indexer:
         for node, vector in zip(prepared.nodes, vectors):
             node.embedding = vector
 
-    def _fingerprint(self, prepared: PreparedDocument) -> str:
+    def _fingerprint(self, sha256: str, metadata: DocumentMetadata) -> str:
         payload = json.dumps(
-            [prepared.document.sha256, prepared.metadata.as_dict(), self.settings.chunk_tokens,
+            [sha256, metadata.as_dict(), self.settings.chunk_tokens,
              self.chunker.max_embed_tokens, self.settings.embed_model_name, CHUNKER_VERSION],
             sort_keys=True,
         )
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+    def remove(self, doc_id: str) -> bool:
+        """Take a document out of the index: chunks, keyword index, record and manifest,
+        crash-safe (an interrupted removal is finished by the next ingest). Files the app
+        stored as uploads go too, so the document cannot come back by itself."""
+        with self._exclusive():
+            manifest = Manifest.load(self.settings.manifest_path)
+            if doc_id not in manifest.documents:
+                return False
+            sources = list(manifest.documents[doc_id].sources)
+            self._delete(doc_id, manifest)
+            manifest.generation += 1
+            manifest.save()
+            self.rebuild_keyword_index(manifest.generation)
+        uploads = self.settings.uploads_path.resolve()
+        for source in sources:
+            if _within(Path(source), uploads):
+                Path(source).unlink(missing_ok=True)
+        return True
+
+    def correct_metadata(self, doc_id: str, changes: dict[str, str]) -> DocumentMetadata:
+        """Set a document's title, type, board or meeting date without re-embedding it. The
+        correction is kept with the document, so re-ingesting its file keeps it too. While
+        it is applied the document is ``adding``: a kill leaves it to be added again whole."""
+        with self._exclusive():
+            manifest = Manifest.load(self.settings.manifest_path)
+            entry = manifest.ready().get(doc_id)
+            record = self.records.load(doc_id) if entry else None
+            if entry is None or record is None:
+                raise KeyError(doc_id)
+            clean = {k: str(v).strip() for k, v in changes.items() if k in CORRECTABLE and v is not None}
+            metadata = record.metadata.merged(clean)  # ValueError on a bad type or date
+            entry.state = ADDING
+            manifest.save()
+            self.store.set_metadata(doc_id, {
+                "title": metadata.title, "doc_type": metadata.doc_type, "body": metadata.body,
+                "meeting_date": metadata.meeting_date, "meeting_day": metadata.meeting_day})
+            self.records.save(replace(record, metadata=metadata))
+            entry.title, entry.doc_type = metadata.title, metadata.doc_type
+            entry.body, entry.meeting_date = metadata.body, metadata.meeting_date
+            entry.corrections = {**entry.corrections, **clean}
+            entry.fingerprint = self._fingerprint(entry.sha256, metadata)
+            entry.state = READY
+            manifest.generation += 1
+            manifest.save()
+            self.rebuild_keyword_index(manifest.generation)
+            return metadata
 
     def _recover(self, manifest: Manifest) -> tuple[bool, list[str]]:
         """Undo what an interrupted run left half-done: whether anything was, and the files

@@ -47,6 +47,7 @@ class DocumentEntry:
     ingested_at: str = ""
     coverage: float = 1.0  # share of the extracted text (furniture aside) that reached a chunk
     furniture: dict[str, int] = field(default_factory=dict)  # characters left out on purpose, by kind
+    corrections: dict[str, str] = field(default_factory=dict)  # metadata a user set; kept on re-ingest
 
 
 @dataclass

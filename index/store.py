@@ -39,6 +39,8 @@ class ChunkStore(Protocol):
 
     def get_nodes(self, node_ids: Sequence[str]) -> list[TextNode]: ...
 
+    def set_metadata(self, doc_id: str, values: dict) -> int: ...
+
 
 class ChromaChunkStore:
     """A Chroma collection that records which embedding model built it."""
@@ -111,6 +113,21 @@ class ChromaChunkStore:
             for node_id, text, metadata in zip(page["ids"], page["documents"], page["metadatas"])
         }
         return [by_id[i] for i in node_ids if i in by_id]
+
+    def set_metadata(self, doc_id: str, values: dict) -> int:
+        """Change metadata fields of every chunk of a document, vectors untouched; how many."""
+        from llama_index.core.vector_stores.utils import node_to_metadata_dict
+
+        page = self._collection.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
+        metadatas = []
+        for text, metadata in zip(page["documents"], page["metadatas"]):
+            node = metadata_dict_to_node(metadata, text=text)
+            node.metadata.update(values)
+            flat = node_to_metadata_dict(node, remove_text=True, flat_metadata=True)
+            metadatas.append({k: "" if v is None else v for k, v in flat.items()})
+        if page["ids"]:
+            self._collection.update(ids=page["ids"], metadatas=metadatas)
+        return len(page["ids"])
 
     def document_ids(self) -> set[str]:
         ids: set[str] = set()

@@ -309,3 +309,100 @@ def test_a_half_added_upload_is_added_again_by_the_next_ingest_of_anything(setti
     assert [Path(f["path"]).name for f in report.failed] == ["minutes.txt"]
     assert "interrupted ingest" in report.failed[0]["error"]
     assert doc_id not in Manifest.load(settings.manifest_path).documents
+
+
+def _doc(settings: Settings) -> tuple[str, object]:
+    (doc_id, entry), = Manifest.load(settings.manifest_path).ready().items()
+    return doc_id, entry
+
+
+def _vectors(indexer: Indexer, doc_id: str) -> dict:
+    page = indexer.store._collection.get(where={"doc_id": doc_id}, include=["embeddings"])
+    return {i: list(v) for i, v in zip(page["ids"], page["embeddings"])}
+
+
+def test_a_correction_reaches_chunks_record_manifest_and_filters_without_re_embedding(
+        settings: Settings, tmp_path: Path) -> None:
+    from rag import AnswerEngine, Filters
+
+    docs = tmp_path / "docs"
+    write(docs, "minutes.txt", MINUTES)
+    indexer = Indexer(settings)
+    indexer.ingest([docs])
+    doc_id, entry = _doc(settings)
+    detected = entry.doc_type
+    before = _vectors(indexer, doc_id)
+    indexer.correct_metadata(doc_id, {"body": "Housing Scrutiny Committee", "doc_type": "report",
+                                      "meeting_date": "2025-03-05", "title": "Housing plan report"})
+    _, entry = _doc(settings)
+    assert (entry.title, entry.doc_type, entry.body, entry.meeting_date) == (
+        "Housing plan report", "report", "Housing Scrutiny Committee", "2025-03-05")
+    nodes = list(indexer.store.iter_nodes())
+    assert {(n.metadata["body"], n.metadata["doc_type"], n.metadata["meeting_day"]) for n in nodes} == {
+        ("Housing Scrutiny Committee", "report", 20250305)}
+    assert indexer.records.load(doc_id).metadata.body == "Housing Scrutiny Committee"
+    assert _vectors(indexer, doc_id) == before  # nothing re-embedded
+
+    engine = AnswerEngine(settings)
+    hits, _ = engine.retrieve("housing plan", Filters(body="Housing Scrutiny Committee", doc_type="report"))
+    assert hits and all(h.node.metadata["doc_id"] == doc_id for h in hits)
+    assert not engine.retrieve("housing plan", Filters(doc_type=detected))[0]
+
+    # The correction outlives a re-ingest of the file, which finds nothing to do.
+    again = Indexer(settings).ingest([docs])
+    assert (again.unchanged, again.chunks_embedded) == (1, 0)
+    assert _doc(settings)[1].body == "Housing Scrutiny Committee"
+    forced = Indexer(settings).ingest([docs], force=True)
+    assert (forced.updated, forced.chunks_embedded > 0) == (1, True)
+    assert _doc(settings)[1].body == "Housing Scrutiny Committee"
+
+
+def test_a_bad_correction_changes_nothing(settings: Settings, tmp_path: Path) -> None:
+    write(tmp_path / "docs", "minutes.txt", MINUTES)
+    indexer = Indexer(settings)
+    indexer.ingest([tmp_path / "docs"])
+    doc_id, entry = _doc(settings)
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        indexer.correct_metadata(doc_id, {"meeting_date": "5th March"})
+    with pytest.raises(ValueError, match="doc_type"):
+        indexer.correct_metadata(doc_id, {"doc_type": "memo"})
+    assert _doc(settings)[1] == entry
+
+
+def test_an_interrupted_correction_leaves_the_document_to_be_added_again(
+        settings: Settings, tmp_path: Path, monkeypatch) -> None:
+    write(tmp_path / "docs", "minutes.txt", MINUTES)
+    indexer = Indexer(settings)
+    indexer.ingest([tmp_path / "docs"])
+    doc_id, entry = _doc(settings)
+
+    def killed(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(indexer.store, "set_metadata", killed)
+    with pytest.raises(KeyboardInterrupt):
+        indexer.correct_metadata(doc_id, {"body": "Housing Committee"})
+    assert not Manifest.load(settings.manifest_path).ready()  # not served half-corrected
+    report = Indexer(settings).ingest([])  # the next ingest of anything adds it again
+    assert report.ok and _doc(settings)[0] == doc_id
+    assert {n.metadata["body"] for n in Indexer(settings).store.iter_nodes()} == {entry.body}
+
+
+def test_removing_a_document_takes_it_out_everywhere(settings: Settings, tmp_path: Path) -> None:
+    from index import KeywordIndex
+
+    write(tmp_path / "docs", "minutes.txt", MINUTES)
+    upload = write(settings.uploads_path, "report.txt", REPORT)
+    indexer = Indexer(settings)
+    indexer.ingest([tmp_path / "docs", upload])
+    ids = {Path(e.sources[0]).name: d for d, e in Manifest.load(settings.manifest_path).ready().items()}
+    assert indexer.remove(ids["report.txt"]) and not indexer.remove("0123456789abcdef")
+    assert set(Manifest.load(settings.manifest_path).documents) == {ids["minutes.txt"]}
+    assert {n.metadata["doc_id"] for n in indexer.store.iter_nodes()} == {ids["minutes.txt"]}
+    assert indexer.records.load(ids["report.txt"]) is None
+    keyword = KeywordIndex.load(settings.keyword_index_path)
+    assert keyword.generation == Manifest.load(settings.manifest_path).generation
+    assert not upload.exists()  # an upload the app stored goes with it
+    assert indexer.remove(ids["minutes.txt"])
+    assert (tmp_path / "docs" / "minutes.txt").exists()  # a user's own file is never touched
+    assert indexer.store.count() == 0
