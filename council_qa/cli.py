@@ -6,10 +6,19 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from council_qa.config import BUNDLED_CORPUS, DECISION_OUTCOMES, DOC_TYPES, Settings, offline_environment
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from tqdm import tqdm
+
+    from index import IngestReport
+    from ingest.sources import FetchReport
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -66,7 +75,7 @@ def ingest(ctx, paths, prune, as_json, doc_type, body, meeting_date, title) -> N
     ctx.exit(0 if not report.failed else 1)
 
 
-def _run_ingest(settings: Settings, roots: list[Path], quiet: bool, **options):
+def _run_ingest(settings: Settings, roots: list[Path], quiet: bool, **options) -> "IngestReport":
     """Index ``roots`` with a progress bar on a terminal; the ingest report."""
     from index import Indexer, StoreError
 
@@ -88,7 +97,7 @@ def _run_ingest(settings: Settings, roots: list[Path], quiet: bool, **options):
     return report
 
 
-def _progress_bar(unit: str, quiet: bool):
+def _progress_bar(unit: str, quiet: bool) -> "tqdm | None":
     if quiet or not sys.stderr.isatty():
         return None
     from tqdm import tqdm
@@ -96,7 +105,7 @@ def _progress_bar(unit: str, quiet: bool):
     return tqdm(total=0, unit=unit, file=sys.stderr, leave=False)
 
 
-def _echo_ingest(report) -> None:
+def _echo_ingest(report: "IngestReport") -> None:
     from ingest import printable
 
     click.echo(
@@ -163,6 +172,7 @@ def stats(ctx, as_json) -> None:
 @click.pass_context
 def ask(ctx, question, as_json, filters, backend) -> None:
     """Answer QUESTION from the indexed papers, citing every claim."""
+    from ingest import printable
     from rag import Filters
 
     settings = _settings(ctx)
@@ -188,7 +198,7 @@ def ask(ctx, question, as_json, filters, backend) -> None:
         page = f", p. {c.page}" if c.page else ""
         click.echo(f"[{c.n}] {where}{page}\n    \"{c.quote}\"")
         if c.url:
-            click.echo(f"    {c.url}")
+            click.echo(f"    {printable(c.url)}")
 
 
 def _engine(settings: Settings):
@@ -378,7 +388,7 @@ def fetch() -> None:
 @fetch.command("moderngov")
 @click.option("--council", help="Council code (BNE), name (barnet) or the ModernGov site's URL.")
 @click.option("--committee", help="Committee id, title, or a part of its title naming only one.")
-@click.option("--since", help="Meetings on or after this date (YYYY-MM-DD; default a year ago).")
+@click.option("--since", help="Meetings on or after this date (YYYY-MM-DD; default a year before --until).")
 @click.option("--until", help="Meetings on or before this date (YYYY-MM-DD; default today).")
 @click.option("--dry-run", is_flag=True, help="List the meetings and files that would be fetched; fetch nothing.")
 @click.option("--list-councils", is_flag=True, help="List the known council codes (filtered by --council).")
@@ -386,9 +396,12 @@ def fetch() -> None:
 @click.option("--folder", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where papers are stored (default <home>/papers), as council/committee/date/.")
 @click.option("--no-ingest", is_flag=True, help="Fetch only; do not index what was fetched.")
-@click.option("--delay", type=float, default=1.0, show_default=True, help="Seconds between requests.")
-@click.option("--retries", type=int, default=3, show_default=True, help="Retries of a timeout or 5xx answer.")
-@click.option("--timeout", type=float, default=30.0, show_default=True, help="Seconds to wait for an answer.")
+@click.option("--delay", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Seconds between requests.")
+@click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Retries of a timeout, a dropped connection or a 429/5xx answer.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Seconds to wait for an answer.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object: what was fetched and indexed.")
 @click.pass_context
 def fetch_moderngov(ctx, council, committee, since, until, dry_run, list_councils, list_committees, folder,
@@ -404,40 +417,24 @@ def fetch_moderngov(ctx, council, committee, since, until, dry_run, list_council
     council-qa fetch moderngov --council BNE --list-committees
     council-qa fetch moderngov --council BNE --committee "Health and Wellbeing Board" --since 2024-01-01
     """
-    from datetime import date, timedelta
-
-    from ingest import printable
-    from ingest.sources import (
-        CommitteeFetcher, FetchError, ModernGovSite, PoliteClient, find_committee, known_councils, resolve_council,
-    )
+    from ingest.sources import CommitteeFetcher, FetchError, ModernGovSite, PoliteClient, find_committee, resolve_council
 
     if list_councils:
-        wanted = (council or "").lower()
-        rows = [c for c in known_councils() if not wanted or wanted in (c.code.lower() + " " + c.slug + " " + c.base_url)]
-        if as_json:
-            _emit_json([{"code": c.code, "name": c.slug, "url": c.base_url} for c in rows])
-        for c in rows if not as_json else ():
-            click.echo(f"{c.code:<4} {c.slug:<32} {c.base_url}")
+        _list_councils(council or "", as_json)
         return
     if not council:
         raise click.UsageError("give --council (a code, a name or the site's URL), or --list-councils")
     try:
         site_council = resolve_council(council)
-        day = {name: _date_option(name, value) for name, value in (("--since", since), ("--until", until))}
+        since_day, until_day = _date_range(since, until)
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
-    until_day = day["--until"] or date.today()
-    since_day = day["--since"] or until_day - timedelta(days=365)
     with PoliteClient(min_interval=delay, retries=retries, timeout=timeout) as client:
         site = ModernGovSite(site_council, client)
         try:
             committees = site.committees()
             if list_committees:
-                if as_json:
-                    _emit_json([{"id": c.id, "title": c.title, "category": c.category, "expired": c.expired,
-                                 "url": site.committee_url(c.id)} for c in committees])
-                for c in committees if not as_json else ():
-                    click.echo(f"{c.id:>6}  {c.title}" + ("  (expired)" if c.expired else ""))
+                _list_committees(site, committees, as_json)
                 return
             if not committee:
                 raise click.UsageError("give --committee (an id or title; see --list-committees)")
@@ -462,37 +459,78 @@ def fetch_moderngov(ctx, council, committee, since, until, dry_run, list_council
     indexed = None
     if not dry_run and not no_ingest and report.files:
         indexed = _run_ingest(_settings(ctx), [Path(report.folder)], as_json)
-    failed = bool(report.errors or (indexed and indexed.failed))
     if as_json:
         _emit_json({"fetch": report.to_dict(), "ingest": indexed.to_dict() if indexed else None})
-        ctx.exit(1 if failed else 0)
-    click.echo(f"{report.committee} ({site_council.name}), {report.since} to {report.until}: "
-               f"{_count(report.meetings, 'meeting')} with papers"
+    else:
+        _echo_fetch(report, site_council.name)
+        if indexed is not None:
+            _echo_ingest(indexed)
+    ctx.exit(1 if report.errors or (indexed and indexed.failed) else 0)
+
+
+def _list_councils(wanted: str, as_json: bool) -> None:
+    from ingest.sources import known_councils
+
+    wanted = wanted.lower()
+    rows = [c for c in known_councils() if wanted in f"{c.code.lower()} {c.slug} {c.base_url}"]
+    if as_json:
+        _emit_json([{"code": c.code, "slug": c.slug, "url": c.base_url} for c in rows])
+        return
+    for c in rows:
+        click.echo(f"{c.code:<4} {c.slug:<32} {c.base_url}")
+
+
+def _list_committees(site, committees: list, as_json: bool) -> None:
+    if as_json:
+        _emit_json([{"id": c.id, "title": c.title, "category": c.category, "expired": c.expired,
+                     "url": site.committee_url(c.id)} for c in committees])
+        return
+    for c in committees:
+        click.echo(f"{c.id:>6}  {c.title}" + ("  (expired)" if c.expired else ""))
+
+
+def _echo_fetch(report: "FetchReport", council_name: str) -> None:
+    from ingest import printable
+
+    with_papers = report.meetings - report.meetings_without_papers
+    click.echo(f"{report.committee} ({council_name}), {report.since} to {report.until}: "
+               f"{_count(with_papers, 'meeting')} with papers"
+               + (f", {report.meetings_without_papers} without" if report.meetings_without_papers else "")
                + (f", {report.meetings_cancelled} cancelled" if report.meetings_cancelled else ""))
     for f in report.files:
         click.echo(f"  {f.meeting_date}  {f.kind:<10}  {f.status:<9}  {printable(f.title)[:70]}")
-        if dry_run:
-            click.echo(f"{'':26}{f.url}")
+        if report.dry_run:
+            click.echo(f"{'':26}{printable(f.url)}")
     skipped = (f"skipped {report.restricted} restricted, {_count(report.duplicates, 'duplicate')}, "
-               f"{report.republished_minutes} republished minutes; "
-               f"{_count(report.requests, 'request')}, {report.retries} retried")
-    if dry_run:
+               f"{report.republished_minutes} republished minutes"
+               + (f", {_count(report.external, 'external link')}" if report.external else "")
+               + (f", {report.unsupported} in formats ingest cannot read" if report.unsupported else "")
+               + f"; {_count(report.requests, 'request')}, {report.retries} retried")
+    if report.dry_run:
         click.echo(f"would fetch {_count(len(report.files), 'file')} into {report.folder}; {skipped}")
     else:
         click.echo(f"fetched {_count(len(report.files), 'file')} into {report.folder}: {report.written} written, "
                    f"{report.unchanged} already there; {skipped}")
     for error in report.errors:
         click.echo(f"error: {printable(error['url'])}: {printable(error['error'])}", err=True)
-    if indexed is not None:
-        _echo_ingest(indexed)
-    ctx.exit(1 if failed else 0)
+
+
+def _date_range(since: str | None, until: str | None) -> "tuple[date, date]":
+    """``--since`` and ``--until`` as dates: by default the year up to today."""
+    from datetime import date, timedelta
+
+    until_day = _date_option("--until", until) or date.today()
+    since_day = _date_option("--since", since) or until_day - timedelta(days=365)
+    if since_day > until_day:
+        raise ValueError(f"--since {since_day} is after --until {until_day}")
+    return since_day, until_day
 
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
-def _date_option(name: str, value: str | None):
+def _date_option(name: str, value: str | None) -> "date | None":
     from datetime import date
 
     if not value:

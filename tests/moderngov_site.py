@@ -37,6 +37,9 @@ class LoopbackSite:
     not_moderngov: bool = False  # an ordinary web page where the web service should be
     slow: Counter = field(default_factory=Counter)  # path+query -> answers to delay past the client's timeout
     failing: Counter = field(default_factory=Counter)  # path+query -> answers to give as 503
+    retry_after: str = ""  # the Retry-After header sent with each 503
+    cut_short: Counter = field(default_factory=Counter)  # path+query -> answers cut off half way
+    status: dict[str, int] = field(default_factory=dict)  # path prefix -> a status to answer with
     delay_seconds: float = 2.0
     requests: list[str] = field(default_factory=list)
     user_agents: set[str] = field(default_factory=set)
@@ -52,6 +55,7 @@ class LoopbackSite:
         return sum(1 for r in self.requests if r == path_and_query)
 
     def answer(self, handler: BaseHTTPRequestHandler) -> tuple[int, str, bytes]:
+        """Status, content type and body for one request."""
         target = handler.path
         self.requests.append(target)
         agent = handler.headers.get("User-Agent", "")
@@ -65,6 +69,9 @@ class LoopbackSite:
             self.failing[target] -= 1
             return 503, "text/plain", b"busy"
         url = urlsplit(target)
+        for prefix, status in self.status.items():
+            if url.path.startswith(prefix):
+                return status, "text/html", b"<html><body>No such page</body></html>"
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
         if self.not_moderngov:
             return 200, "text/html", b"<!DOCTYPE html><html><body><h1>Welcome to our council</h1></body></html>"
@@ -90,7 +97,15 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_response(status)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
+            if status == 503 and self.site.retry_after:
+                self.send_header("Retry-After", self.site.retry_after)
             self.end_headers()
+            if self.site.cut_short[self.path] > 0 and status == 200:
+                self.site.cut_short[self.path] -= 1
+                self.wfile.write(body[: len(body) // 2])
+                self.wfile.flush()
+                self.close_connection = True
+                return
             self.wfile.write(body)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up waiting (a timeout test)

@@ -65,7 +65,8 @@ def test_fetch_ingests_and_answers_cite_the_published_page(tmp_path: Path, site)
     assert first.exit_code == 0, first.output
     summary = json.loads(first.output)
     fetched = summary["fetch"]
-    assert (fetched["written"], fetched["restricted"], fetched["duplicates"], fetched["retries"]) == (4, 1, 1, 1)
+    assert (fetched["written"], fetched["restricted"], fetched["duplicates"]) == (4, 1, 1)
+    assert fetched["retries"] >= 1 and site.count("/mgConvert2PDF.aspx?ID=60909") == 2  # timed out once, then fetched
     assert summary["ingest"]["added"] == 4 and not summary["ingest"]["failed"]
     print(f"\nfetch figures: {fetched['meetings']} meeting(s), {fetched['meetings_cancelled']} cancelled, "
           f"{fetched['written']} files written, {fetched['restricted']} restricted, {fetched['duplicates']} duplicate, "

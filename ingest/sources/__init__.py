@@ -2,7 +2,7 @@
 that ingest then reads like any other (each file with a ``.meta.json`` sidecar)."""
 
 from ingest.sources.fetch import CommitteeFetcher, FetchedFile, FetchReport
-from ingest.sources.http import USER_AGENT, FetchError, PoliteClient
+from ingest.sources.http import FetchError, PoliteClient
 from ingest.sources.moderngov import (
     AgendaItem, Attachment, Committee, Council, Meeting, MeetingDetail, ModernGovSite, find_committee,
     known_councils, resolve_council,
@@ -10,6 +10,6 @@ from ingest.sources.moderngov import (
 
 __all__ = [
     "AgendaItem", "Attachment", "Committee", "CommitteeFetcher", "Council", "FetchError", "FetchReport", "FetchedFile",
-    "Meeting", "MeetingDetail", "ModernGovSite", "PoliteClient", "USER_AGENT", "find_committee", "known_councils",
+    "Meeting", "MeetingDetail", "ModernGovSite", "PoliteClient", "find_committee", "known_councils",
     "resolve_council",
 ]

@@ -8,6 +8,8 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import httpx
@@ -21,15 +23,19 @@ USER_AGENT = (
 )
 _RETRY_STATUS = {429, 500, 502, 503, 504}
 _MAX_RETRY_AFTER = 60.0
+# Worth another try: the network or the server may do better next time. Anything else
+# (a bad URL, a redirect loop, an unsupported scheme, a corrupt body) will not.
+_TRANSIENT = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 
 
 class FetchError(Exception):
     """A page or file that could not be fetched; ``str()`` is the one-line reason."""
 
-    def __init__(self, url: str, reason: str) -> None:
+    def __init__(self, url: str, reason: str, status: int | None = None) -> None:
         super().__init__(reason)
         self.url = url
         self.reason = reason
+        self.status = status
 
     def __str__(self) -> str:
         return f"{printable(self.url)}: {printable(self.reason)}"
@@ -39,7 +45,6 @@ class FetchError(Exception):
 class HttpCounts:
     requests: int = 0
     retries: int = 0
-    bytes: int = 0
 
 
 class PoliteClient:
@@ -56,13 +61,17 @@ class PoliteClient:
         timeout: float = 30.0,
         max_bytes: int = 100 * 1024 * 1024,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        if retries < 0 or min_interval < 0 or timeout <= 0:
+            raise ValueError("retries and the delay must not be negative, and the timeout must be positive")
         self.min_interval = min_interval
         self.retries = retries
         self.backoff = backoff
         self.max_bytes = max_bytes
         self.counts = HttpCounts()
         self._sleep = sleep
+        self._clock = clock
         self._last_request = float("-inf")
         self._client = httpx.Client(
             headers={"User-Agent": USER_AGENT, "Accept": "*/*", "Accept-Language": "en-GB,en;q=0.8"},
@@ -78,64 +87,75 @@ class PoliteClient:
     def close(self) -> None:
         self._client.close()
 
-    def get_bytes(self, url: str, params: dict | None = None) -> bytes:
+    def get_bytes(self, url: str, params: dict | None = None, max_bytes: int = 20 * 1024 * 1024) -> bytes:
         """The body of a small response (a web-service answer, a page)."""
         parts: list[bytes] = []
-        self._download(url, params, parts.append, restart=parts.clear)
+        self._download(url, params, parts.append, restart=parts.clear, max_bytes=max_bytes)
         return b"".join(parts)
 
     def download(self, url: str, target: Path) -> str:
         """Stream ``url`` into ``target`` (whole or not at all); returns its sha256."""
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, partial = tempfile.mkstemp(dir=target.parent, prefix=".partial-")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                self._download(url, None, out.write, restart=lambda: (out.seek(0), out.truncate()))
-            digest = file_sha256(Path(partial))
-            os.replace(partial, target)
-        except BaseException:
-            Path(partial).unlink(missing_ok=True)
-            raise
-        return digest
+        def fill(out) -> None:
+            self._download(url, None, out.write, restart=lambda: (out.seek(0), out.truncate()))
+
+        write_atomically(target, fill)
+        return file_sha256(target)
 
     def _download(self, url: str, params: dict | None, write: Callable[[bytes], object],
-                  restart: Callable[[], object] | None = None) -> None:
-        for attempt in range(self.retries + 1):
+                  restart: Callable[[], object], max_bytes: int | None = None) -> None:
+        limit = max_bytes or self.max_bytes
+        attempt = 0
+        while True:
             self._wait_turn()
             self.counts.requests += 1
             try:
                 with self._client.stream("GET", url, params=params) as response:
                     if response.status_code in _RETRY_STATUS and attempt < self.retries:
-                        delay = _retry_after(response) or self.backoff * 2 ** attempt
-                        self._retry(delay)
+                        delay = _retry_after(response)
+                        self._retry(self.backoff * 2 ** attempt if delay is None else delay)
+                        attempt += 1
                         continue
                     _raise_for_status(url, response)
                     size = 0
                     for chunk in response.iter_bytes():
                         size += len(chunk)
-                        if size > self.max_bytes:
-                            raise FetchError(url, f"larger than the {self.max_bytes / 1048576:g} MB limit; not downloaded")
+                        if size > limit:
+                            raise FetchError(url, f"larger than the {limit / 1048576:g} MB limit; not downloaded")
                         write(chunk)
-                    self.counts.bytes += size
                     return
-            except (httpx.TimeoutException, httpx.TransportError) as exc:
+            except _TRANSIENT as exc:
                 if attempt >= self.retries:
                     kind = "timed out" if isinstance(exc, httpx.TimeoutException) else f"failed ({type(exc).__name__})"
-                    raise FetchError(url, f"{kind} after {self.retries + 1} tries") from None
-                if restart:
-                    restart()
+                    raise FetchError(url, f"{kind} after {attempt + 1} tries") from None
+                restart()
                 self._retry(self.backoff * 2 ** attempt)
-        raise AssertionError("unreachable")
+                attempt += 1
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:
+                raise FetchError(url, f"cannot be fetched ({type(exc).__name__}: {exc})") from None
 
     def _retry(self, delay: float) -> None:
         self.counts.retries += 1
         self._sleep(delay)
 
     def _wait_turn(self) -> None:
-        wait = self._last_request + self.min_interval - time.monotonic()
+        wait = self._last_request + self.min_interval - self._clock()
         if wait > 0:
             self._sleep(wait)
-        self._last_request = time.monotonic()
+        self._last_request = self._clock()
+
+
+def write_atomically(target: Path, fill: Callable[[object], None]) -> None:
+    """``fill`` writes a hidden file beside ``target``, which then replaces it: a kill or an
+    error leaves the old file or none, never half of one."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, partial = tempfile.mkstemp(dir=target.parent, prefix=".partial-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            fill(out)
+        os.replace(partial, target)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
 
 
 def file_sha256(path: Path) -> str:
@@ -147,10 +167,20 @@ def file_sha256(path: Path) -> str:
 
 
 def _retry_after(response: httpx.Response) -> float | None:
-    try:
-        return min(float(response.headers.get("Retry-After", "")), _MAX_RETRY_AFTER)
-    except ValueError:
+    """The server's Retry-After (seconds or an HTTP date), kept within 0 to 60 s."""
+    value = response.headers.get("Retry-After", "").strip()
+    if not value:
         return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            seconds = (parsedate_to_datetime(value) - datetime.now(timezone.utc)).total_seconds()
+        except (TypeError, ValueError):
+            return None
+    if seconds != seconds:  # NaN
+        return None
+    return min(max(seconds, 0.0), _MAX_RETRY_AFTER)
 
 
 def _raise_for_status(url: str, response: httpx.Response) -> None:
@@ -165,4 +195,4 @@ def _raise_for_status(url: str, response: httpx.Response) -> None:
         reason = "the site asks for a login (HTTP 401)"
     else:
         reason = f"the site answered HTTP {status}"
-    raise FetchError(url, reason)
+    raise FetchError(url, reason, status)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
@@ -62,8 +62,9 @@ class Meeting:
 class Attachment:
     id: int
     title: str
-    url: str
+    url: str  # "" when the link is not an http(s) address
     restricted: bool = False
+    external: bool = False  # a link to another site (a webcast, a gov.uk page), not a document
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,7 @@ class ModernGovSite:
         self.base_url = council.base_url.rstrip("/")
 
     def committees(self) -> list[Committee]:
+        """Every committee the site lists (deleted ones left out)."""
         root = self._call("GetCommittees", {}, expect="committees")
         return [
             Committee(_int(c, "committeeid"), _text(c, "committeetitle"), _text(c, "committeecategory"),
@@ -175,6 +177,7 @@ class ModernGovSite:
         ]
 
     def meetings(self, committee_id: int, since: date, until: date) -> list[Meeting]:
+        """The committee's meetings in the range (the service's own filter is not trusted)."""
         params = {"lCommitteeId": committee_id, "sFromDate": f"{since:%d/%m/%Y}", "sToDate": f"{until:%d/%m/%Y}"}
         root = self._call("GetMeetings", params, expect="getmeetings")
         found = {
@@ -185,46 +188,63 @@ class ModernGovSite:
         }
         return sorted(found.values(), key=lambda m: (m.date, m.id))
 
-    def meeting(self, meeting_id: int) -> MeetingDetail:
-        root = self._call("GetMeeting", {"lMeetingId": meeting_id}, expect="meeting")
+    def meeting(self, meeting: Meeting) -> MeetingDetail:
+        """One meeting's items: their agenda text and minutes where published (an item the
+        site does not display is left out) and their linked documents, each listed once."""
+        root = self._call("GetMeeting", {"lMeetingId": meeting.id}, expect="meeting")
+        agenda_published = _flag(root, "agendapublished", default=True)
         items, repeated = [], 0
         for el in root.iter("agendaitem"):
+            if not _flag(el, "isdisplayallowed", default=True):
+                continue
             attachments: dict[int, Attachment] = {}
             for doc in el.iter("linkeddoc"):
                 attachment = Attachment(_int(doc, "attachmentid"), _text(doc, "title"),
-                                        self.absolute_url(_text(doc, "url")), _flag(doc, "isrestricted"))
+                                        self.absolute_url((doc.findtext("url") or "").strip()),
+                                        _flag(doc, "isrestricted"), _flag(doc, "isurl"))
                 if attachment.id in attachments:  # real responses list some twice
                     repeated += 1
-                elif attachment.url:
+                else:
                     attachments[attachment.id] = attachment
             number = _text(el, "fulldisplaynumberformat").rstrip(".") or _text(el, "agendaitemnumber")
+            minutes = el.findtext("minutesnonemptyhtmlbody") or ""
             items.append(AgendaItem(
                 _int(el, "agendaitemid"), number, _text(el, "agendaitemtitle"),
-                el.findtext("agendatext") or "", el.findtext("minutesnonemptyhtmlbody") or "",
+                (el.findtext("agendatext") or "") if agenda_published else "",
+                minutes if _flag(el, "isminutepublished", default=True) else "",
                 _flag(el, "isrestricted"), tuple(attachments.values()),
             ))
-        return MeetingDetail(_int(root, "meetingid"), _uk_date(_text(root, "meetingdate")),
-                             _text(root, "meetingstatus"), tuple(items), repeated)
+        return MeetingDetail(meeting.id, _uk_date(_text(root, "meetingdate")) or meeting.date,
+                             _text(root, "meetingstatus") or meeting.status, tuple(items), repeated)
 
     def meeting_url(self, committee_id: int, meeting_id: int) -> str:
+        """The public page of a meeting: its agenda, minutes and documents."""
         return f"{self.base_url}/ieListDocuments.aspx?CId={committee_id}&MId={meeting_id}"
 
     def committee_url(self, committee_id: int) -> str:
         return f"{self.base_url}/mgCommitteeDetails.aspx?ID={committee_id}"
 
     def absolute_url(self, link: str) -> str:
-        """A link made absolute; http:// upgraded to https:// on the site's own https host."""
+        """A link made absolute, spaces in it encoded, http:// upgraded to https:// on the
+        site's own https host; "" for anything but an http(s) address."""
         if not link:
             return ""
-        url = urljoin(self.base_url + "/", link)
-        parts, base = urlsplit(url), urlsplit(self.base_url)
-        if parts.scheme == "http" and base.scheme == "https" and parts.netloc.lower() == base.netloc.lower():
-            url = urlunsplit(("https",) + tuple(parts)[1:])
-        return url
+        parts, base = urlsplit(urljoin(self.base_url + "/", link)), urlsplit(self.base_url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            return ""
+        scheme = "https" if parts.scheme == "http" and base.scheme == "https" and \
+            parts.netloc.lower() == base.netloc.lower() else parts.scheme
+        return urlunsplit((scheme, parts.netloc, quote(parts.path, safe="/%:@!$&'()*+,;=-._~"),
+                           quote(parts.query, safe="=&%/:+,;?@!$'()*-._~"), ""))
 
     def _call(self, operation: str, params: dict, expect: str) -> Element:
         url = f"{self.base_url}/mgWebService.asmx/{operation}"
-        body = self.client.get_bytes(url, params)
+        try:
+            body = self.client.get_bytes(url, params)
+        except FetchError as exc:
+            if exc.status in (404, 405):
+                raise FetchError(url, "not a ModernGov site: it has no ModernGov web service", exc.status) from None
+            raise
         try:
             root = fromstring(body)
         except (ParseError, DefusedXmlException):
@@ -255,8 +275,9 @@ def _int(el: Element, tag: str) -> int:
         return 0
 
 
-def _flag(el: Element, tag: str) -> bool:
-    return (el.findtext(tag) or "").strip().lower() == "true"
+def _flag(el: Element, tag: str, default: bool = False) -> bool:
+    value = (el.findtext(tag) or "").strip().lower()
+    return default if value not in ("true", "false") else value == "true"
 
 
 def _uk_date(text: str) -> str:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.sources import Council, FetchError, ModernGovSite, PoliteClient, find_committee, resolve_council
+from ingest.sources import Council, FetchError, Meeting, ModernGovSite, PoliteClient, find_committee, resolve_council
 from ingest.sources.moderngov import clean_title
 from tests.moderngov_site import FIXTURES, LoopbackSite, fixture, running, with_quirks
 
@@ -42,7 +42,7 @@ def test_committees_meetings_and_a_meeting_from_the_real_responses() -> None:
         site = site_on(base)
         committees = site.committees()
         meetings = site.meetings(144, date(2026, 1, 1), date(2026, 3, 1))
-        detail = site.meeting(4967)
+        detail = site.meeting(Meeting(4967, "2026-02-10"))
     assert [c.title for c in committees] == [
         "Appointment Sub Committee for Director of Adult Social Services", "Art Galleries Committee", "Audit Committee"]
     assert committees[0].expired and not committees[2].expired
@@ -66,18 +66,38 @@ def test_dates_outside_the_range_asked_are_dropped_even_if_the_site_sends_them()
     assert [m.id for m in meetings] == [4967]
 
 
-def test_links_to_the_sites_own_host_are_upgraded_to_https() -> None:
+def test_links_are_made_absolute_encoded_and_upgraded_on_the_sites_own_host() -> None:
     site = site_on("https://democracy.manchester.gov.uk")
     assert site.absolute_url("http://democracy.manchester.gov.uk/mgConvert2PDF.aspx?ID=1") == \
         "https://democracy.manchester.gov.uk/mgConvert2PDF.aspx?ID=1"
-    assert site.absolute_url("documents/s7942/polc2.pdf") == "https://democracy.manchester.gov.uk/documents/s7942/polc2.pdf"
+    assert site.absolute_url("documents/s60909/DRAFT WP  FEBRUARY 2026.pdf") == \
+        "https://democracy.manchester.gov.uk/documents/s60909/DRAFT%20WP%20%20FEBRUARY%202026.pdf"
+    assert site.absolute_url("mgConvert2PDF.aspx?ID=1&copy=2") == \
+        "https://democracy.manchester.gov.uk/mgConvert2PDF.aspx?ID=1&copy=2"
     assert site.absolute_url("http://other.example.org/a.pdf") == "http://other.example.org/a.pdf"
+    assert site.absolute_url("javascript:alert(1)") == site.absolute_url("mailto:a@b.c") == ""
 
 
-def test_a_site_that_is_not_moderngov_is_a_clear_error() -> None:
-    with running(LoopbackSite(not_moderngov=True)) as base:
+@pytest.mark.parametrize("knobs", [{"not_moderngov": True}, {"status": {"/mgWebService.asmx": 404}}])
+def test_a_site_that_is_not_moderngov_is_a_clear_error(knobs) -> None:
+    with running(LoopbackSite(**knobs)) as base:
         with pytest.raises(FetchError, match="not a ModernGov site"):
             site_on(base).committees()
+
+
+def test_items_the_site_does_not_publish_and_external_links_are_marked() -> None:
+    xml = fixture("meeting_with_minutes.xml")
+    work = xml.index("<agendaitemid>18833</agendaitemid>")
+    xml = (xml[:work] + xml[work:].replace("<isminutepublished>True</isminutepublished>",
+                                           "<isminutepublished>False</isminutepublished>", 1)
+           .replace("<isurl>False</isurl>", "<isurl>True</isurl>", 1))
+    xml = xml.replace("<agendapublished>True</agendapublished>", "<agendapublished>False</agendapublished>")
+    with running(LoopbackSite(meetings={4967: xml})) as base:
+        detail = site_on(base).meeting(Meeting(4967, "2026-02-10"))
+    minutes, work = detail.items
+    assert minutes.minutes_html and not work.minutes_html  # its minute is not published yet
+    assert not minutes.text_html and not work.text_html  # nor is the agenda
+    assert work.attachments[0].external and not minutes.attachments[0].external
 
 
 def test_committees_are_found_by_id_title_or_a_unique_part() -> None:
