@@ -26,7 +26,7 @@ from urllib.parse import quote
 import gradio as gr
 
 from council_qa.config import BUNDLED_CORPUS, DECISION_OUTCOMES, Settings, offline_environment
-from index import CouncilIndex, Indexer, Manifest
+from index import CouncilIndex, DocumentEntry, Indexer, Manifest
 from ingest import DOC_TYPES, printable, supported_extensions
 from rag import Answer, AnswerEngine, Citation, Filters, Turn
 from rag.commitments import CommitmentStatus, CommitmentTracker, to_csv
@@ -234,10 +234,35 @@ def decision_html(entry: RegisterEntry | None) -> str:
             f"<p>{' · '.join(facts)}</p><div class='cqa-chunk'>{html.escape(d.passage)}</div></div>")
 
 
+def chat_filters(doc_type: str, body: str, date_from: str, date_to: str) -> Filters:
+    """The chat's filter controls as :class:`Filters` (ValueError on a bad date)."""
+    return Filters(doc_type=None if doc_type == ALL else doc_type, body=None if body == ALL else body,
+                   date_from=(date_from or "").strip() or None, date_to=(date_to or "").strip() or None)
+
+
+def filters_line(doc_type: str, body: str, date_from: str, date_to: str) -> str:
+    """What the answers are limited to, shown above them; "" with no filter set."""
+    try:
+        described = chat_filters(doc_type, body, date_from, date_to).describe()
+    except ValueError:
+        return "**Filters:** write dates as YYYY-MM-DD, e.g. 2026-01-22."
+    if not described:
+        return ""
+    return "**Answers only from papers of** " + " · ".join(escape_markdown(d) for d in described)
+
+
+def indexed_documents(settings: Settings) -> list[tuple[str, DocumentEntry]]:
+    """The indexed documents, latest meeting first, as the Documents tab lists them."""
+    entries = Manifest.load(settings.manifest_path).ready().items()
+    return sorted(entries, key=lambda item: (item[1].meeting_date or "", item[1].title), reverse=True)
+
+
 def document_rows(settings: Settings) -> list[list]:
-    entries = Manifest.load(settings.manifest_path).ready().values()
-    return sorted(([e.title, e.doc_type, e.body, e.meeting_date, e.chunks] for e in entries),
-                  key=lambda row: (row[3] or "", row[0]), reverse=True)
+    return [[e.title, e.doc_type, e.body, e.meeting_date, e.chunks] for _, e in indexed_documents(settings)]
+
+
+def document_choices(settings: Settings) -> list[tuple[str, str]]:
+    return [(f"{e.title} ({e.meeting_date or e.doc_type})", doc_id) for doc_id, e in indexed_documents(settings)]
 
 
 def bodies(settings: Settings) -> list[str]:
@@ -490,8 +515,7 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
             yield history, gr.skip(), gr.skip(), answers, ""
             return
         try:
-            filters = Filters(doc_type=None if doc_type == ALL else doc_type, body=None if body == ALL else body,
-                              date_from=(date_from or "").strip() or None, date_to=(date_to or "").strip() or None)
+            filters = chat_filters(doc_type, body, date_from, date_to)
         except ValueError:
             gr.Warning("Dates must be written YYYY-MM-DD, e.g. 2026-01-22.")
             yield history, gr.skip(), gr.skip(), answers, message
@@ -541,9 +565,61 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
             return
         gr.Info("Thanks: your feedback was recorded.")
 
+    def document_fields(doc_id: str | None):
+        entry = Manifest.load(settings.manifest_path).ready().get(doc_id or "")
+        if entry is None:
+            return "", None, "", ""
+        return entry.title, entry.doc_type, entry.body, entry.meeting_date
+
+    def document_picked(event: gr.SelectData):
+        row = event.index[0] if isinstance(event.index, (list, tuple)) else event.index
+        listed = indexed_documents(settings)
+        return listed[row][0] if 0 <= row < len(listed) else gr.skip()
+
+    def documents_changed(message: str, keep: str | None = None):
+        """The tab, the filters' board lists and the chat's index after a change."""
+        engine.index.refresh()
+        choices = bodies(settings)
+        ids = {doc_id for _, doc_id in document_choices(settings)}
+        return (message, document_rows(settings), gr.update(choices=document_choices(settings),
+                                                             value=keep if keep in ids else None),
+                gr.update(choices=choices), gr.update(choices=choices))
+
+    def save_changes(doc_id: str | None, title: str, kind: str, board: str, meeting_date: str):
+        if not doc_id:
+            return documents_changed("Choose a document first.")
+        try:
+            indexer.correct_metadata(doc_id, {"title": title, "doc_type": kind, "body": board,
+                                              "meeting_date": meeting_date})
+        except ValueError as exc:
+            return documents_changed(f"✗ Not saved: {escape_markdown(str(exc))}", doc_id)
+        except KeyError:
+            return documents_changed("✗ That document is no longer in the index.")
+        return documents_changed(f"✓ Saved: {escape_markdown(title)}", doc_id)
+
+    def index_again(doc_id: str | None, progress=gr.Progress()):
+        entry = Manifest.load(settings.manifest_path).ready().get(doc_id or "")
+        if entry is None:
+            return documents_changed("Choose a document first.")
+        files = [Path(s) for s in entry.sources if Path(s).is_file()]
+        if not files:
+            return documents_changed("✗ Its file is gone, so it cannot be indexed again.", doc_id)
+        report = indexer.ingest(files, force=True)
+        failed = "; ".join(f"{escape_markdown(printable(Path(f['path']).name))}: {escape_markdown(printable(f['error']))}"
+                           for f in report.failed)
+        kept = next((d["doc_id"] for d in report.documents), doc_id)
+        return documents_changed(f"✗ {failed}" if failed else f"✓ Indexed again: {report.chunks_embedded} chunks "
+                                 f"embedded in {report.seconds:.1f}s", kept)
+
+    def delete(doc_id: str | None):
+        entry = Manifest.load(settings.manifest_path).documents.get(doc_id or "")
+        if entry is None or not indexer.remove(doc_id):
+            return documents_changed("Choose a document first.")
+        return documents_changed(f"✓ Deleted from the index: {escape_markdown(entry.title)}")
+
     def upload(files: list | None, progress=gr.Progress()):
         if not files:
-            return "Choose one or more files first.", gr.skip(), gr.skip(), gr.skip()
+            return "Choose one or more files first.", gr.skip(), gr.skip(), gr.skip(), gr.skip()
         settings.uploads_path.mkdir(parents=True, exist_ok=True)
         limit = settings.upload_max_mb * 1024 * 1024
         paths, lines = [], []
@@ -559,7 +635,6 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
                 progress(done / max(total, 1), desc=f"Indexing {Path(path).name}" if path else "Updating the index")
 
             report = indexer.ingest(paths, on_progress=on_progress)
-            engine.index.refresh()
             failed = {Path(f["path"]).name: f["error"] for f in report.failed}
             for path in paths:
                 if path.name in failed:
@@ -568,8 +643,7 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
                     lines.append(f"- ✓ {escape_markdown(printable(path.name))} is in the index")
             lines.append(f"\n{report.added} added, {report.updated} updated, {report.unchanged} unchanged; "
                          f"{report.chunks_total} chunks in the index.")
-        choices = bodies(settings)
-        return "\n".join(lines), document_rows(settings), gr.update(choices=choices), gr.update(choices=choices)
+        return documents_changed("\n".join(lines))
 
     with gr.Blocks(title="council-qa") as app:
         gr.Markdown("## council-qa: ask the board papers\nEvery claim cites its source; open a source to check it.")
@@ -577,6 +651,7 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
         with gr.Tab("Chat"):
             with gr.Row():
                 with gr.Column(scale=3):
+                    active_filters = gr.Markdown("", elem_id="cqa-active-filters")
                     chatbot = gr.Chatbot(label="Answers", height=460, elem_id="cqa-chat",
                                          feedback_options=("Like", "Dislike"), buttons=["copy"])
                     with gr.Row():
@@ -591,11 +666,14 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
                                           buttons=["copy"], elem_id="cqa-copy")
                 with gr.Column(scale=2):
                     with gr.Accordion("Filters", open=False):
-                        doc_type = gr.Dropdown([ALL, *DOC_TYPES], value=ALL, label="Document type")
-                        body = gr.Dropdown(bodies(settings), value=ALL, label="Board or committee")
+                        doc_type = gr.Dropdown([ALL, *DOC_TYPES], value=ALL, label="Document type",
+                                               elem_id="cqa-filter-type")
+                        body = gr.Dropdown(bodies(settings), value=ALL, label="Board or committee",
+                                           elem_id="cqa-filter-body")
                         with gr.Row():
                             date_from = gr.Textbox(label="Meetings from", placeholder="YYYY-MM-DD")
                             date_to = gr.Textbox(label="to", placeholder="YYYY-MM-DD")
+                        clear_filters = gr.Button("Clear filters", size="sm", elem_id="cqa-clear-filters")
                     sources = gr.HTML(sources_html(None), label="Sources", elem_id="cqa-sources")
         with gr.Tab("Documents"):
             documents = gr.Dataframe(document_rows(settings), headers=["Title", "Type", "Board", "Meeting date",
@@ -606,6 +684,20 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
                             file_count="multiple", file_types=supported_extensions(), elem_id="cqa-upload")
             add = gr.Button("Add to the index", variant="primary", elem_id="cqa-add")
             status = gr.Markdown(elem_id="cqa-upload-status")
+            gr.Markdown("### Correct or remove a document\nType, board and date decide what the filters find. "
+                        "A correction is kept when the file is indexed again; nothing is re-embedded.")
+            chosen_document = gr.Dropdown(document_choices(settings), value=None, label="Document",
+                                          elem_id="cqa-doc-choice")
+            with gr.Row():
+                doc_title = gr.Textbox(label="Title", elem_id="cqa-doc-title")
+                doc_kind = gr.Dropdown(list(DOC_TYPES), label="Type", elem_id="cqa-doc-type")
+                doc_body = gr.Textbox(label="Board or committee", elem_id="cqa-doc-body")
+                doc_date = gr.Textbox(label="Meeting date", placeholder="YYYY-MM-DD", elem_id="cqa-doc-date")
+            with gr.Row():
+                save_document = gr.Button("Save changes", variant="primary", elem_id="cqa-doc-save")
+                reingest_document = gr.Button("Index again from its file", elem_id="cqa-doc-reingest")
+                delete_document = gr.Button("Delete from the index", variant="stop", elem_id="cqa-doc-delete")
+            document_status = gr.Markdown(elem_id="cqa-doc-status")
 
         with gr.Tab("Decisions") as decisions_tab:
             gr.Markdown("Every decision and recorded vote in the minutes and decision notices, as the papers print "
@@ -650,7 +742,20 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
         clear.click(lambda: ([], sources_html(None), "", {}), None, [chatbot, sources, copy_box, answers],
                     api_visibility="private")
         chatbot.like(record_feedback, [answers], None, api_visibility="private")
-        add.click(upload, [files], [status, documents, body, decision_body], api_name="upload",
+        filter_controls = [doc_type, body, date_from, date_to]
+        for control in filter_controls:
+            control.change(filters_line, filter_controls, [active_filters], api_visibility="private")
+        clear_filters.click(lambda: (ALL, ALL, "", ""), None, filter_controls, api_visibility="private")
+        chosen_document.change(document_fields, [chosen_document], [doc_title, doc_kind, doc_body, doc_date],
+                               api_visibility="private")
+        documents.select(document_picked, None, [chosen_document], api_visibility="private")
+        changed = [document_status, documents, chosen_document, body, decision_body]
+        save_document.click(save_changes, [chosen_document, doc_title, doc_kind, doc_body, doc_date], changed,
+                            api_visibility="private")
+        reingest_document.click(index_again, [chosen_document], changed, api_visibility="private")
+        delete_document.click(delete, [chosen_document], changed, api_visibility="private",
+                              js="(doc) => (doc && confirm('Delete this document from the index?')) ? doc : null")
+        add.click(upload, [files], [status, documents, chosen_document, body, decision_body], api_name="upload",
                   concurrency_limit=UPLOAD_CONCURRENCY)
         view = [area_filter, status_filter]
         commitments_tab.select(commitment_table, view, [table, evidence, area_filter], api_visibility="private")

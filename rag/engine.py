@@ -38,6 +38,7 @@ CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 RELATED = 3
 DECISION_CLAIMS = 3  # a resolution's points quoted at most, those nearest the question
 TOO_LONG = "Please ask in fewer words: a question may be up to {limit:,} characters."
+NO_MATCH = "The filters leave nothing to search: {reason}. Clear or widen that filter and ask again."
 NOT_MENTIONED = "The passages I found do not mention {names}, so the papers I have cannot answer this question."
 
 
@@ -142,6 +143,12 @@ class AnswerEngine:
             return
         standalone = writer.condense(question, history or []) if history else question
         self.index.refresh()
+        shut_out = filters.why_nothing((e.doc_type, e.body, e.meeting_date) for e in self.index.manifest.ready().values()) \
+            if filters else None
+        if shut_out:  # say which filter, rather than "the papers do not answer"
+            yield Answer(question=question, answer=NO_MATCH.format(reason=shut_out), abstained=True,
+                         standalone_question=standalone, backend=writer.name, timings_ms={"total": _ms(started)})
+            return
         if self.index.keyword is not None:
             standalone = speller_for(self.index.keyword, self.index.embedder.whole_words).correct(standalone)
         terms = QueryTerms.of(standalone, self.index.keyword)

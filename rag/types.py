@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -146,6 +147,47 @@ class Filters:
     def empty(self) -> bool:
         return not (self.doc_type or self.body or self.date_from or self.date_to)
 
+    @property
+    def board(self) -> str:
+        """The board asked for, written as ingest writes boards ("Health & Wellbeing Board")."""
+        from ingest import normalise_body
+
+        return (normalise_body(self.body) or self.body) if self.body else ""
+
+    def _parts(self) -> list[tuple[str, Callable[[str, str, int], bool]]]:
+        """Each active filter in words, with the test a document must pass for it."""
+        parts = []
+        if self.doc_type:
+            kinds = {k.strip() for k in self.doc_type.split(",") if k.strip()}
+            parts.append((f"type {' or '.join(sorted(kinds))}", lambda t, b, d: t in kinds))
+        if self.body:
+            board = self.board
+            parts.append((f'board "{board}"', lambda t, b, d: b == board))
+        if self.date_from:
+            start = _day(self.date_from)
+            parts.append((f"meetings from {self.date_from}", lambda t, b, d: d >= start))
+        if self.date_to:
+            end = _day(self.date_to)
+            parts.append((f"meetings until {self.date_to}", lambda t, b, d: d <= end))
+        return parts
+
+    def describe(self) -> list[str]:
+        """The active filters in words ("type minutes", 'board "Cabinet"'), for display."""
+        return [words for words, _ in self._parts()]
+
+    def why_nothing(self, documents: Iterable[tuple[str, str, str]]) -> str | None:
+        """When no document (type, board, meeting date) passes every filter: which filter
+        shuts out every document on its own, or that only their combination does; None
+        when some document passes."""
+        parts = self._parts()
+        rows = [(t, b, int(d.replace("-", "")) if d else 0) for t, b, d in documents]
+        if not parts or any(all(test(*row) for _, test in parts) for row in rows):
+            return None
+        alone = [words for words, test in parts if not any(test(*row) for row in rows)]
+        if alone:
+            return "no indexed paper matches " + " or ".join(alone)
+        return "no indexed paper matches " + " and ".join(words for words, _ in parts) + " together"
+
     def to_metadata_filters(self) -> MetadataFilters | None:
         filters: list[MetadataFilter] = []
         if self.doc_type:
@@ -155,10 +197,7 @@ class Filters:
             else:
                 filters.append(MetadataFilter(key="doc_type", value=kinds, operator=FilterOperator.IN))
         if self.body:
-            from ingest import normalise_body
-
-            body = normalise_body(self.body) or self.body
-            filters.append(MetadataFilter(key="body", value=body, operator=FilterOperator.EQ))
+            filters.append(MetadataFilter(key="body", value=self.board, operator=FilterOperator.EQ))
         if self.date_from:
             filters.append(MetadataFilter(key="meeting_day", value=_day(self.date_from), operator=FilterOperator.GTE))
         if self.date_to:

@@ -84,6 +84,20 @@ def ask(page, question: str) -> tuple[float, float]:
     raise AssertionError("no answer within 60 s")
 
 
+def upload(page, path: Path) -> None:
+    """Add a file through the Documents tab and wait until it is indexed."""
+    page.get_by_role("tab", name="Documents").click()
+    page.locator("#cqa-upload input[type=file]").set_input_files(str(path))
+    # The preview (name and extension in separate spans) shows once the upload has landed.
+    page.locator("#cqa-upload .file-preview").get_by_text(path.stem).wait_for(timeout=30_000)
+    page.locator("#cqa-add").click()
+    page.wait_for_function(
+        f"document.querySelector('#cqa-upload-status') && "
+        f"document.querySelector('#cqa-upload-status').innerText.includes('{path.name} is in the index')",
+        timeout=60_000,
+    )
+
+
 def test_chat_cites_sources_and_uploads_are_safe(page, app_settings, tmp_path: Path) -> None:
     first, full = ask(page, "How much do independent SEND placements cost?")
     answer = page.locator("#cqa-chat [data-testid='bot']").last.inner_text()
@@ -129,16 +143,7 @@ def test_chat_cites_sources_and_uploads_are_safe(page, app_settings, tmp_path: P
     # Upload a document (with a script payload) and get an answer cited to it.
     document = tmp_path / "quillfield-library-review.md"
     document.write_text(UPLOAD, encoding="utf-8")
-    page.get_by_role("tab", name="Documents").click()
-    page.locator("#cqa-upload input[type=file]").set_input_files(str(document))
-    # The preview (name and extension in separate spans) shows once the upload has landed.
-    page.locator("#cqa-upload .file-preview").get_by_text("quillfield-library-review").wait_for(timeout=30_000)
-    page.locator("#cqa-add").click()
-    page.wait_for_function(
-        "document.querySelector('#cqa-upload-status') && "
-        "document.querySelector('#cqa-upload-status').innerText.includes('is in the index')",
-        timeout=60_000,
-    )
+    upload(page, document)
     assert "Quillfield Library Review" in page.locator("#cqa-documents").inner_text()
     page.get_by_role("tab", name="Chat").click()
     ask(page, "When does Quillfield Library open on Sundays?")
@@ -178,12 +183,7 @@ def test_a_citation_previews_its_quote_and_opens_the_source(page, tmp_path: Path
         ["# Harbour Budget Report 2026", "This report sets out the harbour budget."],
         ["# Dredging", "Dredging the Harbour channel costs £312,000 in 2026/27."],
     ])
-    page.get_by_role("tab", name="Documents").click()
-    page.locator("#cqa-upload input[type=file]").set_input_files(str(report))
-    page.locator("#cqa-upload .file-preview").get_by_text("harbour-budget-report").wait_for(timeout=30_000)
-    page.locator("#cqa-add").click()
-    page.wait_for_function("document.querySelector('#cqa-upload-status').innerText.includes('harbour-budget-report.pdf is in')",
-                           timeout=60_000)
+    upload(page, report)
     page.get_by_role("tab", name="Chat").click()
     ask(page, "How much does dredging the Harbour channel cost?")
     marker = page.locator("#cqa-chat [data-testid='bot']").last.get_by_role("link", name="[1]")
@@ -261,3 +261,59 @@ def test_stop_ends_the_answer_on_the_server(page, llm_app) -> None:
         page.wait_for_timeout(50)
     else:
         pytest.fail("the next answer never finished: the model was still held by the stopped one")
+
+
+FERRY = """# Ferry Timetable Review
+
+## Winter timetable
+
+The Thornbury ferry runs every 40 minutes from November 2026.
+"""
+
+
+def choose(page, elem_id: str, option: str) -> None:
+    """Pick an option of a Gradio dropdown as a user does."""
+    page.locator(f"#{elem_id} input").click()
+    page.get_by_role("option", name=option).first.click()
+
+
+def test_a_document_is_corrected_filtered_on_and_deleted(page, tmp_path: Path) -> None:
+    document = tmp_path / "ferry-timetable-review.md"
+    document.write_text(FERRY, encoding="utf-8")
+    upload(page, document)
+
+    # Correct its board and type: the table, the filters and the answers follow.
+    page.locator("#cqa-documents").get_by_text("Ferry Timetable Review").first.click()
+    page.wait_for_function("document.querySelector('#cqa-doc-title textarea').value === 'Ferry Timetable Review'")
+    page.locator("#cqa-doc-body textarea").fill("Ferry Committee")
+    choose(page, "cqa-doc-type", "report")
+    page.locator("#cqa-doc-save").click()
+    page.locator("#cqa-doc-status").get_by_text("Saved").wait_for(timeout=30_000)
+    assert "Ferry Committee" in page.locator("#cqa-documents").inner_text()
+
+    page.get_by_role("tab", name="Chat").click()
+    page.get_by_text("Filters", exact=True).click()
+    choose(page, "cqa-filter-body", "Ferry Committee")
+    page.locator("#cqa-active-filters").get_by_text('board "Ferry Committee"').wait_for(timeout=10_000)
+    ask(page, "How often does the Thornbury ferry run in winter?")
+    assert "40 minutes" in page.locator("#cqa-chat [data-testid='bot']").last.inner_text()
+    assert "Ferry Timetable Review" in page.locator("#cqa-sources").inner_text()
+    choose(page, "cqa-filter-type", "minutes")
+    page.locator("#cqa-active-filters").get_by_text("type minutes").wait_for(timeout=10_000)
+    ask(page, "How often does the Thornbury ferry run in winter?")
+    reply = page.locator("#cqa-chat [data-testid='bot']").last.inner_text()
+    assert 'no indexed paper matches type minutes and board "Ferry Committee" together' in reply
+    page.locator("#cqa-clear-filters").click()
+    page.wait_for_function("document.querySelector('#cqa-active-filters').innerText.trim() === ''")
+
+    # Delete it: gone from the table and from the answers.
+    page.get_by_role("tab", name="Documents").click()
+    page.locator("#cqa-documents").get_by_text("Ferry Timetable Review").first.click()
+    page.wait_for_function("document.querySelector('#cqa-doc-title textarea').value === 'Ferry Timetable Review'")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#cqa-doc-delete").click()
+    page.locator("#cqa-doc-status").get_by_text("Deleted from the index").wait_for(timeout=30_000)
+    assert "Ferry Timetable Review" not in page.locator("#cqa-documents").inner_text()
+    page.get_by_role("tab", name="Chat").click()
+    ask(page, "How often does the Thornbury ferry run in winter?")
+    assert "40 minutes" not in page.locator("#cqa-chat [data-testid='bot']").last.inner_text()

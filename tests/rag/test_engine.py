@@ -164,6 +164,9 @@ def test_filters_restrict_sources(engine) -> None:
     assert dated.retrieved and all(h.node.metadata["meeting_date"] == "2026-01-22" for h in dated.retrieved)
     none = engine.ask(question, filters=Filters(date_from="2027-01-01"))
     assert none.abstained and none.retrieved == []
+    assert "no indexed paper matches meetings from 2027-01-01" in none.answer
+    together = engine.ask(question, filters=Filters(doc_type="strategy", date_from="2026-01-01"))
+    assert "no indexed paper matches type strategy and meetings from 2026-01-01 together" in together.answer
     board = engine.ask(question, filters=Filters(body="Health and Wellbeing Board", doc_type="minutes"))
     assert board.retrieved and all(h.node.metadata["body"] == "Health & Wellbeing Board" for h in board.retrieved)
 

@@ -149,3 +149,15 @@ def test_families_numbered_by_letter_or_with_bare_labels_are_found() -> None:
     assert headings(outline_items(keyword, "What are the themes?")) == ["Theme A: Homes", "Theme B: Jobs",
                                                                       "Theme C: Health"]
     assert headings(outline_items(keyword, "What are the priorities?")) == ["Priority 1", "Priority 2"]
+
+
+def test_filters_say_which_of_them_shuts_out_every_paper() -> None:
+    papers = [("minutes", "Cabinet", "2025-03-04"), ("strategy", "", "")]
+    assert Filters(body="Audit Committee").why_nothing(papers) == 'no indexed paper matches board "Audit Committee"'
+    assert Filters(doc_type="strategy", body="Cabinet").why_nothing(papers) == \
+        'no indexed paper matches type strategy and board "Cabinet" together'
+    assert Filters(date_to="2025-12-31").why_nothing(papers) is None  # an undated strategy passes, as in the store
+    assert Filters(doc_type="minutes,plan", date_from="2025-03-04").why_nothing(papers) is None
+    assert Filters().why_nothing([]) is None
+    assert Filters(body="Health and Wellbeing Board", date_from="2026-01-01").describe() == [
+        'board "Health & Wellbeing Board"', "meetings from 2026-01-01"]
