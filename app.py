@@ -29,7 +29,7 @@ from council_qa.config import BUNDLED_CORPUS, DECISION_OUTCOMES, Settings, offli
 from index import CouncilIndex, DocumentEntry, Indexer, Manifest
 from ingest import DOC_TYPES, printable, supported_extensions
 from rag import Answer, AnswerEngine, Citation, Filters, Turn
-from rag.commitments import CommitmentStatus, CommitmentTracker, to_csv
+from rag.commitments import STATUS_MEANINGS, STATUSES, CommitmentStatus, CommitmentTracker, to_csv
 from rag.decisions import DecisionFilter, RegisterEntry, decisions_register
 from rag.decisions import to_csv as decisions_to_csv
 
@@ -50,7 +50,21 @@ CSS = """
 .cqa-sources summary { cursor: pointer; }
 .cqa-chunk { white-space: pre-wrap; font-size: 0.92em; margin-top: 6px; }
 .cqa-chunk mark { background: #ffe58a; color: #000; padding: 0 1px; }
-.cqa-meta { color: var(--body-text-color-subdued); font-size: 0.85em; }
+.cqa-meta { color: #4b5563; font-size: 0.85em; }  /* 7:1 on white (AA); Gradio's subdued grey is 1.9:1 */
+.dark .cqa-meta { color: #d1d5db; }
+/* Keyboard users: a skip link first, and every control shows where the focus is. */
+.cqa-skip { position: absolute; left: -9999px; top: 0; z-index: 100; transition: none !important; }
+.cqa-skip:focus { left: 8px !important; top: 8px !important; padding: 8px 12px; background: #1d4ed8; color: #fff !important;
+  border-radius: 6px; }
+a:focus-visible, button:focus-visible, input:focus-visible, textarea:focus-visible, select:focus-visible,
+[role="tab"]:focus-visible, [tabindex]:focus-visible, summary:focus-visible {
+  outline: 3px solid #1d4ed8 !important; outline-offset: 2px; }
+/* Phones: a table and its detail panel stack; the table keeps its columns' widths and
+   scrolls sideways rather than wrapping one letter per line. */
+@media (max-width: 640px) {
+  .cqa-pair { flex-direction: column; }
+  .cqa-pair > * { width: 100%; min-width: 100% !important; }
+}
 /* [n] in an answer: its quote shows on hover and on keyboard focus (from its title). */
 #cqa-chat a[href*="cqa/p"] { position: relative; font-weight: 600; text-decoration: none; }
 #cqa-chat a[href*="cqa/p"]:hover::after, #cqa-chat a[href*="cqa/p"]:focus::after {
@@ -58,6 +72,16 @@ CSS = """
   max-width: min(28rem, 80vw); white-space: normal; background: #1f2937; color: #fff; padding: 6px 8px;
   border-radius: 6px; font-size: 0.85rem; font-weight: 400; line-height: 1.35; pointer-events: none; }
 """
+
+# The skip link moves the keyboard focus into the question box (a plain #anchor only scrolls).
+HEAD = """<script>
+document.addEventListener("click", (event) => {
+  if (!event.target.closest || !event.target.closest(".cqa-skip")) return;
+  event.preventDefault();
+  const box = document.querySelector("#cqa-question textarea");
+  if (box) box.focus();
+});
+</script>"""
 
 
 # -- rendering ---------------------------------------------------------------
@@ -202,7 +226,7 @@ def commitment_html(status: CommitmentStatus | None) -> str:
         return "<div class='cqa-sources'><p>Select a commitment to see its evidence.</p></div>"
     c = status.commitment
     parts = [f"<h3>{html.escape(c.title)}</h3><p class='cqa-meta'>{html.escape(c.key_area)} · "
-             f"<b>{html.escape(status.status.replace('_', ' '))}</b>"
+             f"<b>{html.escape(status.status.replace('_', ' '))}</b>: {html.escape(STATUS_MEANINGS[status.status])}"
              + (f" · last discussed {html.escape(status.last_discussed)}" if status.last_discussed else "")
              + f"</p><p>{html.escape(c.statement)}</p>"]
     for label, items in (("Done so far", c.done), ("Next", c.next), ("Progress measures", c.measures)):
@@ -458,9 +482,12 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
                 and status in (ALL, s.status.replace("_", " "))]
 
     def commitment_rows(key_area: str, status: str):
-        rows = [[s.commitment.key_area.split(":")[0], s.commitment.title, s.status.replace("_", " "),
-                 s.last_discussed, len(s.evidence)] for s in filtered(key_area, status)]
-        return rows, commitment_html(None)
+        """The table, and its CSV ready behind the button, so one click downloads what is shown."""
+        shown = filtered(key_area, status)
+        rows = [[s.commitment.key_area.split(":")[0].removeprefix("Key Area ").strip(), s.commitment.title,
+                 s.status.replace("_", " "),
+                 s.last_discussed, len(s.evidence)] for s in shown]
+        return rows, commitment_html(None), served_file("commitments.csv", to_csv(shown))
 
     def commitment_table(key_area: str, status: str):
         areas = [ALL] + sorted({s.commitment.key_area for s in statuses()})
@@ -474,11 +501,14 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
     downloads = Path(tempfile.mkdtemp(prefix="council-qa-"))  # Gradio serves files from the temp folder
 
     def served_file(name: str, text: str) -> str:
-        """``text`` as a file Gradio will serve, whole whichever user's click wrote it last."""
-        path = downloads / name
-        partial = path.with_name(f".{threading.get_ident()}.{name}")
-        partial.write_text(text, encoding="utf-8")
-        os.replace(partial, path)
+        """``text`` as a file Gradio will serve, named by its content: two users' different
+        views never share a file, and a file is whole before anyone can be handed it."""
+        stem, _, suffix = name.rpartition(".")
+        path = downloads / f"{stem}-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:12]}.{suffix}"
+        if not path.exists():
+            partial = path.with_name(f".{threading.get_ident()}.{path.name}")
+            partial.write_text(text, encoding="utf-8")
+            os.replace(partial, path)
         return str(path)
 
     def chosen_decisions(body: str, since: str, until: str, outcome: str, search: str) -> list[RegisterEntry]:
@@ -492,21 +522,15 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
             entries = chosen_decisions(body, since, until, outcome, search)
         except ValueError as exc:
             gr.Warning(str(exc).replace("--", ""))
-            return gr.skip(), gr.skip()
+            return gr.skip(), gr.skip(), gr.skip()
         rows = [[e.meeting_date, e.body, e.decision.item_number, e.decision.item_title, e.decision.kind,
                  e.decision.outcome, e.votes, e.decision.proposer, e.decision.page or ""] for e in entries]
-        return rows, decision_html(None)
+        return rows, decision_html(None), served_file("decisions.csv", decisions_to_csv(entries))
 
     def decision_selected(event: gr.SelectData, body: str, since: str, until: str, outcome: str, search: str) -> str:
         shown = chosen_decisions(body, since, until, outcome, search)
         row = event.index[0] if isinstance(event.index, (list, tuple)) else event.index
         return decision_html(shown[row] if 0 <= row < len(shown) else None)
-
-    def decisions_csv(body: str, since: str, until: str, outcome: str, search: str) -> str:
-        return served_file("decisions.csv", decisions_to_csv(chosen_decisions(body, since, until, outcome, search)))
-
-    def commitments_csv() -> str:
-        return served_file("commitments.csv", to_csv(statuses()))
 
     def respond(message: str, history: list[dict], doc_type: str, body: str, date_from: str, date_to: str,
                 answers: dict):
@@ -646,6 +670,7 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
         return documents_changed("\n".join(lines))
 
     with gr.Blocks(title="council-qa") as app:
+        gr.HTML('<a class="cqa-skip" href="#cqa-question">Skip to the question box</a>', padding=False)
         gr.Markdown("## council-qa: ask the board papers\nEvery claim cites its source; open a source to check it.")
         answers = gr.State({})
         with gr.Tab("Chat"):
@@ -656,7 +681,7 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
                                          feedback_options=("Like", "Dislike"), buttons=["copy"])
                     with gr.Row():
                         question = gr.Textbox(placeholder="Ask about the strategy or the board's meetings…",
-                                              show_label=False, scale=5, elem_id="cqa-question", autofocus=True)
+                                              show_label=False, scale=5, elem_id="cqa-question")
                         ask = gr.Button("Ask", variant="primary", scale=1, elem_id="cqa-ask")
                         stop = gr.Button("Stop", variant="stop", scale=1, elem_id="cqa-stop")
                     gr.Examples(EXAMPLES, inputs=[question], label="Try")
@@ -711,25 +736,29 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
                                                elem_id="cqa-decision-outcome")
                 decision_search = gr.Textbox(label="Search", placeholder="e.g. parking", elem_id="cqa-decision-search")
                 decision_download = gr.DownloadButton("Download CSV", elem_id="cqa-decisions-csv")
-            with gr.Row():
+            with gr.Row(elem_classes=["cqa-pair"]):
                 decision_table = gr.Dataframe(headers=["Meeting", "Body", "Item", "Title", "Kind", "Outcome", "Votes",
                                                        "Moved by", "Page"], interactive=False, wrap=True,
-                                              elem_id="cqa-decisions", scale=3)
-                decision_passage = gr.HTML(decision_html(None), elem_id="cqa-decision-passage", scale=2)
+                                              elem_id="cqa-decisions", scale=3, min_width=360)
+                decision_passage = gr.HTML(decision_html(None), elem_id="cqa-decision-passage", scale=2,
+                                           min_width=300)
 
         with gr.Tab("Commitments") as commitments_tab:
-            gr.Markdown("Each strategy commitment, and whether board meetings have reported on it. "
-                        "Select a row to see the evidence.")
+            gr.Markdown("Each strategy commitment, and whether its council's meeting papers have reported on it "
+                        "(papers that name another council are never evidence). Select a row to see the evidence.\n\n"
+                        + "\n".join(f"- **{status.replace('_', ' ')}**: {meaning}"
+                                    for status, meaning in STATUS_MEANINGS.items()),
+                        elem_id="cqa-status-meanings")
             with gr.Row():
                 area_filter = gr.Dropdown([ALL], value=ALL, label="Key area", elem_id="cqa-area")
-                status_filter = gr.Dropdown([ALL, "reported", "mentioned", "no evidence"], value=ALL,
+                status_filter = gr.Dropdown([ALL, *(s.replace("_", " ") for s in STATUSES)], value=ALL,
                                             label="Status", elem_id="cqa-status")
                 download = gr.DownloadButton("Download CSV", elem_id="cqa-csv")
-            with gr.Row():
-                table = gr.Dataframe(headers=["Key area", "Commitment", "Status", "Last discussed", "Evidence"],
+            with gr.Row(elem_classes=["cqa-pair"]):
+                table = gr.Dataframe(headers=["Area", "Commitment", "Status", "Last discussed", "Evidence"],
                                      interactive=False, wrap=True, elem_id="cqa-commitments", scale=3,
-                                     column_widths=["14%", "46%", "16%", "16%", "8%"])
-                evidence = gr.HTML(commitment_html(None), elem_id="cqa-evidence", scale=2)
+                                     column_widths=["60px", "300px", "110px", "120px", "80px"], min_width=360)
+                evidence = gr.HTML(commitment_html(None), elem_id="cqa-evidence", scale=2, min_width=300)
 
         inputs = [question, chatbot, doc_type, body, date_from, date_to, answers]
         outputs = [chatbot, sources, copy_box, answers, question]
@@ -758,20 +787,19 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
         add.click(upload, [files], [status, documents, chosen_document, body, decision_body], api_name="upload",
                   concurrency_limit=UPLOAD_CONCURRENCY)
         view = [area_filter, status_filter]
-        commitments_tab.select(commitment_table, view, [table, evidence, area_filter], api_visibility="private")
+        commitments_tab.select(commitment_table, view, [table, evidence, download, area_filter],
+                               api_visibility="private")
         for control in view:
-            control.change(commitment_rows, view, [table, evidence], api_visibility="private")
+            control.change(commitment_rows, view, [table, evidence, download], api_visibility="private")
         table.select(commitment_selected, view, [evidence], api_visibility="private")
-        download.click(commitments_csv, None, [download], api_visibility="private")
         decision_view = [decision_body, decision_since, decision_until, decision_outcome, decision_search]
-        decisions_tab.select(decision_rows, decision_view, [decision_table, decision_passage],
-                             api_visibility="private")
+        decision_shown = [decision_table, decision_passage, decision_download]
+        decisions_tab.select(decision_rows, decision_view, decision_shown, api_visibility="private")
         for control in (decision_body, decision_outcome):
-            control.change(decision_rows, decision_view, [decision_table, decision_passage], api_visibility="private")
+            control.change(decision_rows, decision_view, decision_shown, api_visibility="private")
         for control in (decision_since, decision_until, decision_search):
-            control.submit(decision_rows, decision_view, [decision_table, decision_passage], api_visibility="private")
+            control.submit(decision_rows, decision_view, decision_shown, api_visibility="private")
         decision_table.select(decision_selected, decision_view, [decision_passage], api_visibility="private")
-        decision_download.click(decisions_csv, decision_view, [decision_download], api_visibility="private")
     return app
 
 
@@ -812,7 +840,7 @@ def launch(app: gr.Blocks, settings: Settings, auth: LoginGuard | None, index: C
     from starlette.middleware import Middleware
 
     app.queue(default_concurrency_limit=CHAT_CONCURRENCY)
-    app.launch(server_name=settings.host, server_port=settings.port, auth=auth, css=CSS,
+    app.launch(server_name=settings.host, server_port=settings.port, auth=auth, css=CSS, head=HEAD,
                max_file_size=f"{settings.upload_max_mb}mb", show_error=False, quiet=prevent_thread_lock,
                prevent_thread_lock=prevent_thread_lock,
                app_kwargs={"middleware": [Middleware(LoginRequired)], "routes": paper_routes(index)})

@@ -124,6 +124,11 @@ class Settings:
     llm_timeout_s: float = 120.0
     llm_max_tokens: int = 400
 
+    # Councils or partnership bodies whose papers also count as evidence for every
+    # strategy's commitments (comma-separated, e.g. "North Central London ICB"); papers of
+    # any other named council never do.
+    partner_councils: str = ""
+
     upload_max_mb: int = 25
     input_limits: InputLimits = InputLimits()
     max_question_chars: int = 1000

@@ -29,7 +29,7 @@ from ingest import (
 )
 from llama_index.core.schema import MetadataMode
 
-CORRECTABLE = ("title", "doc_type", "body", "meeting_date")  # what a user may correct by hand
+CORRECTABLE = ("title", "doc_type", "body", "meeting_date", "council")  # what a user may correct by hand
 CHUNKER_VERSION = 5  # bump when chunk boundaries change: documents are re-chunked on the next ingest
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -261,7 +261,7 @@ class Indexer:
 
     def _fingerprint(self, sha256: str, metadata: DocumentMetadata) -> str:
         payload = json.dumps(
-            [sha256, metadata.as_dict(), self.settings.chunk_tokens,
+            [sha256, metadata.chunk_fields(), self.settings.chunk_tokens,
              self.chunker.max_embed_tokens, self.settings.embed_model_name, CHUNKER_VERSION],
             sort_keys=True,
         )

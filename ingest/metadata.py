@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,7 @@ from ingest.furniture import is_furniture
 from ingest.structure import Outline
 
 SIDECAR_SUFFIX = ".meta.json"
+CHUNK_FIELDS = ("title", "doc_type", "body", "meeting_date", "source_url")
 
 _MONTHS = {
     m: i
@@ -45,6 +47,7 @@ class DocumentMetadata:
     body: str = ""
     meeting_date: str = ""  # ISO yyyy-mm-dd, "" when not a meeting paper
     source_url: str = ""  # where the paper is published, when it was fetched from there
+    council: str = ""  # the council (or authority) whose paper it is: "Barnet", "Bristol"; "" unknown
 
     def merged(self, values: dict) -> "DocumentMetadata":
         known = {f.name for f in fields(self)}
@@ -66,9 +69,14 @@ class DocumentMetadata:
 
     def as_dict(self) -> dict[str, str]:
         data = asdict(self)
-        if not self.source_url:
-            del data["source_url"]  # so documents indexed before it existed keep their fingerprint
+        for optional in ("source_url", "council"):  # so records written before they existed read the same
+            if not data[optional]:
+                del data[optional]
         return data
+
+    def chunk_fields(self) -> dict[str, str]:
+        """What every chunk of the document carries: a change means its chunks change."""
+        return {k: v for k, v in self.as_dict().items() if k in CHUNK_FIELDS}
 
     @property
     def meeting_day(self) -> int:
@@ -91,6 +99,11 @@ _KIND_WORDS = [
                r"impact assessment|\breport\b"),
 ]
 _KIND = [(kind, re.compile(rf"(?:{words})", re.I | re.M)) for kind, words in _KIND_WORDS]
+
+
+def names_a_plan(text: str) -> bool:
+    """Whether a title or heading names a plan of future business ("Forward Work Programme")."""
+    return bool(dict(_KIND)["plan"].search(text))
 _KIND_WORD = re.compile(r"\s+(agenda|minutes|meeting|report|notice|papers?)$", re.I)
 _FRONT_CHARS = 1500
 _KIND_LINES = 15  # a paper says what it is near its top
@@ -154,7 +167,50 @@ def detect_metadata(document: ExtractedDocument, outline: Outline) -> DocumentMe
     meeting_date = ""
     if doc_type not in _NOT_A_MEETING and doc_type != "plan":
         meeting_date = parse_date(front.text) or parse_date(document.date_hint)
-    return DocumentMetadata(title=title, doc_type=doc_type, body=body, meeting_date=meeting_date)
+    return DocumentMetadata(title=title, doc_type=doc_type, body=body, meeting_date=meeting_date,
+                            council=detect_council(front.text, document.text[:_COUNCIL_CHARS]))
+
+
+# A council as papers name it: "London Borough of Barnet", "Bristol City Council",
+# "West of England Combined Authority", "City of East Palo Alto".
+_PLACE = r"[A-Z][a-z]+(?:(?:[ -]upon[ -]| on | of | and | & |[ -])[A-Z][a-z]+){0,3}"
+_COUNCIL_NAMES = [re.compile(p) for p in (
+    rf"\b(?:London|Royal) Borough of ({_PLACE})",
+    rf"\b({_PLACE}) (?:(?:City|County|Borough|District|Metropolitan Borough|Town) )?Council\b",
+    rf"\b({_PLACE}) (?:Mayoral )?Combined Authority\b",
+    rf"\bCity of ({_PLACE})\b",
+)]
+# Words a council's name is wrapped in that are not the place ("The", "Full Council").
+_NOT_PLACE = {"The", "This", "Full", "Our", "Each", "Every", "Local", "Unitary", "Combined", "Regional", "Principal",
+              "Parish", "Town", "City", "County", "Borough", "District", "Metropolitan", "Mayoral", "Authority"}
+_COUNCIL_CHARS = 20_000
+
+
+def detect_council(front: str, opening: str) -> str:
+    """The council a paper is by: the one its front page names most, or else the one its
+    opening pages name most (at least twice); "" when none stands out."""
+    for text, least in ((front, 1), (opening, 2)):
+        counts = Counter(name for pattern in _COUNCIL_NAMES for m in pattern.finditer(text)
+                         if (name := _place_of(m.group(1))))
+        ranked = counts.most_common(2)
+        if ranked and ranked[0][1] >= least and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+            return ranked[0][0]
+    return ""
+
+
+def _place_of(name: str) -> str:
+    name = re.sub(rf"^.*\b{_BODY_WORDS} of ", "", name)  # "Health and Wellbeing Board of Barnet"
+    words = name.split()
+    while words and words[0] in _NOT_PLACE:
+        words = words[1:]
+    while words and words[-1] in _NOT_PLACE:
+        words = words[:-1]
+    return " ".join(words)
+
+
+def council_key(name: str) -> str:
+    """A council's name compared loosely: "Barnet", "barnet", "London Borough of Barnet"."""
+    return re.sub(r"[^a-z0-9]+", "-", _place_of(re.sub(r"^(?:London|Royal) Borough of ", "", name.strip())).lower()).strip("-")
 
 
 _SHOUTED = re.compile(r"\b[A-Z][A-Z'\u2019&-]{2,}(?:\s+[A-Z][A-Z'\u2019&-]+)*\b")

@@ -19,7 +19,7 @@ from ingest.document import ExtractedDocument, TableMark
 from ingest.metadata import DocumentMetadata
 from ingest.structure import Outline, Section
 
-FORMAT = 2  # 2: decisions
+FORMAT = 3  # 2: decisions; 3: the council a paper is by
 
 
 def is_current(raw: dict) -> bool:
@@ -57,7 +57,7 @@ class DocumentRecord:
 
     @classmethod
     def from_dict(cls, raw: dict) -> "DocumentRecord":
-        if raw.get("format") != FORMAT:
+        if raw.get("format") not in (2, FORMAT):  # a format 2 record lacks only the council
             raise ValueError(f"unknown document record format {raw.get('format')!r}")
         return cls(
             doc_id=raw["doc_id"],

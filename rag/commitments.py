@@ -8,7 +8,9 @@ counts is contrast: how much closer an item is to this commitment than to the
 others, and than the other items are to it. Two thresholds on that relevance give
 ``reported`` (the item is about the commitment: progress, a decision, a plan) and
 ``mentioned`` (the topic comes up); they are fitted on labelled pairs
-(``council-qa commitments --calibrate PAIRS``), never set by hand.
+(``council-qa commitments --calibrate PAIRS``), never set by hand. An item on a forward
+plan, an agenda or a work programme only says the matter is coming: ``scheduled``.
+Evidence comes only from the strategy's own council (and configured partners).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from llama_index.core.schema import TextNode
 from council_qa.config import DOC_TYPES
 from index import CouncilIndex
 from ingest.commitments import Commitment
+from ingest.metadata import council_key, names_a_plan
 from rag.engine import AnswerEngine, make_citation
 from rag.evidence import SentenceVectors, source_sentences
 from rag.retrieval import chunks_under, nodes_of
@@ -33,7 +36,15 @@ from rag.types import Citation, Filters, Sentence, Source
 
 MEETING_TYPES = tuple(t for t in DOC_TYPES if t != "strategy")
 THRESHOLDS_FILE = Path(__file__).with_name("commitment_thresholds.json")
-STATUSES = ("reported", "mentioned", "no_evidence")
+STATUSES = ("reported", "scheduled", "mentioned", "no_evidence")
+# What each status means, for the people reading them (the tab, the CSV, the docs).
+STATUS_MEANINGS = {
+    "reported": "a meeting paper reports progress, a decision or spending on it",
+    "scheduled": "it is only on a forward plan, an agenda or a work programme: due to come, not yet reported",
+    "mentioned": "its topic comes up in a meeting paper, but nothing is reported on it",
+    "no_evidence": "no meeting paper in the index discusses it",
+}
+SCHEDULING_TYPES = ("plan", "agenda")  # papers that list business to come
 LABELS = ("reported", "mentioned", "none")
 CANDIDATES = 12  # chunks retrieved per query
 
@@ -105,16 +116,29 @@ class CommitmentTracker:
         self.thresholds = thresholds or EvidenceThresholds.load()
         self.vectors: SentenceVectors = engine.sentence_vectors
 
-    def strategies(self) -> list[tuple[str, list[Commitment]]]:
-        """Each indexed strategy's title and commitments, as ingest recorded them."""
+    def strategies(self) -> list[tuple[str, str, list[Commitment]]]:
+        """Each indexed strategy's title, council and commitments, as ingest recorded them."""
         strategies = [d for d, e in self.index.manifest.ready().items() if e.doc_type == "strategy"]
-        return [(r.metadata.title, list(r.commitments)) for r in self.index.records.records(strategies)]
+        return [(r.metadata.title, r.metadata.council, list(r.commitments))
+                for r in self.index.records.records(strategies)]
+
+    def councils(self) -> dict[str, str]:
+        """doc_id -> the council each indexed paper is by ("" where none is named)."""
+        ready = list(self.index.manifest.ready())
+        return {r.doc_id: council_key(r.metadata.council) for r in self.index.records.records(ready)}
 
     def track(self) -> list[CommitmentStatus]:
         self.index.refresh()
         statuses = []
-        for strategy, commitments in self.strategies():
-            candidates = {c.title: self._candidate_items(c) for c in commitments}
+        councils = self.councils()
+        partners = {council_key(p) for p in self.engine.settings.partner_councils.split(",") if p.strip()}
+        for strategy, council, commitments in self.strategies():
+            # Evidence only from the strategy's own council and its partners: a paper that
+            # names another council is never evidence (one naming none may be).
+            allowed = {"", council_key(council)} | partners if council else None
+            candidates = {c.title: {item for item in self._candidate_items(c)
+                                    if allowed is None or councils.get(item[0], "") in allowed}
+                          for c in commitments}
             items = sorted({item for found in candidates.values() for item in found})
             evidence = self.score(commitments, items, candidates)
             statuses += [self._status(c, strategy, evidence[c.title]) for c in commitments]
@@ -142,9 +166,15 @@ class CommitmentTracker:
         return result
 
     def _status(self, commitment: Commitment, strategy: str, evidence: list[ItemEvidence]) -> CommitmentStatus:
+        for e in evidence:
+            # An item about the commitment on a forward plan, an agenda or a work programme
+            # says it is coming, not that it was reported.
+            if e.label == "reported" and (e.node.metadata.get("doc_type") in SCHEDULING_TYPES
+                                          or names_a_plan(e.item[1])):
+                e.label = "scheduled"
         found = sorted((e for e in evidence if e.label != "none"),
-                       key=lambda e: (e.label != "reported", -e.relevance))
-        status = "reported" if any(e.label == "reported" for e in found) else ("mentioned" if found else "no_evidence")
+                       key=lambda e: (STATUSES.index(e.label), -e.relevance))
+        status = found[0].label if found else "no_evidence"
         citations = [make_citation(n, e.node, e.quote, e.relevance) for n, e in enumerate(found, start=1)]
         last = max((e.meeting_date for e in found if e.meeting_date), default="")
         return CommitmentStatus(commitment, strategy, status, last, citations)
@@ -229,7 +259,7 @@ def _f1(guesses: list[str], truth: list[str], label: str) -> float:
 def labelled_relevance(tracker: CommitmentTracker, pairs_path: Path) -> tuple[list[float], list[str]]:
     """Relevance of each labelled (commitment, agenda item) pair, scored as ``track`` does."""
     pairs = [json.loads(line) for line in pairs_path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    commitments = {c.title: c for _, found in tracker.strategies() for c in found}
+    commitments = {c.title: c for _, _, found in tracker.strategies() for c in found}
     meetings = [d for d, e in tracker.index.manifest.ready().items() if e.doc_type in MEETING_TYPES]
     missing = {p["commitment"] for p in pairs} - set(commitments)
     if missing:
@@ -264,9 +294,10 @@ def save_thresholds(thresholds: EvidenceThresholds, note: str, path: Path = THRE
 def to_csv(statuses: list[CommitmentStatus]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["key_area", "title", "status", "last_discussed", "statement", "evidence"])
+    writer.writerow(["strategy", "key_area", "title", "status", "status_means", "last_discussed", "statement",
+                     "evidence"])
     for s in statuses:
         evidence = "; ".join(f"{c.title} > {c.section} ({c.meeting_date}): {c.quote}" for c in s.evidence)
-        writer.writerow([s.commitment.key_area, s.commitment.title, s.status, s.last_discussed,
-                         s.commitment.statement, evidence])
+        writer.writerow([s.strategy, s.commitment.key_area, s.commitment.title, s.status, STATUS_MEANINGS[s.status],
+                         s.last_discussed, s.commitment.statement, evidence])
     return buffer.getvalue()

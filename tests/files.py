@@ -10,6 +10,19 @@ from council_qa.config import PROJECT_ROOT
 # there, never copied in). Tests that need them skip when the folder is absent.
 CORPUS_REAL = PROJECT_ROOT.parent / "shared" / "corpus-real"
 
+# Another council's minutes on a topic of Barnet's strategy ("Get everyone moving"): never
+# evidence for Barnet's commitments.
+OTHER_COUNCIL_MINUTES = """Bristol City Council
+
+Minutes of the Communities Committee, 4 February 2026
+
+5. Physical activity programme
+
+The committee received a report on progress with getting everyone moving: the physical
+activity programme has opened 12 new walking and cycling groups, and a deep dive into
+physical activity was presented, with park gyms installed in every ward.
+"""
+
 
 def make_pdf(path: Path, pages: list[list[str]], table: list[list[str]] | None = None, title: str = "") -> Path:
     """A PDF with one text line per string; ``table`` is drawn with ruled cells on page 1."""

@@ -130,14 +130,14 @@ def test_chat_cites_sources_and_uploads_are_safe(page, app_settings, tmp_path: P
     first, full = ask(page, "How many EHCPs are there in Barnet?")
     print(f"browser timing (warm): first streamed text {first * 1000:.0f} ms, full answer {full * 1000:.0f} ms")
 
-    # The commitments tracker: a reported commitment opens its evidence.
+    # The commitments tracker: a commitment opens its evidence.
     page.get_by_role("tab", name="Commitments").click()
     table = page.locator("#cqa-commitments")
     table.get_by_text("Get everyone moving").wait_for(timeout=60_000)
     table.get_by_text("Get everyone moving").click()
     page.wait_for_function("document.querySelector('#cqa-evidence').innerText.includes('Forward Work Programme')",
                            timeout=30_000)
-    assert "reported" in page.locator("#cqa-evidence").inner_text()
+    assert "scheduled" in page.locator("#cqa-evidence").inner_text()  # on the forward work programme only
     page.get_by_role("tab", name="Chat").click()
 
     # Upload a document (with a script payload) and get an answer cited to it.
@@ -168,6 +168,8 @@ def test_a_citation_previews_its_quote_and_opens_the_source(page, tmp_path: Path
     preview = "(el) => getComputedStyle(el, '::after').content"
     marker.hover()
     assert "£80,000" in marker.evaluate(preview)
+    if os.environ.get("COUNCIL_QA_UPDATE_SCREENSHOT") == "1":
+        page.screenshot(path=str(SCREENSHOT.with_name("citation-preview.png")), full_page=False)
     page.mouse.move(0, 0)
     marker.focus()
     assert "£80,000" in marker.evaluate(preview)
@@ -317,3 +319,90 @@ def test_a_document_is_corrected_filtered_on_and_deleted(page, tmp_path: Path) -
     page.get_by_role("tab", name="Chat").click()
     ask(page, "How often does the Thornbury ferry run in winter?")
     assert "40 minutes" not in page.locator("#cqa-chat [data-testid='bot']").last.inner_text()
+
+
+COMMITMENTS_SHOT = SCREENSHOT.with_name("commitments.png")
+
+
+def test_commitments_are_scoped_explained_and_download_in_one_click(page, tmp_path: Path) -> None:
+    import csv
+
+    from tests.files import OTHER_COUNCIL_MINUTES
+
+    other = tmp_path / "bristol-communities-minutes.txt"
+    other.write_text(OTHER_COUNCIL_MINUTES, encoding="utf-8")
+    upload(page, other)
+    page.get_by_role("tab", name="Commitments").click()
+    table = page.locator("#cqa-commitments")
+    table.get_by_text("Get everyone moving").wait_for(timeout=60_000)
+    meanings = page.locator("#cqa-status-meanings").inner_text()
+    assert "scheduled: it is only on a forward plan" in meanings and "mentioned:" in meanings
+    table.get_by_text("Get everyone moving").click()
+    page.wait_for_function("document.querySelector('#cqa-evidence').innerText.includes('Forward Work Programme')",
+                           timeout=30_000)
+    shown = page.locator("#cqa-evidence").inner_text()
+    assert "Communities Committee" not in shown and "Physical activity programme" not in shown  # another council's
+
+    # One click downloads what the filters show.
+    choose(page, "cqa-status", "scheduled")
+    page.wait_for_timeout(500)
+    with page.expect_download() as download:
+        page.locator("#cqa-csv").click()
+    with open(download.value.path(), encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows and {r["status"] for r in rows} == {"scheduled"}
+
+    # At a phone's width the table scrolls sideways instead of wrapping a letter per line.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(1000)  # the table lays itself out again for the new width
+    try:
+        widths = page.evaluate("() => [...document.querySelectorAll('#cqa-commitments .virtual-row')[0]"
+                               ".querySelectorAll('.body-cell')].map(c => c.getBoundingClientRect().width)")
+        print(f"\ncommitments table cells at 390 px: {[round(w) for w in widths]} px wide")
+        assert len(widths) == 5 and min(widths) >= 60  # no column a letter wide: the table scrolls instead
+        shot = COMMITMENTS_SHOT if os.environ.get("COUNCIL_QA_UPDATE_SCREENSHOT") == "1" else tmp_path / "c.png"
+        page.screenshot(path=str(shot), full_page=False)
+    finally:
+        page.set_viewport_size({"width": 1400, "height": 1000})
+        choose(page, "cqa-status", "All")
+        page.get_by_role("tab", name="Chat").click()
+
+
+def _contrast(page, selector: str, pseudo: str = "") -> float:
+    """WCAG contrast ratio of an element's text against its (first opaque) background."""
+    return page.evaluate("""([selector, pseudo]) => {
+        const el = document.querySelector(selector);
+        const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+        const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+                                     return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+        const fg = rgb(getComputedStyle(el, pseudo || null).color);
+        let node = el, bg = rgb(getComputedStyle(el, pseudo || null).backgroundColor);
+        while ((bg.length === 4 && bg[3] === 0) || bg.length === 0) {
+            node = node.parentElement || document.body;
+            bg = rgb(getComputedStyle(node).backgroundColor);
+            if (node === document.body && (bg.length === 0 || bg[3] === 0)) { bg = [255, 255, 255]; break; }
+        }
+        const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+        return (a + 0.05) / (b + 0.05);
+    }""", [selector, pseudo])
+
+
+def test_keyboard_users_can_skip_to_the_question_and_see_the_focus(page) -> None:
+    page.goto(page.url, wait_until="load")
+    page.wait_for_selector("#cqa-question textarea", timeout=30_000)
+    page.keyboard.press("Tab")
+    skip = page.locator(".cqa-skip")
+    assert page.evaluate("document.activeElement.className").startswith("cqa-skip")
+    assert skip.bounding_box()["x"] >= 0  # shown once focused
+    assert _contrast(page, ".cqa-skip") >= 4.5
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement === document.querySelector('#cqa-question textarea')")
+    page.keyboard.press("Shift+Tab")  # from the question box back to a control: its focus ring shows
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("", "none"), page.evaluate("document.activeElement.outerHTML.slice(0, 120)")
+    # Text the app styles itself meets WCAG AA (4.5:1).
+    ask(page, "How much do independent SEND placements cost?")
+    assert _contrast(page, "#cqa-sources .cqa-meta") >= 4.5
+    assert _contrast(page, "#cqa-sources mark") >= 4.5

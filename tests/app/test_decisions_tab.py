@@ -33,11 +33,11 @@ def test_the_tab_filters_shows_passages_as_text_and_downloads(tmp_path) -> None:
             index = next(i for i, fn in blocks.fns.items() if fn.name == name)
             return asyncio.run(blocks.process_api(block_fn=index, inputs=list(inputs), state=None))["data"]
 
-        table, _ = call("decision_rows", "All", "", "", "lost", "")
+        table, _, _ = call("decision_rows", "All", "", "", "lost", "")
         assert [row[2:7] for row in table["data"]] == [["5", "Street Trading Fees", "recommendation", "lost", "3-5-?"]]
-        table, _ = call("decision_rows", "All", "2025-03-05", "", "All", "")
+        table, _, _ = call("decision_rows", "All", "2025-03-05", "", "All", "")
         assert not any(any(cell != "" for cell in row) for row in table["data"])  # no meeting after 4 March 2025
-        (download,) = call("decisions_csv", "All", "", "", "All", "taxi")
+        _, _, download = call("decision_rows", "All", "", "", "All", "taxi")
         with open(download["path"], encoding="utf-8", newline="") as handle:
             rows = list(csv.reader(handle))
         assert rows[0][:3] == ["meeting_date", "body", "item_number"] and len(rows) == 2

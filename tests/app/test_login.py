@@ -79,11 +79,12 @@ def test_commitments_csv_downloads_when_the_index_is_outside_the_working_and_tem
     blocks = web.create_app(settings, engine)
     web.launch(blocks, settings, None, engine.index, prevent_thread_lock=True)
     try:
-        index = next(i for i, fn in blocks.fns.items() if fn.name == "commitments_csv")
-        result = asyncio.run(blocks.process_api(block_fn=index, inputs=[], state=None))
-        with open(result["data"][0]["path"], encoding="utf-8", newline="") as handle:
+        index = next(i for i, fn in blocks.fns.items() if fn.name == "commitment_rows")
+        result = asyncio.run(blocks.process_api(block_fn=index, inputs=["All", "All"], state=None))
+        with open(result["data"][2]["path"], encoding="utf-8", newline="") as handle:
             rows = list(csv.reader(handle))
     finally:
         blocks.close()
-    assert rows[0] == ["key_area", "title", "status", "last_discussed", "statement", "evidence"]
+    assert rows[0] == ["strategy", "key_area", "title", "status", "status_means", "last_discussed", "statement",
+                       "evidence"]
     assert len(rows) > 10

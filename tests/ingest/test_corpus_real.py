@@ -121,3 +121,17 @@ def test_metadata_from_the_papers_own_words_is_right_per_field(prepared) -> None
     accuracy, wrong = metadata_accuracy(prepared)
     failing = {f: wrong[f] for f, a in accuracy.items() if a < MIN_FIELD_ACCURACY}
     assert not failing, f"accuracy {accuracy}"
+
+
+def test_the_council_a_paper_names_is_right_when_one_is_named(prepared) -> None:
+    """A council is read only where one stands out in the paper; where read, it must be the
+    issuer's (commitments take evidence only from their own council's papers)."""
+    from ingest.metadata import council_key
+
+    read = [(row["file"], p.metadata.council, row["council"]) for row in _expected()
+            if isinstance(p := prepared[row["file"]], PreparedDocument) and p.metadata.council]
+    right = [r for r in read if council_key(r[1]) == council_key(r[2])]
+    print(f"\ncouncil read for {len(read)} of {len(prepared)} papers; right for {len(right)} "
+          f"(precision {len(right) / len(read):.3f}); wrong: {[r for r in read if r not in right]}")
+    assert len(right) / len(read) >= MIN_FIELD_ACCURACY
+    assert len(read) >= 15

@@ -29,16 +29,16 @@ def statuses(tracker):
 
 def test_every_commitment_has_a_status(statuses) -> None:
     assert len(statuses) == 11
-    assert {s.status for s in statuses} <= {"reported", "mentioned", "no_evidence"}
+    assert {s.status for s in statuses} <= {"reported", "scheduled", "mentioned", "no_evidence"}
     assert any(s.status == "no_evidence" for s in statuses)
     for s in statuses:
         assert bool(s.evidence) == (s.status != "no_evidence")
         assert s.last_discussed == ("2026-01-22" if s.evidence else "")
 
 
-def test_get_everyone_moving_links_to_the_forward_work_programme(statuses) -> None:
+def test_get_everyone_moving_is_scheduled_by_the_forward_work_programme_not_reported(statuses) -> None:
     moving = next(s for s in statuses if s.commitment.title == "Get everyone moving")
-    assert moving.status == "reported"
+    assert moving.status == "scheduled"  # a deep dive planned for March is not a report
     evidence = moving.evidence[0]
     assert evidence.section == "Forward Work Programme" and evidence.meeting_date == "2026-01-22"
     assert "deep dive into physical activity" in evidence.quote
@@ -77,7 +77,7 @@ def test_csv_and_cli(statuses, corpus_settings, tmp_path: Path) -> None:
     payload = json.loads(result.stdout)
     assert {"key_area", "title", "statement", "done", "next", "measures", "status", "last_discussed",
             "evidence"} <= set(payload[0])
-    assert out.read_text(encoding="utf-8").startswith("key_area,title,status")
+    assert out.read_text(encoding="utf-8").startswith("strategy,key_area,title,status,status_means")
 
 
 def test_commitments_come_from_what_ingest_recorded_not_the_file(settings, tmp_path: Path) -> None:
@@ -89,6 +89,27 @@ def test_commitments_come_from_what_ingest_recorded_not_the_file(settings, tmp_p
     copy.write_bytes(STRATEGY.read_bytes())
     Indexer(settings).ingest([copy])
     copy.unlink()  # gone from disk: nothing may parse it again
-    ((title, commitments),) = CommitmentTracker(AnswerEngine(settings)).strategies()
+    ((title, _, commitments),) = CommitmentTracker(AnswerEngine(settings)).strategies()
     assert title.startswith("Barnet Joint Health and Wellbeing Strategy")
     assert any(c.title == "Get everyone moving" and c.done for c in commitments)
+
+
+
+
+def test_another_councils_paper_is_never_evidence_unless_named_a_partner(settings, tmp_path: Path) -> None:
+    from index import Indexer
+    from rag import AnswerEngine
+    from tests.conftest import MEETING, STRATEGY
+    from tests.files import OTHER_COUNCIL_MINUTES
+
+    bristol = tmp_path / "bristol-communities-minutes.txt"
+    bristol.write_text(OTHER_COUNCIL_MINUTES, encoding="utf-8")
+    Indexer(settings).ingest([STRATEGY, MEETING, bristol])
+
+    def evidence_titles(partners: str = "") -> set[str]:
+        tracker = CommitmentTracker(AnswerEngine(settings.replace(partner_councils=partners)))
+        return {c.title for s in tracker.track() for c in s.evidence}
+
+    assert not any("Communities Committee" in t or "Physical activity programme" in t for t in evidence_titles())
+    assert any("Barnet" in t or "Health" in t for t in evidence_titles())  # Barnet's own papers still count
+    assert any("Physical activity programme" in t or "Communities" in t for t in evidence_titles("Bristol"))
