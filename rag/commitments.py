@@ -27,6 +27,7 @@ from llama_index.core.schema import TextNode
 
 from council_qa.config import DOC_TYPES
 from index import CouncilIndex
+from ingest import sentence_spans
 from ingest.commitments import Commitment
 from ingest.metadata import council_key, names_a_plan
 from rag.engine import AnswerEngine, make_citation
@@ -206,6 +207,27 @@ class CommitmentTracker:
         per_clause = (vectors @ targets.T).max(axis=1)
         k = int(np.argmax(per_clause))
         return float(per_clause[k]), clauses[k][0].source.node, clauses[k][0].text
+
+
+def label_passages(tracker: CommitmentTracker, commitments: list[str], passages: list[str],
+                   pairs: list[tuple[int, int]], scheduling: list[bool], allowed: list[bool]) -> list[str]:
+    """Label (commitment, passage) pairs of free text as ``track`` labels agenda items: each
+    commitment against every passage (contrast over that matrix), the tracker's thresholds,
+    "scheduled" for a passage from a forward plan or agenda, and "none" for a passage whose
+    paper names another council. For measuring the tracker on papers it was not built on."""
+    embed = tracker.index.embedder.embed_texts
+    clause_vectors = []
+    for passage in passages:
+        clauses = [c for start, end in sentence_spans(passage) for c in clauses_of(" ".join(passage[start:end].split()))]
+        clause_vectors.append(np.array(tracker.vectors.get(clauses or [passage], embed)))
+    targets = np.array(tracker.vectors.get(commitments, embed))
+    best = np.array([[float((vectors @ target).max()) for vectors in clause_vectors] for target in targets])
+    relevance = _contrast(best)
+    labels = []
+    for (i, j), plan, ok in zip(pairs, scheduling, allowed):
+        label = tracker.thresholds.classify(float(relevance[i, j])) if ok else "none"
+        labels.append("scheduled" if label == "reported" and plan else label)
+    return labels
 
 
 def _contrast(best: np.ndarray) -> np.ndarray:

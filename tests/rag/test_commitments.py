@@ -113,3 +113,44 @@ def test_another_councils_paper_is_never_evidence_unless_named_a_partner(setting
     assert not any("Communities Committee" in t or "Physical activity programme" in t for t in evidence_titles())
     assert any("Barnet" in t or "Health" in t for t in evidence_titles())  # Barnet's own papers still count
     assert any("Physical activity programme" in t or "Communities" in t for t in evidence_titles("Bristol"))
+
+
+REAL_PAIRS = Path(__file__).resolve().parents[1] / "data" / "commitment_pairs_real.jsonl"
+# Today's precision of "reported" on the real pairs is far below the 0.9 asked for (see
+# docs/evaluation.md); this floor only stops it getting worse unnoticed.
+REPORTED_PRECISION_FLOOR = 0.25
+
+
+def test_real_papers_reported_precision_and_another_councils_papers_never_count(tracker) -> None:
+    from collections import Counter
+
+    from ingest import StructuredChunker, prepare_document
+    from ingest.metadata import council_key
+    from rag.commitments import SCHEDULING_TYPES, label_passages
+    from tests.files import CORPUS_REAL
+
+    if not CORPUS_REAL.is_dir():
+        pytest.skip(f"{CORPUS_REAL} is absent: the real-papers corpus lives beside the project")
+    rows = [json.loads(line) for line in REAL_PAIRS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(rows) >= 40 and Counter(r["label"] for r in rows)["reported"] >= 10
+    chunker = StructuredChunker()
+    meta = {f: prepare_document(CORPUS_REAL / f, chunker).metadata
+            for f in {r["paper_file"] for r in rows} | {r["strategy_file"] for r in rows}}
+    for split in ("dev", "untouched"):
+        part = [r for r in rows if r["split"] == split]
+        commitments = sorted({r["commitment"] for r in part})
+        passages = sorted({r["passage"] for r in part})
+        councils = [(council_key(meta[r["strategy_file"]].council), council_key(meta[r["paper_file"]].council))
+                    for r in part]
+        allowed = [not (a and b and a != b) for a, b in councils]
+        got = label_passages(tracker, commitments, passages,
+                             [(commitments.index(r["commitment"]), passages.index(r["passage"])) for r in part],
+                             [meta[r["paper_file"]].doc_type in SCHEDULING_TYPES for r in part], allowed)
+        assert all(label == "none" for label, ok in zip(got, allowed) if not ok)
+        said = [r["label"] for r, label in zip(part, got) if label == "reported"]
+        precision = sum(label == "reported" for label in said) / max(len(said), 1)
+        recall = sum(r["label"] == label == "reported" for r, label in zip(part, got)) / \
+            sum(r["label"] == "reported" for r in part)
+        print(f"\nreal pairs, {split}: {len(part)} pairs, 'reported' precision {precision:.3f} recall {recall:.3f}; "
+              f"{allowed.count(False)} pairs shut out as another council's")
+        assert precision >= REPORTED_PRECISION_FLOOR
