@@ -92,11 +92,15 @@ class Settings:
 
     home: Path = Path(".council-qa")
     collection: str = "council_qa"
-    # Storage backend: "persistent" (a local Chroma folder); a server mode comes later.
+    # A Chroma server (``chroma run``) instead of the embedded store under ``home``, e.g.
+    # http://localhost:8000. The manifest, records and keyword index stay in ``home``; one
+    # collection per index home, so give each deployment its own COUNCIL_QA_COLLECTION.
+    chroma_url: str = ""
+    # Storage backend: "persistent" (Chroma; a local folder, or a server with chroma_url).
     store: str = "persistent"
 
     embed_model: str = ""  # a local sentence-transformers folder; "" = bundled MiniLM
-    embed_device: str = "cpu"
+    embed_device: str = "auto"  # auto: CUDA when present, else CPU; or name one ("cpu", "cuda", "cuda:1")
     embed_dtype: str = "float32"  # bf16 measured 6x slower on CPUs without bf16 units
     embed_batch_size: int = 32
 

@@ -63,8 +63,18 @@ def _cached_model(path: str, device: str, dtype: str, batch_size: int) -> Embedd
     return EmbeddingModel(path, device, dtype, batch_size)
 
 
+def embedding_device(choice: str) -> str:
+    """``auto``: the first CUDA GPU when torch sees one, else the CPU; anything else as given."""
+    if choice != "auto":
+        return choice
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
 def load_embedding_model(settings: Settings) -> EmbeddingModel:
-    return _cached_model(settings.embed_model, settings.embed_device, settings.embed_dtype, settings.embed_batch_size)
+    return _cached_model(settings.embed_model, embedding_device(settings.embed_device), settings.embed_dtype,
+                         settings.embed_batch_size)
 
 
 @lru_cache(maxsize=4)

@@ -54,14 +54,15 @@ class ChromaChunkStore:
 
         if settings.store != "persistent":
             raise StoreError(f"unknown store {settings.store!r}: only 'persistent' is available")
-        try:
-            settings.chroma_path.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"cannot create the index in {settings.home}: {exc.strerror or exc}") from None
-        self._client = chromadb.PersistentClient(
-            path=str(settings.chroma_path),
-            settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
-        )
+        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        if settings.chroma_url:
+            self._client = _server_client(settings.chroma_url, chroma_settings)
+        else:
+            try:
+                settings.chroma_path.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create the index in {settings.home}: {exc.strerror or exc}") from None
+            self._client = chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
         # Chroma's default embedding function downloads a model; vectors always come from us.
         self._collection = self._client.get_or_create_collection(
             settings.collection,
@@ -138,6 +139,25 @@ class ChromaChunkStore:
                 return ids
             ids.update(m.get("doc_id", "") for m in page["metadatas"])
             offset += len(page["ids"])
+
+
+def _server_client(url: str, chroma_settings):
+    """A client of the Chroma server at ``url``; a clear error when none answers there."""
+    import chromadb
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url if "://" in url else f"http://{url}")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise StoreError(f"COUNCIL_QA_CHROMA_URL={url!r} is not an http(s) address such as http://localhost:8000")
+    port = parts.port or (443 if parts.scheme == "https" else 8000)
+    try:
+        client = chromadb.HttpClient(host=parts.hostname, port=port, ssl=parts.scheme == "https",
+                                     settings=chroma_settings)
+        client.heartbeat()
+    except Exception as exc:  # chromadb raises several kinds for an absent or refusing server
+        raise StoreError(f"no Chroma server answers at {url} ({type(exc).__name__}); start one with "
+                         "`chroma run --path DIR --port PORT` or unset COUNCIL_QA_CHROMA_URL") from None
+    return client
 
 
 def open_store(settings: Settings, embed_model_name: str, dimension: int) -> ChunkStore:
