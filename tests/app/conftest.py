@@ -1,19 +1,13 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import time
 import urllib.request
 
 import pytest
 
 from council_qa.config import Settings
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.servers import free_port
 
 
 @pytest.fixture(scope="session")

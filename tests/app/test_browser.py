@@ -204,7 +204,7 @@ def llm_app(app_settings):
     pytest.importorskip("llama_cpp", reason="needs the [llamacpp] extra")
     import app as web
     from rag import AnswerEngine
-    from tests.app.conftest import free_port
+    from tests.servers import free_port
 
     settings = app_settings.replace(port=free_port(), backend="llamacpp", llm_max_tokens=400)
     engine = AnswerEngine(settings)

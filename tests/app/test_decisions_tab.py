@@ -8,7 +8,7 @@ import csv
 import pytest
 
 from council_qa.config import Settings
-from tests.app.conftest import free_port
+from tests.servers import free_port
 from tests.rag.test_decisions import MINUTES
 
 pytestmark = pytest.mark.slow

@@ -9,7 +9,7 @@ from http.cookiejar import CookieJar
 
 import pytest
 
-from tests.app.conftest import free_port
+from tests.servers import free_port
 
 pytestmark = pytest.mark.slow
 

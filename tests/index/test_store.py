@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from council_qa.config import Settings
 from index import Indexer, Manifest, StoreError
-from tests.app.conftest import free_port
+from tests.servers import free_port, serving
 from tests.conftest import MEETING, STRATEGY
 
 pytestmark = pytest.mark.slow
@@ -20,25 +17,12 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def chroma_url(tmp_path_factory):
-    executable = Path(sys.executable).with_name("chroma")
     port = free_port()
-    server = subprocess.Popen([str(executable), "run", "--path", str(tmp_path_factory.mktemp("chroma-server")),
-                               "--host", "127.0.0.1", "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = [str(Path(sys.executable).with_name("chroma")), "run", "--path",
+               str(tmp_path_factory.mktemp("chroma-server")), "--host", "127.0.0.1", "--port", str(port)]
     url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("chroma run did not answer within 30 s")
+    with serving(command, f"{url}/api/v2/heartbeat", "chroma run"):
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_ingest_ask_and_reingest_against_a_chroma_server(chroma_url, tmp_path: Path) -> None:

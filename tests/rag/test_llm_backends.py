@@ -8,11 +8,7 @@ chunks, unsupported sentences are dropped, and a refusal is exactly the refusal.
 from __future__ import annotations
 
 import re
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 from llama_index.core.schema import TextNode
@@ -22,42 +18,21 @@ from rag.backends import build_messages, smollm2_gguf
 from rag.citations import MARKER, claim_spans, quote_occurs
 from rag.facts import unsupported_facts
 from rag.types import Source
+from tests.servers import free_port, serving
 
 pytestmark = pytest.mark.slow
 
 llama_cpp = pytest.importorskip("llama_cpp", reason="needs the [llamacpp] extra")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def llm_server():
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", smollm2_gguf(), "--host", "127.0.0.1",
-         "--port", str(port), "--n_ctx", "4096"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    port = free_port()
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", smollm2_gguf(), "--host", "127.0.0.1",
+               "--port", str(port), "--n_ctx", "4096"]
     url = f"http://127.0.0.1:{port}/v1"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{url}/models", timeout=1)
-                break
-            except OSError:
-                if process.poll() is not None:
-                    pytest.fail("llama_cpp.server exited")
-                time.sleep(0.5)
-        else:
-            pytest.fail("llama_cpp.server did not start")
+    with serving(command, f"{url}/models", "llama_cpp.server"):
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def assert_grounded(answer: Answer) -> None:
