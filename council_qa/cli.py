@@ -163,32 +163,55 @@ def stats(ctx, as_json) -> None:
 
 
 @cli.command()
-@click.argument("question")
-@click.option("--json", "as_json", is_flag=True, help="Print the answer, citations and timings as JSON.")
+@click.argument("question", required=False)
+@click.option("--file", "questions_file", type=click.File("r", encoding="utf-8"),
+              help="Answer every line of this file (- for standard input), loading the models once.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the answer, citations and timings as JSON (one object per line with --file).")
 @click.option("--filter", "filters", multiple=True, metavar="KEY=VALUE",
               help="Restrict sources: doc_type=minutes, body=Cabinet, date_from=2025-01-01, date_to=...")
 @click.option("--backend", type=click.Choice(["extractive", "openai", "llamacpp"]), default=None,
               help="How the answer is written (default extractive, or COUNCIL_QA_BACKEND).")
 @click.pass_context
-def ask(ctx, question, as_json, filters, backend) -> None:
-    """Answer QUESTION from the indexed papers, citing every claim."""
-    from ingest import printable
+def ask(ctx, question, questions_file, as_json, filters, backend) -> None:
+    """Answer QUESTION from the indexed papers, citing every claim.
+
+    With --file, every non-empty line is a question: a script asking a hundred questions
+    pays the start-up (loading the models and the index) once, not a hundred times.
+    """
     from rag import Filters
 
+    if bool(question) == bool(questions_file):
+        raise click.UsageError("give a QUESTION or --file, not both or neither")
     settings = _settings(ctx)
     try:
         parsed = Filters.parse(filters)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--filter") from None
     engine = _engine(settings)
-    try:
-        answer = engine.ask(question, filters=parsed, backend=backend)
-    except ValueError as exc:  # a backend that is not configured
-        raise click.ClickException(str(exc)) from None
-    if as_json:
-        payload = answer.to_dict()
-        _emit_json({k: payload[k] for k in ("answer", "abstained", "citations", "related", "timings_ms")})
-        return
+    questions = [question] if question else [line.strip() for line in questions_file if line.strip()]
+    for number, text in enumerate(questions):
+        try:
+            answer = engine.ask(text, filters=parsed, backend=backend)
+        except ValueError as exc:  # a backend that is not configured
+            raise click.ClickException(str(exc)) from None
+        if as_json:
+            payload = answer.to_dict()
+            fields = ("question", "answer", "abstained", "citations", "related", "timings_ms") if questions_file \
+                else ("answer", "abstained", "citations", "related", "timings_ms")
+            if questions_file:
+                click.echo(json.dumps({k: payload[k] for k in fields}, ensure_ascii=False))
+            else:
+                _emit_json({k: payload[k] for k in fields})
+            continue
+        if questions_file:
+            click.echo(f"{'' if number == 0 else chr(10)}Q: {text}")
+        _echo_answer(answer)
+
+
+def _echo_answer(answer) -> None:
+    from ingest import printable
+
     click.echo(answer.answer)
     shown = answer.citations or answer.related
     if shown:

@@ -189,6 +189,20 @@ def test_ask_json_shape(corpus_settings) -> None:
     assert set(payload["timings_ms"]) >= {"retrieve", "rerank", "generate", "total"}
 
 
+def test_ask_file_answers_every_line_loading_once(corpus_settings, tmp_path) -> None:
+    questions = tmp_path / "questions.txt"
+    questions.write_text("How much do independent SEND placements cost?\n\nWhat is the capital of France?\n",
+                         encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--home", str(corpus_settings.home), "ask", "--json", "--file", str(questions)])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["question"] for line in lines] == ["How much do independent SEND placements cost?",
+                                                    "What is the capital of France?"]
+    assert "£80,000" in lines[0]["answer"] and lines[1]["abstained"]
+    both = CliRunner().invoke(cli, ["--home", str(corpus_settings.home), "ask", "x", "--file", str(questions)])
+    assert both.exit_code == 2 and "not both" in both.output
+
+
 def test_ask_rejects_bad_filters(corpus_settings) -> None:
     result = CliRunner().invoke(cli, ["--home", str(corpus_settings.home), "ask", "x", "--filter", "colour=red"])
     assert result.exit_code == 2 and "bad filter" in result.output
