@@ -29,6 +29,7 @@ from ingest import (
 )
 from llama_index.core.schema import MetadataMode
 
+EMBED_KEY = "embed_sha"  # a chunk's embedded text (model, heading, text) hashed: its vector's cache key
 CORRECTABLE = ("title", "doc_type", "body", "meeting_date", "council")  # what a user may correct by hand
 CHUNKER_VERSION = 5  # bump when chunk boundaries change: documents are re-chunked on the next ingest
 ProgressCallback = Callable[[int, int, str], None]
@@ -45,6 +46,7 @@ class IngestReport:
     duplicates: list[dict[str, str]] = field(default_factory=list)
     documents: list[dict] = field(default_factory=list)  # each document added or updated, with its coverage
     chunks_embedded: int = 0
+    chunks_reused: int = 0  # chunks whose exact text was embedded before: vector taken from the store
     embed_seconds: float = 0.0
     seconds: float = 0.0
 
@@ -68,6 +70,7 @@ class IngestReport:
             "duplicates": self.duplicates,
             "documents": self.documents,
             "chunks_embedded": self.chunks_embedded,
+            "chunks_reused": self.chunks_reused,
             "embed_seconds": round(self.embed_seconds, 3),
             "seconds": round(self.seconds, 3),
         }
@@ -249,14 +252,29 @@ class Indexer:
         return True
 
     def _embed(self, prepared: PreparedDocument, report: IngestReport) -> None:
-        if all(node.embedding is not None for node in prepared.nodes):
+        """Vectors for the document's chunks: taken from the store where the same text (with
+        the same heading) was embedded before, e.g. the unchanged paragraphs of an edited
+        paper, and computed for the rest."""
+        todo = [n for n in prepared.nodes if n.embedding is None]
+        if not todo:
             return
-        texts = [n.get_content(metadata_mode=MetadataMode.EMBED) for n in prepared.nodes]
+        texts = [n.get_content(metadata_mode=MetadataMode.EMBED) for n in todo]
+        for node, text in zip(todo, texts):
+            node.metadata[EMBED_KEY] = hashlib.sha256(f"{self.settings.embed_model_name}\n{text}".encode()).hexdigest()[:24]
+            node.excluded_embed_metadata_keys.append(EMBED_KEY)  # a key, never part of any text
+            node.excluded_llm_metadata_keys.append(EMBED_KEY)
+        known = self.store.vectors_by(EMBED_KEY, [n.metadata[EMBED_KEY] for n in todo])
+        missing = [(n, t) for n, t in zip(todo, texts) if n.metadata[EMBED_KEY] not in known]
+        for node in todo:
+            node.embedding = known.get(node.metadata[EMBED_KEY])
+        report.chunks_reused += len(todo) - len(missing)
+        if not missing:
+            return
         started = time.perf_counter()
-        vectors = self.embedder.embed_texts(texts)
+        vectors = self.embedder.embed_texts([t for _, t in missing])
         report.embed_seconds += time.perf_counter() - started
-        report.chunks_embedded += len(texts)
-        for node, vector in zip(prepared.nodes, vectors):
+        report.chunks_embedded += len(missing)
+        for (node, _), vector in zip(missing, vectors):
             node.embedding = vector
 
     def _fingerprint(self, sha256: str, metadata: DocumentMetadata) -> str:

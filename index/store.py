@@ -41,6 +41,8 @@ class ChunkStore(Protocol):
 
     def set_metadata(self, doc_id: str, values: dict) -> int: ...
 
+    def vectors_by(self, key: str, values: Sequence[str]) -> dict[str, list[float]]: ...
+
 
 class ChromaChunkStore:
     """A Chroma collection that records which embedding model built it."""
@@ -114,6 +116,17 @@ class ChromaChunkStore:
             for node_id, text, metadata in zip(page["ids"], page["documents"], page["metadatas"])
         }
         return [by_id[i] for i in node_ids if i in by_id]
+
+    def vectors_by(self, key: str, values: Sequence[str]) -> dict[str, list[float]]:
+        """Stored vectors of chunks whose metadata ``key`` holds one of ``values``."""
+        found: dict[str, list[float]] = {}
+        wanted = list(dict.fromkeys(values))
+        for start in range(0, len(wanted), 500):
+            page = self._collection.get(where={key: {"$in": wanted[start:start + 500]}},
+                                        include=["metadatas", "embeddings"])
+            for metadata, vector in zip(page["metadatas"], page["embeddings"]):
+                found.setdefault(metadata[key], list(vector))
+        return found
 
     def set_metadata(self, doc_id: str, values: dict) -> int:
         """Change metadata fields of every chunk of a document, vectors untouched; how many."""

@@ -406,3 +406,31 @@ def test_removing_a_document_takes_it_out_everywhere(settings: Settings, tmp_pat
     assert indexer.remove(ids["minutes.txt"])
     assert (tmp_path / "docs" / "minutes.txt").exists()  # a user's own file is never touched
     assert indexer.store.count() == 0
+
+
+def test_an_edited_paper_embeds_only_its_changed_chunks(settings: Settings, tmp_path: Path) -> None:
+    from llama_index.core.schema import MetadataMode
+
+    paragraphs = [f"Paragraph {i}: the committee discussed item {i} of the housing plan at length, "
+                  f"including rents, repairs and new homes in ward {i}." for i in range(40)]
+    path = write(tmp_path / "docs", "report.txt", "Housing report\n\n" + "\n\n".join(paragraphs) + "\n")
+    first = Indexer(settings).ingest([tmp_path / "docs"])
+    assert first.chunks_reused == 0 and first.chunks_embedded > 4
+    before = {n.get_content(metadata_mode=MetadataMode.EMBED): n for n in Indexer(settings).store.iter_nodes()}
+    paragraphs[-1] = "Paragraph 39: the committee deferred the last item to its next meeting."
+    path.write_text("Housing report\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    second = Indexer(settings).ingest([tmp_path / "docs"])
+    assert second.updated == 1 and second.chunks_reused >= first.chunks_embedded - 2
+    assert 0 < second.chunks_embedded <= 2
+    indexer = Indexer(settings)
+    page = indexer.store._collection.get(include=["documents", "metadatas", "embeddings"])
+    assert all("embed_sha" in m for m in page["metadatas"])
+    from llama_index.core.vector_stores.utils import metadata_dict_to_node
+
+    nodes = [metadata_dict_to_node(m, text=t) for m, t in zip(page["metadatas"], page["documents"])]
+    texts = [n.get_content(metadata_mode=MetadataMode.EMBED) for n in nodes]
+    assert not any("embed_sha" in t or t not in before and "Paragraph 39: the committee deferred" not in t
+                   for t in texts)  # the key is never embedded; every other chunk's text was there before
+    fresh = indexer.embedder.embed_texts(texts)
+    assert all(max(abs(a - b) for a, b in zip(stored, computed)) < 1e-4
+               for stored, computed in zip(page["embeddings"], fresh))  # reused vectors are the right ones
