@@ -153,6 +153,7 @@ def marked_quote(text: str, quote_text: str) -> str:
 PAPERS_ROUTE = "cqa/papers"  # relative, so the app also works under a proxy's path prefix
 PASSAGES_ROUTE = "cqa/passages"
 _ESCAPED_MARKER = re.compile(r"\\\[(\d+)\\\]")
+_LINKED_MARKER = re.compile(r'\[\\\[(\d+)\\\]\]\([^)\s]*(?: "[^"]*")?\)')  # what linked_answer writes
 
 
 def citation_href(citation: Citation) -> str:
@@ -413,7 +414,7 @@ def paper_routes(index: CouncilIndex) -> list:
         if section is None:
             return not_found("That passage")
         nodes = index.store.get_nodes(list(section.chunk_ids))
-        body = passage_html(nodes, node_id, request.query_params.get("q", ""))
+        body = passage_html(nodes, node_id, request.query_params.get("q", "")[:300])
         heading = " › ".join(section.path) or entry.title
         page = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
                 f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
@@ -544,7 +545,8 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
             gr.Warning("Dates must be written YYYY-MM-DD, e.g. 2026-01-22.")
             yield history, gr.skip(), gr.skip(), answers, message
             return
-        turns = [Turn(m["role"], _text(m["content"])) for m in history if m.get("role") in ("user", "assistant")]
+        turns = [Turn(m["role"], _text(_LINKED_MARKER.sub(r"[\1]", _markdown(m["content"]))))
+                 for m in history if m.get("role") in ("user", "assistant")]
         history = history + [{"role": "user", "content": escape_markdown(message)},
                              {"role": "assistant", "content": SEARCHING}]
         yield history, gr.skip(), gr.skip(), answers, ""
@@ -569,8 +571,9 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
                           for c in answer.citations]}}
         yield history, sources_html(answer), answer.with_citations_text(), answers, ""
 
-    def stopped(history: list[dict]) -> list[dict]:
-        if history and history[-1].get("role") == "assistant":
+    def stopped(history: list[dict], answers: dict) -> list[dict]:
+        """The answer being written marked as stopped (a finished one is left as it is)."""
+        if history and history[-1].get("role") == "assistant" and str(len(history) - 1) not in answers:
             shown = _markdown(history[-1]["content"]).replace(SEARCHING, "").strip()
             history = history[:-1] + [{"role": "assistant", "content": f"{shown}\n\n_(stopped)_".lstrip()}]
         return history
@@ -596,9 +599,11 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
         return entry.title, entry.doc_type, entry.body, entry.meeting_date
 
     def document_picked(event: gr.SelectData):
-        row = event.index[0] if isinstance(event.index, (list, tuple)) else event.index
-        listed = indexed_documents(settings)
-        return listed[row][0] if 0 <= row < len(listed) else gr.skip()
+        """The document of the clicked row, found by what the row shows (the listing may
+        have changed since this browser drew it)."""
+        shown = list(event.row_value or [])
+        return next((doc_id for doc_id, e in indexed_documents(settings)
+                     if [e.title, e.doc_type, e.body, e.meeting_date, e.chunks] == shown), gr.skip())
 
     def documents_changed(message: str, keep: str | None = None):
         """The tab, the filters' board lists and the chat's index after a change."""
@@ -635,7 +640,9 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
         return documents_changed(f"✗ {failed}" if failed else f"✓ Indexed again: {report.chunks_embedded} chunks "
                                  f"embedded in {report.seconds:.1f}s", kept)
 
-    def delete(doc_id: str | None):
+    def delete(doc_id: str | None, _title: str = ""):
+        if doc_id == "":  # the confirmation was declined
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
         entry = Manifest.load(settings.manifest_path).documents.get(doc_id or "")
         if entry is None or not indexer.remove(doc_id):
             return documents_changed("Choose a document first.")
@@ -767,7 +774,7 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
                  ask.click(respond, inputs, outputs, api_visibility="private", **chat)]
         # Cancelling closes the answer's generator on the server, so retrieval stops and an
         # LLM stops generating (and frees the model) at its next token.
-        stop.click(stopped, [chatbot], [chatbot], cancels=asked, api_visibility="private")
+        stop.click(stopped, [chatbot, answers], [chatbot], cancels=asked, api_visibility="private")
         clear.click(lambda: ([], sources_html(None), "", {}), None, [chatbot, sources, copy_box, answers],
                     api_visibility="private")
         chatbot.like(record_feedback, [answers], None, api_visibility="private")
@@ -782,8 +789,9 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
         save_document.click(save_changes, [chosen_document, doc_title, doc_kind, doc_body, doc_date], changed,
                             api_visibility="private")
         reingest_document.click(index_again, [chosen_document], changed, api_visibility="private")
-        delete_document.click(delete, [chosen_document], changed, api_visibility="private",
-                              js="(doc) => (doc && confirm('Delete this document from the index?')) ? doc : null")
+        delete_document.click(delete, [chosen_document, doc_title], changed, api_visibility="private",
+                              js="(doc, title) => !doc ? [doc, title] : "
+                                 "confirm('Delete \\u201c' + title + '\\u201d from the index?') ? [doc, title] : ['', title]")
         add.click(upload, [files], [status, documents, chosen_document, body, decision_body], api_name="upload",
                   concurrency_limit=UPLOAD_CONCURRENCY)
         view = [area_filter, status_filter]

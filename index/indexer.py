@@ -25,7 +25,8 @@ from index.manifest import ADDING, DELETING, READY, DocumentEntry, Manifest
 from index.records import RecordStore
 from index.store import ChunkStore, open_store
 from ingest import (
-    DocumentMetadata, IsolatedLoader, LoadError, PreparedDocument, StructuredChunker, discover_files, prepare_document,
+    DocumentMetadata, IsolatedLoader, LoadError, PreparedDocument, StructuredChunker, discover_files, normalise_body,
+    prepare_document,
 )
 from llama_index.core.schema import MetadataMode
 
@@ -121,14 +122,14 @@ class Indexer:
         """Index the files under ``paths``. Files are parsed and embedded outside the index
         lock and written under it one document at a time, so another ingest (a second
         user's upload) waits for one write, not for this whole batch. ``force`` parses,
-        chunks and embeds them again even when nothing changed."""
+        chunks and embeds them again even when nothing changed (no vector is reused)."""
         started = time.perf_counter()
         report = IngestReport()
         roots = [Path(p) for p in paths]
         with self._exclusive():
             manifest = Manifest.load(self.settings.manifest_path)
             manifest.embed_model = self.settings.embed_model_name
-            changed, interrupted = self._recover(manifest)
+            changed, interrupted, recovered = self._recover(manifest)
         files = list(discover_files(
             roots, on_error=lambda path, reason: report.failed.append({"path": str(path), "error": reason})))
         # A document an interrupted run left half-added is added again from its file.
@@ -146,17 +147,18 @@ class Indexer:
                 if on_progress:
                     on_progress(number - 1, len(files), str(path))
                 manifest = manifest.current()
-                chosen = {**self._corrections(path, manifest), **{k: v for k, v in (overrides or {}).items() if v is not None}}
+                corrections = self._corrections(path, manifest) or recovered.get(str(path.resolve()), {})
+                chosen = {**corrections, **{k: v for k, v in (overrides or {}).items() if v is not None}}
                 try:
                     prepared = prepare_document(path, self.chunker, chosen, source=display_source(path), load=load)
                 except LoadError as exc:
                     report.failed.append({"path": str(path), "error": exc.reason})
                     continue
                 if force or not self._indexed_already(prepared, str(path.resolve()), manifest):
-                    self._embed(prepared, report)  # the slow part, outside the lock
+                    self._embed(prepared, report, reuse=not force)  # the slow part, outside the lock
                 with self._exclusive():
                     manifest = manifest.current()
-                    changed |= self._add(path, prepared, manifest, report, force)
+                    changed |= self._add(path, prepared, manifest, report, force, corrections)
         if on_progress:
             on_progress(len(files), len(files), "")
         with self._exclusive():
@@ -186,7 +188,7 @@ class Indexer:
         return dict(manifest.documents[previous].corrections) if previous else {}
 
     def _add(self, path: Path, prepared: PreparedDocument, manifest: Manifest, report: IngestReport,
-             force: bool = False) -> bool:
+             force: bool = False, corrections: dict[str, str] | None = None) -> bool:
         """Write one prepared file into the index (under the lock); whether anything changed."""
         key = str(path.resolve())
         doc_id = prepared.doc_id
@@ -228,11 +230,11 @@ class Indexer:
             ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             coverage=round(prepared.coverage.ratio, 4),
             furniture=prepared.coverage.furniture,
-            corrections=self._corrections(path, manifest),
+            corrections=dict(corrections or {}),
         )
         manifest.documents[doc_id] = entry
         manifest.save()
-        self._embed(prepared, report)  # done already unless another ingest changed the index meanwhile
+        self._embed(prepared, report, reuse=not force)  # done already unless another ingest changed the index meanwhile
         self.store.add(prepared.nodes)
         self.records.save(prepared.record)
         report.documents.append({"path": str(path), "doc_id": doc_id, "chunks": len(prepared.nodes),
@@ -251,19 +253,21 @@ class Indexer:
         manifest.save()
         return True
 
-    def _embed(self, prepared: PreparedDocument, report: IngestReport) -> None:
-        """Vectors for the document's chunks: taken from the store where the same text (with
-        the same heading) was embedded before, e.g. the unchanged paragraphs of an edited
-        paper, and computed for the rest."""
+    def _embed(self, prepared: PreparedDocument, report: IngestReport, reuse: bool = True) -> None:
+        """Vectors for the document's chunks: taken from the store where the same embedded
+        text (title, heading and text, same model and dtype) was embedded before, e.g. the
+        unchanged paragraphs of an edited paper, and computed for the rest (all of them
+        when ``reuse`` is off: indexing again on purpose)."""
         todo = [n for n in prepared.nodes if n.embedding is None]
         if not todo:
             return
         texts = [n.get_content(metadata_mode=MetadataMode.EMBED) for n in todo]
         for node, text in zip(todo, texts):
-            node.metadata[EMBED_KEY] = hashlib.sha256(f"{self.settings.embed_model_name}\n{text}".encode()).hexdigest()[:24]
+            model = f"{self.settings.embed_model_name} {self.settings.embed_dtype}"
+            node.metadata[EMBED_KEY] = hashlib.sha256(f"{model}\n{text}".encode()).hexdigest()[:24]
             node.excluded_embed_metadata_keys.append(EMBED_KEY)  # a key, never part of any text
             node.excluded_llm_metadata_keys.append(EMBED_KEY)
-        known = self.store.vectors_by(EMBED_KEY, [n.metadata[EMBED_KEY] for n in todo])
+        known = self.store.vectors_by(EMBED_KEY, [n.metadata[EMBED_KEY] for n in todo]) if reuse else {}
         missing = [(n, t) for n, t in zip(todo, texts) if n.metadata[EMBED_KEY] not in known]
         for node in todo:
             node.embedding = known.get(node.metadata[EMBED_KEY])
@@ -294,9 +298,8 @@ class Indexer:
             if doc_id not in manifest.documents:
                 return False
             sources = list(manifest.documents[doc_id].sources)
+            manifest.generation += 1  # saved with the first step: a crash leaves the keyword index stale, and seen
             self._delete(doc_id, manifest)
-            manifest.generation += 1
-            manifest.save()
             self.rebuild_keyword_index(manifest.generation)
         uploads = self.settings.uploads_path.resolve()
         for source in sources:
@@ -307,7 +310,9 @@ class Indexer:
     def correct_metadata(self, doc_id: str, changes: dict[str, str]) -> DocumentMetadata:
         """Set a document's title, type, board or meeting date without re-embedding it. The
         correction is kept with the document, so re-ingesting its file keeps it too. While
-        it is applied the document is ``adding``: a kill leaves it to be added again whole."""
+        it is applied the document is ``adding``: a kill leaves it to be added again whole,
+        corrected. Only fields that change are kept as corrections; a board is written as
+        ingest writes boards ("Health & Wellbeing Board")."""
         with self._exclusive():
             manifest = Manifest.load(self.settings.manifest_path)
             entry = manifest.ready().get(doc_id)
@@ -315,8 +320,12 @@ class Indexer:
             if entry is None or record is None:
                 raise KeyError(doc_id)
             clean = {k: str(v).strip() for k, v in changes.items() if k in CORRECTABLE and v is not None}
+            if clean.get("body"):
+                clean["body"] = normalise_body(clean["body"]) or clean["body"]
+            clean = {k: v for k, v in clean.items() if v != getattr(record.metadata, k)}  # only what changes
             metadata = record.metadata.merged(clean)  # ValueError on a bad type or date
-            entry.state = ADDING
+            entry.corrections = {**entry.corrections, **clean}
+            entry.state = ADDING  # with the correction: a kill now re-adds the document corrected
             manifest.save()
             self.store.set_metadata(doc_id, {
                 "title": metadata.title, "doc_type": metadata.doc_type, "body": metadata.body,
@@ -324,7 +333,6 @@ class Indexer:
             self.records.save(replace(record, metadata=metadata))
             entry.title, entry.doc_type = metadata.title, metadata.doc_type
             entry.body, entry.meeting_date = metadata.body, metadata.meeting_date
-            entry.corrections = {**entry.corrections, **clean}
             entry.fingerprint = self._fingerprint(entry.sha256, metadata)
             entry.state = READY
             manifest.generation += 1
@@ -332,15 +340,16 @@ class Indexer:
             self.rebuild_keyword_index(manifest.generation)
             return metadata
 
-    def _recover(self, manifest: Manifest) -> tuple[bool, list[str]]:
-        """Undo what an interrupted run left half-done: whether anything was, and the files
-        of the documents it was adding, to be added again (a half-deleted one stays deleted)."""
+    def _recover(self, manifest: Manifest) -> tuple[bool, list[str], dict[str, dict[str, str]]]:
+        """Undo what an interrupted run left half-done: whether anything was, the files of
+        the documents it was adding, to be added again (a half-deleted one stays deleted),
+        and the corrections those files' documents carried, to be kept."""
         unfinished = [d for d, e in manifest.documents.items() if e.state in (ADDING, DELETING)]
-        readd = [source for d in unfinished if manifest.documents[d].state == ADDING
-                 for source in manifest.documents[d].sources]
+        adding = [manifest.documents[d] for d in unfinished if manifest.documents[d].state == ADDING]
+        corrections = {source: dict(entry.corrections) for entry in adding for source in entry.sources}
         for doc_id in unfinished:
             self._delete(doc_id, manifest)
-        return bool(unfinished), readd
+        return bool(unfinished), list(corrections), corrections
 
     def _delete(self, doc_id: str, manifest: Manifest) -> None:
         manifest.documents[doc_id].state = DELETING

@@ -209,8 +209,12 @@ def _place_of(name: str) -> str:
 
 
 def council_key(name: str) -> str:
-    """A council's name compared loosely: "Barnet", "barnet", "London Borough of Barnet"."""
-    return re.sub(r"[^a-z0-9]+", "-", _place_of(re.sub(r"^(?:London|Royal) Borough of ", "", name.strip())).lower()).strip("-")
+    """A council's name compared loosely: "Barnet", "barnet", "Barnet Council", "London
+    Borough of Barnet" and "City of Bristol" / "Bristol City Council" give one key each."""
+    place = re.sub(r"^(?:(?:London|Royal) Borough of|City and County of|City of|County of)\s+", "", name.strip(), flags=re.I)
+    place = re.sub(r"\s+(?:(?:City|County|Borough|District|Metropolitan Borough|Town)\s+)?Council$|"
+                   r"\s+(?:Mayoral\s+)?Combined Authority$", "", place, flags=re.I)
+    return re.sub(r"[^a-z0-9]+", "-", place.replace("&", " and ").lower()).strip("-")
 
 
 _SHOUTED = re.compile(r"\b[A-Z][A-Z'\u2019&-]{2,}(?:\s+[A-Z][A-Z'\u2019&-]+)*\b")

@@ -15,8 +15,6 @@ Evidence comes only from the strategy's own council (and configured partners).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -31,6 +29,7 @@ from ingest import sentence_spans
 from ingest.commitments import Commitment
 from ingest.metadata import council_key, names_a_plan
 from rag.engine import AnswerEngine, make_citation
+from rag.export import csv_text
 from rag.evidence import SentenceVectors, source_sentences
 from rag.retrieval import chunks_under, nodes_of
 from rag.types import Citation, Filters, Sentence, Source
@@ -314,12 +313,9 @@ def save_thresholds(thresholds: EvidenceThresholds, note: str, path: Path = THRE
 
 
 def to_csv(statuses: list[CommitmentStatus]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["strategy", "key_area", "title", "status", "status_means", "last_discussed", "statement",
-                     "evidence"])
-    for s in statuses:
-        evidence = "; ".join(f"{c.title} > {c.section} ({c.meeting_date}): {c.quote}" for c in s.evidence)
-        writer.writerow([s.strategy, s.commitment.key_area, s.commitment.title, s.status, STATUS_MEANINGS[s.status],
-                         s.last_discussed, s.commitment.statement, evidence])
-    return buffer.getvalue()
+    return csv_text(
+        ["strategy", "key_area", "title", "status", "status_means", "last_discussed", "statement", "evidence"],
+        ([s.strategy, s.commitment.key_area, s.commitment.title, s.status, STATUS_MEANINGS[s.status],
+          s.last_discussed, s.commitment.statement,
+          "; ".join(f"{c.title} > {c.section} ({c.meeting_date}): {c.quote}" for c in s.evidence)]
+         for s in statuses))

@@ -7,8 +7,6 @@ and a document's decisions come and go with it. No model is loaded, so listing i
 from __future__ import annotations
 
 import calendar
-import csv
-import io
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,6 +15,7 @@ from council_qa.config import DECISION_OUTCOMES as OUTCOMES, Settings
 from index import CouncilIndex, Manifest, RecordStore
 from ingest.decisions import KINDS, Decision
 from ingest.metadata import page_url, parse_date
+from rag.export import csv_text
 from rag.lexical import QueryTerms, content_terms, months_named
 
 
@@ -176,10 +175,4 @@ CSV_COLUMNS = ("meeting_date", "body", "item_number", "item_title", "kind", "out
 
 
 def to_csv(entries: list[RegisterEntry]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for entry in entries:
-        row = entry.to_dict()
-        writer.writerow(["" if row[c] is None else row[c] for c in CSV_COLUMNS])
-    return buffer.getvalue()
+    return csv_text(CSV_COLUMNS, ([entry.to_dict()[c] for c in CSV_COLUMNS] for entry in entries))

@@ -141,14 +141,14 @@ class AnswerEngine:
             yield Answer(question=question[:limit], answer=TOO_LONG.format(limit=limit), abstained=True,
                          backend=writer.name, timings_ms={"total": _ms(started)})
             return
-        standalone = writer.condense(question, history or []) if history else question
         self.index.refresh()
-        shut_out = filters.why_nothing((e.doc_type, e.body, e.meeting_date) for e in self.index.manifest.ready().values()) \
-            if filters else None
-        if shut_out:  # say which filter, rather than "the papers do not answer"
+        papers = [(e.doc_type, e.body, e.meeting_date) for e in self.index.manifest.ready().values()]
+        shut_out = filters.why_nothing(papers) if filters else None
+        if shut_out:  # say which filter, rather than "the papers do not answer" (and ask no model)
             yield Answer(question=question, answer=NO_MATCH.format(reason=shut_out), abstained=True,
-                         standalone_question=standalone, backend=writer.name, timings_ms={"total": _ms(started)})
+                         standalone_question=question, backend=writer.name, timings_ms={"total": _ms(started)})
             return
+        standalone = writer.condense(question, history or []) if history else question
         if self.index.keyword is not None:
             standalone = speller_for(self.index.keyword, self.index.embedder.whole_words).correct(standalone)
         terms = QueryTerms.of(standalone, self.index.keyword)

@@ -264,6 +264,12 @@ def test_stop_ends_the_answer_on_the_server(page, llm_app) -> None:
         page.wait_for_timeout(50)
     else:
         pytest.fail("the next answer never finished: the model was still held by the stopped one")
+    page.wait_for_timeout(1500)  # the finished answer reaches the screen
+    finished = page.locator("#cqa-chat [data-testid='bot']").last.inner_text()
+    page.locator("#cqa-stop").click()  # Stop after an answer is complete changes nothing
+    page.wait_for_timeout(1000)
+    assert page.locator("#cqa-chat [data-testid='bot']").last.inner_text() == finished
+    assert "(stopped)" not in finished
 
 
 FERRY = """# Ferry Timetable Review

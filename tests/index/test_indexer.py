@@ -332,8 +332,11 @@ def test_a_correction_reaches_chunks_record_manifest_and_filters_without_re_embe
     doc_id, entry = _doc(settings)
     detected = entry.doc_type
     before = _vectors(indexer, doc_id)
-    indexer.correct_metadata(doc_id, {"body": "Housing Scrutiny Committee", "doc_type": "report",
+    indexer.correct_metadata(doc_id, {"body": "Housing and Scrutiny Committee", "doc_type": "report",
                                       "meeting_date": "2025-03-05", "title": "Housing plan report"})
+    assert _doc(settings)[1].corrections["body"] == "Housing & Scrutiny Committee"  # written as ingest writes it
+    indexer.correct_metadata(doc_id, {"body": "Housing Scrutiny Committee", "title": "Housing plan report"})
+    assert set(_doc(settings)[1].corrections) == {"body", "doc_type", "meeting_date", "title"}
     _, entry = _doc(settings)
     assert (entry.title, entry.doc_type, entry.body, entry.meeting_date) == (
         "Housing plan report", "report", "Housing Scrutiny Committee", "2025-03-05")
@@ -353,7 +356,7 @@ def test_a_correction_reaches_chunks_record_manifest_and_filters_without_re_embe
     assert (again.unchanged, again.chunks_embedded) == (1, 0)
     assert _doc(settings)[1].body == "Housing Scrutiny Committee"
     forced = Indexer(settings).ingest([docs], force=True)
-    assert (forced.updated, forced.chunks_embedded > 0) == (1, True)
+    assert (forced.updated, forced.chunks_reused, forced.chunks_embedded) == (1, 0, again.chunks_total)
     assert _doc(settings)[1].body == "Housing Scrutiny Committee"
 
 
@@ -383,9 +386,10 @@ def test_an_interrupted_correction_leaves_the_document_to_be_added_again(
     with pytest.raises(KeyboardInterrupt):
         indexer.correct_metadata(doc_id, {"body": "Housing Committee"})
     assert not Manifest.load(settings.manifest_path).ready()  # not served half-corrected
-    report = Indexer(settings).ingest([])  # the next ingest of anything adds it again
+    report = Indexer(settings).ingest([])  # the next ingest of anything adds it again, corrected
     assert report.ok and _doc(settings)[0] == doc_id
-    assert {n.metadata["body"] for n in Indexer(settings).store.iter_nodes()} == {entry.body}
+    assert {n.metadata["body"] for n in Indexer(settings).store.iter_nodes()} == {"Housing Committee"}
+    assert _doc(settings)[1].corrections == {"body": "Housing Committee"} and entry.body != "Housing Committee"
 
 
 def test_removing_a_document_takes_it_out_everywhere(settings: Settings, tmp_path: Path) -> None:
