@@ -626,7 +626,7 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
             return documents_changed("✗ That document is no longer in the index.")
         return documents_changed(f"✓ Saved: {escape_markdown(title)}", doc_id)
 
-    def index_again(doc_id: str | None, progress=gr.Progress()):
+    def index_again(doc_id: str | None):
         entry = Manifest.load(settings.manifest_path).ready().get(doc_id or "")
         if entry is None:
             return documents_changed("Choose a document first.")

@@ -35,6 +35,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--questions", type=int, default=20)
     args = parser.parse_args()
+    if args.questions < 2:
+        parser.error("--questions must be 2 or more: the first pays the start-up")
     questions = [q.question for q in load_questions(BUNDLED_SET)][:args.questions]
     with tempfile.TemporaryDirectory() as home:
         subprocess.run([CLI, "--home", home, "ingest", str(BUNDLED_CORPUS)], check=True, capture_output=True)

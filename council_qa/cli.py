@@ -197,12 +197,11 @@ def ask(ctx, question, questions_file, as_json, filters, backend) -> None:
             raise click.ClickException(str(exc)) from None
         if as_json:
             payload = answer.to_dict()
-            fields = ("question", "answer", "abstained", "citations", "related", "timings_ms") if questions_file \
-                else ("answer", "abstained", "citations", "related", "timings_ms")
-            if questions_file:
-                click.echo(json.dumps({k: payload[k] for k in fields}, ensure_ascii=False))
+            shown = {k: payload[k] for k in ("answer", "abstained", "citations", "related", "timings_ms")}
+            if questions_file:  # one line per question, naming it
+                click.echo(json.dumps({"question": text, **shown}, ensure_ascii=False))
             else:
-                _emit_json({k: payload[k] for k in fields})
+                _emit_json(shown)
             continue
         if questions_file:
             click.echo(f"{'' if number == 0 else chr(10)}Q: {text}")

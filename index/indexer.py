@@ -30,7 +30,7 @@ from ingest import (
 )
 from llama_index.core.schema import MetadataMode
 
-EMBED_KEY = "embed_sha"  # a chunk's embedded text (model, heading, text) hashed: its vector's cache key
+EMBED_KEY = "embed_sha"  # a chunk's embedded text (title, heading, text; model and dtype) hashed: its vector's cache key
 CORRECTABLE = ("title", "doc_type", "body", "meeting_date", "council")  # what a user may correct by hand
 CHUNKER_VERSION = 5  # bump when chunk boundaries change: documents are re-chunked on the next ingest
 ProgressCallback = Callable[[int, int, str], None]

@@ -99,11 +99,13 @@ _KIND_WORDS = [
                r"impact assessment|\breport\b"),
 ]
 _KIND = [(kind, re.compile(rf"(?:{words})", re.I | re.M)) for kind, words in _KIND_WORDS]
+_PLAN = dict(_KIND)["plan"]
 
 
 def names_a_plan(text: str) -> bool:
     """Whether a title or heading names a plan of future business ("Forward Work Programme")."""
-    return bool(dict(_KIND)["plan"].search(text))
+    return bool(_PLAN.search(text))
+
 _KIND_WORD = re.compile(r"\s+(agenda|minutes|meeting|report|notice|papers?)$", re.I)
 _FRONT_CHARS = 1500
 _KIND_LINES = 15  # a paper says what it is near its top

@@ -142,8 +142,8 @@ class AnswerEngine:
                          backend=writer.name, timings_ms={"total": _ms(started)})
             return
         self.index.refresh()
-        papers = [(e.doc_type, e.body, e.meeting_date) for e in self.index.manifest.ready().values()]
-        shut_out = filters.why_nothing(papers) if filters else None
+        shut_out = filters.why_nothing((e.doc_type, e.body, e.meeting_date) for e in self.index.manifest.ready().values()) \
+            if filters and not filters.empty else None
         if shut_out:  # say which filter, rather than "the papers do not answer" (and ask no model)
             yield Answer(question=question, answer=NO_MATCH.format(reason=shut_out), abstained=True,
                          standalone_question=question, backend=writer.name, timings_ms={"total": _ms(started)})
