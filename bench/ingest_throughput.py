@@ -31,7 +31,7 @@ def main() -> None:
         Indexer(Settings.from_env(home=Path(warm)))  # model load, once per process
     load_seconds = time.perf_counter() - load_started
 
-    ingest_runs, model_runs, chunks = [], [], 0
+    ingest_runs, model_runs, chunks, overhead = [], [], 0, ""
     for _ in range(args.repeat):
         with tempfile.TemporaryDirectory() as home:
             settings = Settings.from_env(home=Path(home))
@@ -41,6 +41,7 @@ def main() -> None:
             ingest_runs.append(time.perf_counter() - started)
             chunks = report.chunks_total
             texts = [n.get_content(metadata_mode=MetadataMode.EMBED) for n in indexer.store.iter_nodes()]
+            overhead = overhead or token_overhead(indexer)
             started = time.perf_counter()
             indexer.embedder.embed_texts(texts)
             model_runs.append(time.perf_counter() - started)
@@ -50,6 +51,7 @@ def main() -> None:
     print(f"ingest wall time (median of {args.repeat}): {ingest_s:.2f} s = {chunks / ingest_s:.1f} chunks/s")
     print(f"embedding model alone, same texts:  {model_s:.2f} s = {chunks / model_s:.1f} chunks/s")
     print(f"pipeline / model time ratio: {ingest_s / model_s:.2f}x (1.00 = no overhead)")
+    print(overhead)
     from index.embedding import EmbeddingModel
 
     reference = None
@@ -62,6 +64,22 @@ def main() -> None:
         reference = reference or seconds
         print(f"embedding dtype {dtype}: {len(texts) / seconds:.1f} chunks/s ({seconds / reference:.2f}x the time of "
               f"{args.dtypes.split(',')[0]})")
+
+
+def token_overhead(indexer) -> str:
+    """Word pieces embedded against those of the documents' own text: what headings and
+    titles (embedded with every chunk) and chunk overlap add to the model's work."""
+    from ingest import discover_files, prepare_document
+
+    count = indexer.embedder.count_tokens
+    corpus = sum(count(prepare_document(f, indexer.chunker).document.text) for f in discover_files([BUNDLED_CORPUS]))
+    nodes = list(indexer.store.iter_nodes())
+    texts = sum(count(n.get_content()) for n in nodes)
+    embedded = sum(count(n.get_content(metadata_mode=MetadataMode.EMBED)) for n in nodes)
+    return (f"word pieces: documents {corpus}, chunk texts {texts}, embedded (with title and heading) {embedded}\n"
+            f"embedded-token overhead: {(embedded - corpus) / corpus:.1%} of the corpus "
+            f"(titles and headings {(embedded - texts) / corpus:.1%}, overlap and per-chunk markers "
+            f"{(texts - corpus) / corpus:.1%})")
 
 
 if __name__ == "__main__":
