@@ -646,7 +646,8 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
         entry = Manifest.load(settings.manifest_path).documents.get(doc_id or "")
         if entry is None or not indexer.remove(doc_id):
             return documents_changed("Choose a document first.")
-        return documents_changed(f"✓ Deleted from the index: {escape_markdown(entry.title)}")
+        return documents_changed(f"✓ Deleted from the index: {escape_markdown(entry.title)}. Indexing its folder "
+                                 "again leaves it out; upload or name the file to add it back.")
 
     def upload(files: list | None, progress=gr.Progress()):
         if not files:

@@ -114,6 +114,8 @@ def _echo_ingest(report: "IngestReport") -> None:
     )
     for dup in report.duplicates:
         click.echo(f"same text as {printable(dup['same_as'])}: {printable(dup['path'])}")
+    for path in report.left_out:
+        click.echo(f"left out, as it was removed from the index: {printable(path)} (name the file to add it back)")
     for document in report.incomplete:
         coverage = document["coverage"]
         example = coverage["missing_examples"][0] if coverage["missing_examples"] else ""

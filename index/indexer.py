@@ -48,6 +48,7 @@ class IngestReport:
     documents: list[dict] = field(default_factory=list)  # each document added or updated, with its coverage
     chunks_embedded: int = 0
     chunks_reused: int = 0  # chunks whose exact text was embedded before: vector taken from the store
+    left_out: list[str] = field(default_factory=list)  # files in a named folder that a user removed before
     embed_seconds: float = 0.0
     seconds: float = 0.0
 
@@ -72,6 +73,7 @@ class IngestReport:
             "documents": self.documents,
             "chunks_embedded": self.chunks_embedded,
             "chunks_reused": self.chunks_reused,
+            "left_out": self.left_out,
             "embed_seconds": round(self.embed_seconds, 3),
             "seconds": round(self.seconds, 3),
         }
@@ -132,6 +134,13 @@ class Indexer:
             changed, interrupted, recovered = self._recover(manifest)
         files = list(discover_files(
             roots, on_error=lambda path, reason: report.failed.append({"path": str(path), "error": reason})))
+        # A file a user removed stays out when its folder is ingested again; naming the file
+        # itself (or force) brings it back.
+        named_files = {r.resolve() for r in roots if not r.is_dir()}
+        removed = set(manifest.removed)
+        report.left_out = [str(p) for p in files if str(p.resolve()) in removed and p.resolve() not in named_files
+                           and not force]
+        files = [p for p in files if str(p) not in report.left_out]
         # A document an interrupted run left half-added is added again from its file.
         named = {p.resolve() for p in files}
         for source in interrupted:
@@ -194,6 +203,9 @@ class Indexer:
         doc_id = prepared.doc_id
         previous = manifest.doc_for_source(key)
         existing = manifest.documents.get(doc_id)
+        if key in manifest.removed:  # named again on purpose: it is wanted back
+            manifest.removed.remove(key)
+            manifest.save()
         if not force and self._indexed_already(prepared, key, manifest):
             assert existing is not None
             if previous == doc_id:
@@ -298,6 +310,7 @@ class Indexer:
             if doc_id not in manifest.documents:
                 return False
             sources = list(manifest.documents[doc_id].sources)
+            manifest.removed = sorted(set(manifest.removed) | set(sources))
             manifest.generation += 1  # saved with the first step: a crash leaves the keyword index stale, and seen
             self._delete(doc_id, manifest)
             self.rebuild_keyword_index(manifest.generation)

@@ -56,6 +56,7 @@ class Manifest:
     embed_model: str = ""
     generation: int = 0
     documents: dict[str, DocumentEntry] = field(default_factory=dict)
+    removed: list[str] = field(default_factory=list)  # files a user took out: a folder's ingest leaves them out
     stamp: tuple = field(default=(), compare=False, repr=False)  # the file as last read or written
 
     @classmethod
@@ -67,7 +68,7 @@ class Manifest:
             raise ValueError(f"{path}: unknown manifest format {raw.get('format')!r}")
         documents = {doc_id: DocumentEntry(**entry) for doc_id, entry in raw.get("documents", {}).items()}
         return cls(path=path, embed_model=raw.get("embed_model", ""), generation=raw.get("generation", 0),
-                   documents=documents, stamp=_stamp(path))
+                   documents=documents, removed=list(raw.get("removed", [])), stamp=_stamp(path))
 
     def current(self) -> "Manifest":
         """This manifest, or the file's newer one when another process wrote it since."""
@@ -79,6 +80,7 @@ class Manifest:
             "embed_model": self.embed_model,
             "generation": self.generation,
             "documents": {doc_id: asdict(entry) for doc_id, entry in sorted(self.documents.items())},
+            "removed": sorted(set(self.removed)),
         }
         write_json_atomically(self.path, payload, indent=1)
         self.stamp = _stamp(self.path)

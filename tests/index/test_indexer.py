@@ -438,3 +438,19 @@ def test_an_edited_paper_embeds_only_its_changed_chunks(settings: Settings, tmp_
     fresh = indexer.embedder.embed_texts(texts)
     assert all(max(abs(a - b) for a, b in zip(stored, computed)) < 1e-4
                for stored, computed in zip(page["embeddings"], fresh))  # reused vectors are the right ones
+
+
+def test_a_removed_file_stays_out_of_its_folders_next_ingest_until_named(settings: Settings, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    minutes = write(docs, "minutes.txt", MINUTES)
+    write(docs, "report.txt", REPORT)
+    indexer = Indexer(settings)
+    indexer.ingest([docs])
+    doc_id = next(d for d, e in Manifest.load(settings.manifest_path).ready().items() if "minutes.txt" in e.sources[0])
+    assert indexer.remove(doc_id)
+    again = Indexer(settings).ingest([docs])
+    assert again.left_out == [str(minutes)] and (again.added, again.unchanged) == (0, 1)
+    assert len(Manifest.load(settings.manifest_path).ready()) == 1
+    back = Indexer(settings).ingest([minutes])  # the file itself, named: wanted back
+    assert (back.added, back.left_out) == (1, []) and Manifest.load(settings.manifest_path).removed == []
+    assert Indexer(settings).ingest([docs]).unchanged == 2
