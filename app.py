@@ -608,11 +608,10 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
     def documents_changed(message: str, keep: str | None = None):
         """The tab, the filters' board lists and the chat's index after a change."""
         engine.index.refresh()
-        choices = bodies(settings)
-        ids = {doc_id for _, doc_id in document_choices(settings)}
-        return (message, document_rows(settings), gr.update(choices=document_choices(settings),
-                                                             value=keep if keep in ids else None),
-                gr.update(choices=choices), gr.update(choices=choices))
+        boards, listed = bodies(settings), document_choices(settings)
+        kept = keep if keep in {doc_id for _, doc_id in listed} else None
+        return (message, document_rows(settings), gr.update(choices=listed, value=kept),
+                gr.update(choices=boards), gr.update(choices=boards))
 
     def save_changes(doc_id: str | None, title: str, kind: str, board: str, meeting_date: str):
         if not doc_id:

@@ -143,16 +143,6 @@ class ChromaChunkStore:
             self._collection.update(ids=page["ids"], metadatas=metadatas)
         return len(page["ids"])
 
-    def document_ids(self) -> set[str]:
-        ids: set[str] = set()
-        offset = 0
-        while True:
-            page = self._collection.get(include=["metadatas"], limit=5000, offset=offset)
-            if not page["ids"]:
-                return ids
-            ids.update(m.get("doc_id", "") for m in page["metadatas"])
-            offset += len(page["ids"])
-
 
 def _server_client(url: str, chroma_settings):
     """A client of the Chroma server at ``url``; a clear error when none answers there."""
