@@ -53,6 +53,7 @@ def base_home() -> Settings:
 
 def build(size: int) -> Settings:
     """An index home of ``size`` chunks copied from the base (built once, then reused)."""
+    from llama_index.core.schema import NodeRelationship, RelatedNodeInfo
     from llama_index.core.vector_stores.utils import metadata_dict_to_node
 
     from index import Indexer, KeywordIndex, Manifest, RecordStore
@@ -86,6 +87,7 @@ def build(size: int) -> Settings:
                 vector = np.asarray(node.embedding) + rng.normal(0, 0.02, len(node.embedding))
                 clone = node.model_copy(deep=True)
                 clone.id_ = f"{new_id}-{node.metadata['chunk_index']:04d}"
+                clone.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=new_id)  # Chroma's doc_id
                 clone.embedding = list(vector / np.linalg.norm(vector))
                 clone.metadata.update(doc_id=new_id, title=title, meeting_date=shifted,
                                       meeting_day=int(shifted.replace("-", "")) if shifted else 0)
@@ -104,7 +106,8 @@ def build(size: int) -> Settings:
         indexer.store.add(nodes[start:start + 4000])
     manifest.embed_model, manifest.generation = settings.embed_model_name, 1
     manifest.save()
-    KeywordIndex.build(nodes, 1).save(settings.keyword_index_path)
+    stamps = {doc_id: entry.fingerprint for doc_id, entry in manifest.documents.items()}
+    KeywordIndex.build(nodes, 1, stamps).save(settings.keyword_index_path)
     (settings.home / "built").write_text(str(len(nodes)))
     return settings
 

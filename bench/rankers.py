@@ -93,7 +93,7 @@ class Corpus:
         index = self.engine.index
         dense = self.engine.retriever.retrieve(question, mode="dense", top_k=DEPTH)
         minilm = {h.node.node_id: dense.dense_cosine.get(h.node.node_id, h.score or 0.0) for h in dense.nodes[:DEPTH]}
-        bm25 = {h.node.node_id: h.score or 0.0 for h in index.keyword.retrieve(question, DEPTH)}
+        bm25 = dict(index.keyword.search(question, DEPTH))
         e5_scores = self.e5_matrix @ self.e5.query(question)
         top = np.argsort(-e5_scores)[:DEPTH]
         e5 = {self.ids[i]: float(e5_scores[i]) for i in top}

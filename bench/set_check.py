@@ -41,13 +41,13 @@ def main() -> None:
     parser.add_argument("--baseline-up-to", type=int, default=1000)
     args = parser.parse_args()
     offline_environment()
-    from index import Indexer, KeywordIndex
+    from index import CouncilIndex, Indexer
 
     questions = load_questions(BUNDLED_SET)
     with tempfile.TemporaryDirectory() as home:
         settings = Settings.from_env(home=Path(home))
         Indexer(settings).ingest([BUNDLED_CORPUS])
-        real = list(KeywordIndex.load(settings.keyword_index_path).chunks())
+        real = list(CouncilIndex(settings).chunks())
     vocabulary = [word for _, text in real for word in text.split()]
     rng = random.Random(0)
     print(f"{'filler chunks':>14} {'one-pass s':>11} {'plain s':>9} {'ratio':>7}")

@@ -275,7 +275,7 @@ def evaluate(ctx, set_paths, split, backend, as_json, report_dir, baseline, cali
         raise click.ClickException(str(exc)) from None
     parts = _eval_parts(sets, split)
     engine = _engine(settings)
-    chunks = list(engine.index.keyword.chunks())
+    chunks = list(engine.index.chunks())
     problems: dict[str, list[str]] = {}
     for label, _, questions in parts:
         problems[label] = set_problems(questions, chunks)

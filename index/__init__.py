@@ -7,10 +7,11 @@ opened once per process and shared by every query.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 
 from council_qa.config import Settings
 from index.embedding import EmbeddingModel, load_embedding_model, wordpiece_counter
-from index.indexer import IngestReport, Indexer, display_source
+from index.indexer import IngestReport, Indexer, display_source, updated_keyword_index
 from index.keyword import KeywordIndex, terms
 from index.manifest import DocumentEntry, Manifest
 from index.records import RecordStore
@@ -26,7 +27,7 @@ class CouncilIndex:
         self.store: ChunkStore = open_store(settings, settings.embed_model_name, self.embedder.dimension)
         self.records = RecordStore(settings.records_path)
         self._lock = threading.Lock()
-        self.keyword = KeywordIndex(None, -1, 0)
+        self.keyword = KeywordIndex()
         self.manifest = Manifest.load(settings.manifest_path)
         self._manifest_stamp: tuple[int, int] | None = None
         # What later layers derive from the indexed documents (an outline), kept until the
@@ -51,9 +52,14 @@ class CouncilIndex:
                 path = self.settings.keyword_index_path
                 if KeywordIndex.stored_generation(path) == manifest.generation:
                     self.keyword = KeywordIndex.load(path) or self.keyword
-                else:  # an ingest was killed before it rebuilt the keyword index
-                    self.keyword = KeywordIndex.build(self.store.iter_nodes(), manifest.generation)
+                else:  # an ingest was killed before it brought the keyword index up to date
+                    self.keyword = updated_keyword_index(path, manifest, self.store)
             self.manifest = manifest
+
+    def chunks(self) -> Iterator[tuple[str, str]]:
+        """Every indexed chunk's heading path and text, read from the vector store."""
+        for node in self.store.iter_nodes():
+            yield node.metadata.get("section", ""), node.get_content()
 
     @property
     def empty(self) -> bool:

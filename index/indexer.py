@@ -177,7 +177,7 @@ class Indexer:
             if changed or self._keyword_stale(manifest):
                 manifest.generation += 1
                 manifest.save()
-                self.rebuild_keyword_index(manifest.generation)
+                self.update_keyword_index(manifest)
             report.chunks_total = self.store.count()
         report.seconds = time.perf_counter() - started
         return report
@@ -313,7 +313,7 @@ class Indexer:
             manifest.removed = sorted(set(manifest.removed) | set(sources))
             manifest.generation += 1  # saved with the first step: a crash leaves the keyword index stale, and seen
             self._delete(doc_id, manifest)
-            self.rebuild_keyword_index(manifest.generation)
+            self.update_keyword_index(manifest)
         uploads = self.settings.uploads_path.resolve()
         for source in sources:
             if _within(Path(source), uploads):
@@ -350,7 +350,7 @@ class Indexer:
             entry.state = READY
             manifest.generation += 1
             manifest.save()
-            self.rebuild_keyword_index(manifest.generation)
+            self.update_keyword_index(manifest)
             return metadata
 
     def _recover(self, manifest: Manifest) -> tuple[bool, list[str], dict[str, dict[str, str]]]:
@@ -393,10 +393,18 @@ class Indexer:
     def _keyword_stale(self, manifest: Manifest) -> bool:
         return KeywordIndex.stored_generation(self.settings.keyword_index_path) != manifest.generation
 
-    def rebuild_keyword_index(self, generation: int) -> KeywordIndex:
-        keyword = KeywordIndex.build(self.store.iter_nodes(), generation)
+    def update_keyword_index(self, manifest: Manifest) -> KeywordIndex:
+        """Bring the keyword index to the manifest: only documents added, changed or removed
+        since it was saved are tokenised or dropped."""
+        keyword = updated_keyword_index(self.settings.keyword_index_path, manifest, self.store)
         keyword.save(self.settings.keyword_index_path)
         return keyword
+
+
+def updated_keyword_index(path: Path, manifest: Manifest, store: ChunkStore) -> KeywordIndex:
+    """The keyword index saved at ``path`` brought to ``manifest``'s ready documents (not saved)."""
+    wanted = {doc_id: entry.fingerprint for doc_id, entry in manifest.ready().items()}
+    return KeywordIndex.updated(path, wanted, store.document_nodes, manifest.generation)
 
 
 def _within(path: Path, scope: Path) -> bool:

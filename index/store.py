@@ -39,6 +39,8 @@ class ChunkStore(Protocol):
 
     def get_nodes(self, node_ids: Sequence[str]) -> list[TextNode]: ...
 
+    def document_nodes(self, doc_id: str) -> list[TextNode]: ...
+
     def set_metadata(self, doc_id: str, values: dict) -> int: ...
 
     def vectors_by(self, key: str, values: Sequence[str]) -> dict[str, list[float]]: ...
@@ -116,6 +118,12 @@ class ChromaChunkStore:
             for node_id, text, metadata in zip(page["ids"], page["documents"], page["metadatas"])
         }
         return [by_id[i] for i in node_ids if i in by_id]
+
+    def document_nodes(self, doc_id: str) -> list[TextNode]:
+        """Every chunk of one document, in no set order."""
+        page = self._collection.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
+        return [metadata_dict_to_node(metadata, text=text)
+                for text, metadata in zip(page["documents"], page["metadatas"])]
 
     def vectors_by(self, key: str, values: Sequence[str]) -> dict[str, list[float]]:
         """Stored vectors of chunks whose metadata ``key`` holds one of ``values``."""

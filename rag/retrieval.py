@@ -303,7 +303,7 @@ class HybridRetriever:
             dense = self._vector_index.as_retriever(similarity_top_k=settings.dense_top_k, filters=metadata_filters)
             retrievers.append(_Recording(dense, result.dense_cosine, to_cosine=True))
         if mode in ("hybrid", "keyword"):
-            keyword = self.index.keyword.retriever(settings.keyword_top_k, metadata_filters)
+            keyword = self.index.keyword.retriever(settings.keyword_top_k, metadata_filters, self.index.store.get_nodes)
             retrievers.append(_Recording(keyword, result.keyword_score))
         fusion = QueryFusionRetriever(
             retrievers,

@@ -66,7 +66,7 @@ class Speller:
 
 @lru_cache(maxsize=4)
 def _speller_cached(keyword_id: int, generation: int, keyword: KeywordIndex, dictionary: frozenset[str]) -> Speller:
-    return Speller.from_texts(keyword.texts(), dictionary)
+    return Speller(keyword.words, dictionary)
 
 
 def speller_for(keyword: KeywordIndex, dictionary: frozenset[str] = frozenset()) -> Speller:

@@ -81,7 +81,7 @@ def test_a_quote_without_words_and_an_empty_index_are_reported(tmp_path: Path) -
 @pytest.mark.parametrize("path", [BUNDLED_SET, HELDOUT_SET, UNSEEN_SET, BLIND_SET, FRESH_SET, FINAL_SET],
                          ids=["bundled", "heldout", "unseen", "blind", "fresh", "final"])
 def test_the_project_sets_fit_the_bundled_index(engine, path: Path) -> None:
-    assert set_problems(load_questions(path), engine.index.keyword.chunks()) == []
+    assert set_problems(load_questions(path), engine.index.chunks()) == []
 
 
 def test_eval_warns_about_the_line_and_still_runs(corpus_settings, tmp_path: Path) -> None:

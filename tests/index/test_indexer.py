@@ -187,8 +187,8 @@ def test_reader_rebuilds_a_stale_keyword_index(settings: Settings, tmp_path: Pat
     Indexer(settings).ingest([tmp_path / "docs"])
     shutil.rmtree(settings.keyword_index_path)  # as if killed before the rebuild
     index = CouncilIndex(settings)
-    hits = index.keyword.retrieve("housing plan", top_k=3)
-    assert hits and "housing plan" in hits[0].node.text
+    hits = index.keyword.search("housing plan", top_k=3)
+    assert hits and "housing plan" in index.store.get_nodes([hits[0][0]])[0].text
 
 
 def test_pdf_and_docx_chunks_carry_pages(settings: Settings, tmp_path: Path) -> None:

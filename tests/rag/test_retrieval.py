@@ -3,10 +3,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from llama_index.core.schema import TextNode
 
 from eval.metrics import holds_quote
 from eval.runner import shown_text
-from index import DocumentEntry, KeywordIndex, Manifest, terms
+from index import DocumentEntry, KeywordIndex, Manifest
 from ingest import DocumentMetadata, DocumentRecord, SectionRecord
 from rag import Filters
 from rag.retrieval import MODES, outline_items
@@ -87,11 +88,9 @@ class _Outlines:
     paths and chunk ids) and the keyword statistics of its chunks."""
 
     def __init__(self, entries: list[dict]) -> None:
-        frequencies: dict[str, int] = {}
-        for e in entries:
-            for term in set(terms(" ".join(e["path"]) + " " + e.get("text", ""))):
-                frequencies[term] = frequencies.get(term, 0) + 1
-        self.keyword = KeywordIndex(None, generation=0, size=len(entries), document_frequencies=frequencies)
+        self.keyword = KeywordIndex.build(
+            [TextNode(text=" ".join(e["path"]) + " " + e.get("text", ""), metadata={"doc_id": e["doc_id"]},
+                      excluded_embed_metadata_keys=["doc_id"]) for e in entries], generation=0)
         by_doc: dict[str, list[dict]] = {}
         for e in entries:
             by_doc.setdefault(e["doc_id"], []).append(e)
