@@ -11,8 +11,9 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -93,6 +94,11 @@ def display_source(path: Path) -> str:
 class Indexer:
     def __init__(self, settings: Settings, store: ChunkStore | None = None) -> None:
         self.settings = settings
+        # A parser child kept warm between ingests (an upload each), started before the
+        # model loads so that its imports overlap the model's.
+        self._parsers = [IsolatedLoader(settings.input_limits)]
+        self._parsers[0].start()
+        self._parsers_lock = threading.Lock()
         self.embedder = load_embedding_model(settings)
         self.store: ChunkStore = store or open_store(settings, settings.embed_model_name, self.embedder.dimension)
         self.records = RecordStore(settings.records_path)
@@ -151,7 +157,7 @@ class Indexer:
             else:
                 report.failed.append({"path": source, "error": "an interrupted ingest left it half-added and "
                                                                "its file is gone, so it could not be added again"})
-        with IsolatedLoader(self.settings.input_limits) as load:
+        with self._parser() as load:
             for number, path in enumerate(files, start=1):
                 if on_progress:
                     on_progress(number - 1, len(files), str(path))
@@ -181,6 +187,28 @@ class Indexer:
             report.chunks_total = self.store.count()
         report.seconds = time.perf_counter() - started
         return report
+
+    @contextmanager
+    def _parser(self) -> Iterator[IsolatedLoader]:
+        """The warm parser child when no other ingest of this indexer holds it, else a new
+        one; the warm one is kept for the next ingest, a new one closed."""
+        with self._parsers_lock:
+            load = self._parsers.pop() if self._parsers else IsolatedLoader(self.settings.input_limits)
+        try:
+            yield load
+        finally:
+            with self._parsers_lock:
+                if self._parsers:
+                    load.close()
+                else:
+                    self._parsers.append(load)
+
+    def close(self) -> None:
+        """Stop the parser child (it also stops by itself when this process ends)."""
+        with self._parsers_lock:
+            for load in self._parsers:
+                load.close()
+            self._parsers.clear()
 
     def _indexed_already(self, prepared: PreparedDocument, key: str, manifest: Manifest) -> bool:
         """Whether the index holds this text already, so that at most the file joins it."""

@@ -27,8 +27,9 @@ _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 class IsolatedLoader:
     """``load_document`` in a reusable child process; call it like ``load_document``.
 
-    The child starts on first use and is restarted after a file kills it or runs out of
-    time. It imports each file's registered loader by name; a loader that cannot be
+    The child starts on first use, or earlier with :meth:`start` (its imports take about
+    a second, which can then overlap other work), and is restarted after a file kills it
+    or runs out of time. It imports each file's registered loader by name; a loader that cannot be
     imported so (one defined inside a function) runs in this process, without the limits.
     Use as a context manager, or call :meth:`close`."""
 
@@ -79,6 +80,10 @@ class IsolatedLoader:
         how = f"signal {-code}" if code < 0 else f"exit status {code}"
         return (f"the parser stopped ({how}): the file may be damaged or need more than the "
                 f"{self.limits.parse_memory_mb:g} MB memory limit")
+
+    def start(self) -> None:
+        """Start the child now, without waiting for it to be ready."""
+        self._start()
 
     def _start(self) -> Connection:
         if self._child is not None and self._child.poll() is None and self._conn is not None:
