@@ -595,8 +595,9 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
     def document_fields(doc_id: str | None):
         entry = Manifest.load(settings.manifest_path).ready().get(doc_id or "")
         if entry is None:
-            return "", None, "", ""
-        return entry.title, entry.doc_type, entry.body, entry.meeting_date
+            return "", None, "", "", ""
+        record = indexer.records.load(doc_id)
+        return entry.title, entry.doc_type, entry.body, entry.meeting_date, record.metadata.council if record else ""
 
     def document_picked(event: gr.SelectData):
         """The document of the clicked row, found by what the row shows (the listing may
@@ -613,12 +614,17 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
         return (message, document_rows(settings), gr.update(choices=listed, value=kept),
                 gr.update(choices=boards), gr.update(choices=boards))
 
-    def save_changes(doc_id: str | None, title: str, kind: str, board: str, meeting_date: str):
+    def page_opened():
+        """A page opened (or reloaded) lists the documents as they are now, not as they
+        were when the app started: another user or a CLI ingest may have changed them."""
+        return documents_changed("")[1:]
+
+    def save_changes(doc_id: str | None, title: str, kind: str, board: str, meeting_date: str, council: str):
         if not doc_id:
             return documents_changed("Choose a document first.")
         try:
             indexer.correct_metadata(doc_id, {"title": title, "doc_type": kind, "body": board,
-                                              "meeting_date": meeting_date})
+                                              "meeting_date": meeting_date, "council": council})
         except ValueError as exc:
             return documents_changed(f"✗ Not saved: {escape_markdown(str(exc))}", doc_id)
         except KeyError:
@@ -716,8 +722,9 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
                             file_count="multiple", file_types=supported_extensions(), elem_id="cqa-upload")
             add = gr.Button("Add to the index", variant="primary", elem_id="cqa-add")
             status = gr.Markdown(elem_id="cqa-upload-status")
-            gr.Markdown("### Correct or remove a document\nType, board and date decide what the filters find. "
-                        "A correction is kept when the file is indexed again; nothing is re-embedded.")
+            gr.Markdown("### Correct or remove a document\nType, board and date decide what the filters find; the "
+                        "council decides whose commitments its papers can be evidence for. A correction is kept "
+                        "when the file is indexed again; nothing is re-embedded.")
             chosen_document = gr.Dropdown(document_choices(settings), value=None, label="Document",
                                           elem_id="cqa-doc-choice")
             with gr.Row():
@@ -725,6 +732,7 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
                 doc_kind = gr.Dropdown(list(DOC_TYPES), label="Type", elem_id="cqa-doc-type")
                 doc_body = gr.Textbox(label="Board or committee", elem_id="cqa-doc-body")
                 doc_date = gr.Textbox(label="Meeting date", placeholder="YYYY-MM-DD", elem_id="cqa-doc-date")
+                doc_council = gr.Textbox(label="Council", placeholder="blank: not known", elem_id="cqa-doc-council")
             with gr.Row():
                 save_document = gr.Button("Save changes", variant="primary", elem_id="cqa-doc-save")
                 reingest_document = gr.Button("Index again from its file", elem_id="cqa-doc-reingest")
@@ -782,11 +790,11 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
         for control in filter_controls:
             control.change(filters_line, filter_controls, [active_filters], api_visibility="private")
         clear_filters.click(lambda: (ALL, ALL, "", ""), None, filter_controls, api_visibility="private")
-        chosen_document.change(document_fields, [chosen_document], [doc_title, doc_kind, doc_body, doc_date],
+        chosen_document.change(document_fields, [chosen_document], [doc_title, doc_kind, doc_body, doc_date, doc_council],
                                api_visibility="private")
         documents.select(document_picked, None, [chosen_document], api_visibility="private")
         changed = [document_status, documents, chosen_document, body, decision_body]
-        save_document.click(save_changes, [chosen_document, doc_title, doc_kind, doc_body, doc_date], changed,
+        save_document.click(save_changes, [chosen_document, doc_title, doc_kind, doc_body, doc_date, doc_council], changed,
                             api_visibility="private")
         reingest_document.click(index_again, [chosen_document], changed, api_visibility="private")
         delete_document.click(delete, [chosen_document, doc_title], changed, api_visibility="private",
@@ -794,6 +802,7 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
                                  "confirm('Delete \\u201c' + title + '\\u201d from the index?') ? [doc, title] : ['', title]")
         add.click(upload, [files], [status, documents, chosen_document, body, decision_body], api_name="upload",
                   concurrency_limit=UPLOAD_CONCURRENCY)
+        app.load(page_opened, None, changed[1:], api_visibility="private")
         view = [area_filter, status_filter]
         commitments_tab.select(commitment_table, view, [table, evidence, download, area_filter],
                                api_visibility="private")
