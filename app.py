@@ -294,6 +294,17 @@ def bodies(settings: Settings) -> list[str]:
     return [ALL] + sorted({e.body for e in Manifest.load(settings.manifest_path).ready().values() if e.body})
 
 
+NOT_AN_EDITOR = ("✗ Only an editor can change the index. Ask whoever runs this site to add your name to "
+                 "COUNCIL_QA_EDITORS.")
+
+
+def may_edit(settings: Settings, username: str | None) -> bool:
+    """Whether a user may change the index: anyone without a login or an editors list,
+    else only the editors named."""
+    editors = {name.strip() for name in settings.editors.split(",") if name.strip()}
+    return not settings.auth or not editors or username in editors
+
+
 def parse_auth(spec: str) -> list[tuple[str, str]]:
     pairs = []
     for item in filter(None, (x.strip() for x in spec.split(","))):
@@ -619,7 +630,10 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
         were when the app started: another user or a CLI ingest may have changed them."""
         return documents_changed("")[1:]
 
-    def save_changes(doc_id: str | None, title: str, kind: str, board: str, meeting_date: str, council: str):
+    def save_changes(doc_id: str | None, title: str, kind: str, board: str, meeting_date: str, council: str,
+                     request: gr.Request):
+        if not may_edit(settings, request.username):
+            return documents_changed(NOT_AN_EDITOR, doc_id)
         if not doc_id:
             return documents_changed("Choose a document first.")
         try:
@@ -631,7 +645,9 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
             return documents_changed("✗ That document is no longer in the index.")
         return documents_changed(f"✓ Saved: {escape_markdown(title)}", doc_id)
 
-    def index_again(doc_id: str | None):
+    def index_again(doc_id: str | None, request: gr.Request):
+        if not may_edit(settings, request.username):
+            return documents_changed(NOT_AN_EDITOR, doc_id)
         entry = Manifest.load(settings.manifest_path).ready().get(doc_id or "")
         if entry is None:
             return documents_changed("Choose a document first.")
@@ -645,16 +661,20 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
         return documents_changed(f"✗ {failed}" if failed else f"✓ Indexed again: {report.chunks_embedded} chunks "
                                  f"embedded in {report.seconds:.1f}s", kept)
 
-    def delete(doc_id: str | None, _title: str = ""):
+    def delete(doc_id: str | None, _title: str, request: gr.Request):
         if doc_id == "":  # the confirmation was declined
             return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        if not may_edit(settings, request.username):
+            return documents_changed(NOT_AN_EDITOR, doc_id)
         entry = Manifest.load(settings.manifest_path).documents.get(doc_id or "")
         if entry is None or not indexer.remove(doc_id):
             return documents_changed("Choose a document first.")
         return documents_changed(f"✓ Deleted from the index: {escape_markdown(entry.title)}. Indexing its folder "
                                  "again leaves it out; upload or name the file to add it back.")
 
-    def upload(files: list | None, progress=gr.Progress()):
+    def upload(files: list | None, request: gr.Request, progress=gr.Progress()):
+        if not may_edit(settings, request.username):
+            return documents_changed(NOT_AN_EDITOR)
         if not files:
             return "Choose one or more files first.", gr.skip(), gr.skip(), gr.skip(), gr.skip()
         settings.uploads_path.mkdir(parents=True, exist_ok=True)

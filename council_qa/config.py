@@ -137,6 +137,9 @@ class Settings:
     input_limits: InputLimits = InputLimits()
     max_question_chars: int = 1000
     auth: str = ""  # "user:pass,user2:pass2"
+    # With a login: the users who may change the index (upload, correct, index again,
+    # delete), comma-separated; "" lets every user. Others may only read and ask.
+    editors: str = ""
     allow_public_without_login: bool = False  # serve beyond loopback with no login (a deliberate choice)
     host: str = "127.0.0.1"
     port: int = 7860

@@ -88,3 +88,43 @@ def test_commitments_csv_downloads_when_the_index_is_outside_the_working_and_tem
     assert rows[0] == ["strategy", "key_area", "title", "status", "status_means", "last_discussed", "statement",
                        "evidence"]
     assert len(rows) > 10
+
+
+def test_only_the_editors_named_may_change_the_index(app_settings, tmp_path) -> None:
+    """With COUNCIL_QA_EDITORS set, a signed-in reader may ask but not upload: the upload
+    API refuses them with a reason and the index is untouched; an editor's upload goes in."""
+    from gradio_client import Client, handle_file
+
+    import app as web
+    from index import Manifest
+    from rag import AnswerEngine
+
+    settings = app_settings.replace(home=tmp_path / "home", auth="clerk:s3cret-words,reader:other-words",
+                                    editors="clerk", port=free_port())
+    engine = AnswerEngine(settings)
+    blocks = web.create_app(settings, engine)
+    web.launch(blocks, settings, web.LoginGuard(web.parse_auth(settings.auth)), engine.index, prevent_thread_lock=True)
+    paper = tmp_path / "ferry-review.md"
+    paper.write_text("# Ferry review\n\nThe Thornbury ferry runs every 40 minutes in winter.\n", encoding="utf-8")
+    url = f"http://127.0.0.1:{settings.port}"
+    try:
+        reader = Client(url, auth=("reader", "other-words"), verbose=False)
+        refused = reader.predict([handle_file(str(paper))], api_name="/upload")[0]
+        assert "Only an editor can change the index" in refused
+        assert not Manifest.load(settings.manifest_path).ready()
+        clerk = Client(url, auth=("clerk", "s3cret-words"), verbose=False)
+        added = clerk.predict([handle_file(str(paper))], api_name="/upload")[0]
+        assert "ferry-review.md is in the index" in added
+        assert [e.title for e in Manifest.load(settings.manifest_path).ready().values()] == ["Ferry review"]
+    finally:
+        blocks.close()
+
+
+def test_without_an_editors_list_every_user_may_edit() -> None:
+    import app as web
+    from council_qa.config import Settings
+
+    assert web.may_edit(Settings(), None)  # no login: a local, single-user app
+    assert web.may_edit(Settings(auth="a:b,c:d"), "c")
+    assert not web.may_edit(Settings(auth="a:b,c:d", editors=" a "), "c")
+    assert web.may_edit(Settings(auth="a:b,c:d", editors="a, c"), "c")
