@@ -32,6 +32,7 @@ from ingest import (
 from llama_index.core.schema import MetadataMode
 
 EMBED_KEY = "embed_sha"  # a chunk's embedded text (title, heading, text; model and dtype) hashed: its vector's cache key
+CORRECTION_RACES = 3  # times a file is read again when a user corrects its document meanwhile
 CORRECTABLE = ("title", "doc_type", "body", "meeting_date", "council")  # what a user may correct by hand
 CHUNKER_VERSION = 5  # bump when chunk boundaries change: documents are re-chunked on the next ingest
 ProgressCallback = Callable[[int, int, str], None]
@@ -161,19 +162,25 @@ class Indexer:
             for number, path in enumerate(files, start=1):
                 if on_progress:
                     on_progress(number - 1, len(files), str(path))
-                manifest = manifest.current()
-                corrections = self._corrections(path, manifest) or recovered.get(str(path.resolve()), {})
-                chosen = {**corrections, **{k: v for k, v in (overrides or {}).items() if v is not None}}
-                try:
-                    prepared = prepare_document(path, self.chunker, chosen, source=display_source(path), load=load)
-                except LoadError as exc:
-                    report.failed.append({"path": str(path), "error": exc.reason})
-                    continue
-                if force or not self._indexed_already(prepared, str(path.resolve()), manifest):
-                    self._embed(prepared, report, reuse=not force)  # the slow part, outside the lock
-                with self._exclusive():
+                for attempt in range(1, CORRECTION_RACES + 1):
                     manifest = manifest.current()
-                    changed |= self._add(path, prepared, manifest, report, force, corrections)
+                    corrections = self._corrections(path, manifest) or recovered.get(str(path.resolve()), {})
+                    chosen = {**corrections, **{k: v for k, v in (overrides or {}).items() if v is not None}}
+                    try:
+                        prepared = prepare_document(path, self.chunker, chosen, source=display_source(path),
+                                                    load=load)
+                    except LoadError as exc:
+                        report.failed.append({"path": str(path), "error": exc.reason})
+                        break
+                    if force or not self._indexed_already(prepared, str(path.resolve()), manifest):
+                        self._embed(prepared, report, reuse=not force)  # the slow part, outside the lock
+                    with self._exclusive():
+                        manifest = manifest.current()
+                        now = self._corrections(path, manifest)
+                        if now and now != corrections and attempt < CORRECTION_RACES:
+                            continue  # corrected while it was read: read it again, with the correction
+                        changed |= self._add(path, prepared, manifest, report, force, corrections)
+                    break
         if on_progress:
             on_progress(len(files), len(files), "")
         with self._exclusive():

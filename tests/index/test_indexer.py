@@ -360,6 +360,32 @@ def test_a_correction_reaches_chunks_record_manifest_and_filters_without_re_embe
     assert _doc(settings)[1].body == "Housing Scrutiny Committee"
 
 
+def test_a_correction_made_while_its_edited_file_is_ingested_is_kept(settings: Settings, tmp_path: Path) -> None:
+    """A user corrects a paper's board while an ingest of its edited file is embedding
+    outside the lock: the new version goes in with the correction, not the board the
+    ingest read before it."""
+    docs = tmp_path / "docs"
+    paper = write(docs, "minutes.txt", MINUTES)
+    indexer = Indexer(settings)
+    indexer.ingest([docs])
+    doc_id, _ = _doc(settings)
+    paper.write_text(MINUTES + "\n\nA late item on the housing plan was added.\n", encoding="utf-8")
+    embed, corrected = indexer._embed, []
+
+    def correcting_meanwhile(prepared, report, reuse=True):
+        if not corrected:
+            corrected.append(indexer.correct_metadata(doc_id, {"body": "Housing Committee"}))
+        embed(prepared, report, reuse)
+
+    indexer._embed = correcting_meanwhile
+    report = indexer.ingest([docs])
+    new_id, entry = _doc(settings)
+    assert corrected and report.updated == 1 and new_id != doc_id
+    assert entry.body == "Housing Committee" and entry.corrections == {"body": "Housing Committee"}
+    assert {n.metadata["body"] for n in indexer.store.iter_nodes()} == {"Housing Committee"}
+    assert indexer.records.load(new_id).metadata.body == "Housing Committee"
+
+
 def test_a_bad_correction_changes_nothing(settings: Settings, tmp_path: Path) -> None:
     write(tmp_path / "docs", "minutes.txt", MINUTES)
     indexer = Indexer(settings)
