@@ -42,6 +42,7 @@ BM25_STOP_WORDS = frozenset("""a an and are as at be but by for if in into is it
     their then there these they this to was will with""".split())
 K1, B = 1.5, 0.75  # bm25s's (and Lucene's) defaults
 FIELDS = ("doc_id", "doc_type", "body", "meeting_day")  # per chunk, for filters
+READ_ATTEMPTS = 3  # a reader racing a writer's save reads the new marker again
 
 Fetch = Callable[[Sequence[str]], list[BaseNode]]
 
@@ -234,25 +235,39 @@ class KeywordIndex:
         document gone or with a new stamp is dropped, one new or changed is read with
         ``fetch_document`` and tokenised, and every other segment is read back as saved.
         The new segments are written by ``save``."""
-        info = _marker(path)
-        folder = path / SEGMENTS
-        kept = [folder / Segment.file_name_of(doc_id, stamp) for doc_id, stamp in (info["documents"] if info else {}).items()
-                if wanted.get(doc_id) == stamp and (folder / Segment.file_name_of(doc_id, stamp)).exists()]
-        have = {file.name for file in kept}
-        fresh = [Segment.of(doc_id, stamp, sorted(fetch_document(doc_id), key=_order))
-                 for doc_id, stamp in wanted.items() if Segment.file_name_of(doc_id, stamp) not in have]
-        return cls(generation, itertools.chain(map(Segment.load, kept), fresh), unsaved=fresh)
+        tokenised: dict[tuple[str, str], Segment] = {}
+
+        def fresh_segment(doc_id: str, stamp: str) -> Segment:
+            if (doc_id, stamp) not in tokenised:
+                tokenised[doc_id, stamp] = Segment.of(doc_id, stamp, sorted(fetch_document(doc_id), key=_order))
+            return tokenised[doc_id, stamp]
+
+        for _ in range(READ_ATTEMPTS):
+            saved = _saved_segments(path)
+            kept = [file for (doc_id, stamp), file in saved.items() if wanted.get(doc_id) == stamp]
+            have = {file.name for file in kept}
+            fresh = [fresh_segment(d, s) for d, s in wanted.items() if Segment.file_name_of(d, s) not in have]
+            try:
+                return cls(generation, itertools.chain(map(Segment.load, kept), fresh), unsaved=fresh)
+            except FileNotFoundError:  # another process replaced the saved index meanwhile
+                continue
+        fresh = [fresh_segment(d, s) for d, s in wanted.items()]
+        return cls(generation, fresh, unsaved=fresh)
 
     # -- on disk ------------------------------------------------------------------
 
     @classmethod
     def load(cls, path: Path) -> "KeywordIndex | None":
-        info = _marker(path)
-        if info is None:
-            return None
-        folder = path / SEGMENTS
-        return cls(info["generation"], (Segment.load(folder / Segment.file_name_of(d, s))
-                                        for d, s in info["documents"].items()))
+        """The saved index, or None when there is none (or it keeps changing under us)."""
+        for _ in range(READ_ATTEMPTS):
+            info = _marker(path)
+            if info is None:
+                return None
+            try:
+                return cls(info["generation"], map(Segment.load, _saved_segments(path).values()))
+            except FileNotFoundError:  # another process replaced the saved index meanwhile
+                continue
+        return None
 
     @staticmethod
     def stored_generation(path: Path) -> int | None:
@@ -352,6 +367,13 @@ def _joined(arrays: list[np.ndarray], dtype) -> np.ndarray:
 
 def _order(node: BaseNode) -> int:
     return int(node.metadata.get("chunk_index", 0) or 0)
+
+
+def _saved_segments(path: Path) -> dict[tuple[str, str], Path]:
+    """The segment files the saved marker lists, by document id and stamp."""
+    info = _marker(path)
+    folder = path / SEGMENTS
+    return {(d, s): folder / Segment.file_name_of(d, s) for d, s in (info["documents"] if info else {}).items()}
 
 
 def _marker(path: Path) -> dict | None:

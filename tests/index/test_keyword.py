@@ -93,6 +93,22 @@ def test_an_update_tokenises_only_the_documents_that_changed(tmp_path: Path) -> 
     assert index.search("board meeting", 3, cabinet)
 
 
+def test_a_segment_file_gone_under_a_reader_is_read_again_not_a_crash(tmp_path: Path) -> None:
+    """A reader racing a writer may find a listed segment removed: it reads again, and
+    what cannot be read back is tokenised afresh from the store."""
+    path = tmp_path / "bm25"
+    store = {"strategy": STRATEGY, "meeting": MEETING}
+    KeywordIndex.updated(path, {"strategy": "s1", "meeting": "m1"}, store.__getitem__, generation=1).save(path)
+    (path / SEGMENTS / Segment.file_name_of("meeting", "m1")).unlink()
+    assert KeywordIndex.load(path) is None
+    fetched: list[str] = []
+    index = KeywordIndex.updated(path, {"strategy": "s1", "meeting": "m1"},
+                                 lambda doc_id: fetched.append(doc_id) or store[doc_id], generation=2)
+    assert sorted(set(fetched)) == ["meeting", "strategy"] and index.size == len(STRATEGY) + len(MEETING)
+    index.save(path)
+    assert KeywordIndex.load(path).size == index.size
+
+
 def test_filters_read_the_chunks_own_fields() -> None:
     index = KeywordIndex.build(STRATEGY + MEETING, generation=1)
 
