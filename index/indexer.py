@@ -100,8 +100,12 @@ class Indexer:
         self._parsers = [IsolatedLoader(settings.input_limits)]
         self._parsers[0].start()
         self._parsers_lock = threading.Lock()
-        self.embedder = load_embedding_model(settings)
-        self.store: ChunkStore = store or open_store(settings, settings.embed_model_name, self.embedder.dimension)
+        try:
+            self.embedder = load_embedding_model(settings)
+            self.store: ChunkStore = store or open_store(settings, settings.embed_model_name, self.embedder.dimension)
+        except BaseException:  # no index to write to (a Chroma server that does not answer): no child left behind
+            self.close()
+            raise
         self.records = RecordStore(settings.records_path)
         self.chunker = StructuredChunker(
             chunk_tokens=settings.chunk_tokens,
