@@ -34,6 +34,11 @@ BARNET_DEV = ("barnet_qa", "barnet_heldout", "barnet_unseen", "barnet_blind", "b
 BARNET_UNTOUCHED = ("barnet_final",)
 BARNET_SPLIT = "barnet_offtopic"  # questions on topics the papers never cover, split before use
 COLUMNS = ("hit_at_5", "must_recall", "exact", "citation_precision", "abstain_recall", "p50_ms")
+SCORE = ("must_recall", "citation_precision", "abstain_recall")  # a part's score: their mean
+
+
+def score(metrics: dict[str, float]) -> float:
+    return round(sum(metrics[k] for k in SCORE) / len(SCORE), 4)
 
 
 def parts() -> dict[str, tuple[str, list]]:
@@ -79,15 +84,19 @@ def open_engines(barnet_home: Path, real_home: Path, **overrides: object) -> dic
             for corpus, home in (("barnet", barnet_home), ("real", real_home))}
 
 
-def collect(engines: dict, backend: str | None = None) -> dict[str, tuple[list, list[dict]]]:
-    """Every part's questions answered with refusal off (each result as a user would get
-    it if the papers were taken to answer), with their evidence features."""
+def collect(engines: dict, backend: str | None = None, only: str = "") -> dict[str, tuple[list, list[dict]]]:
+    """Every part's questions (or only the parts whose name ends with ``only``) answered
+    with refusal off (each result as a user would get it if the papers were taken to
+    answer), with their evidence features."""
     from eval.runner import run_questions
 
     runs = {}
     for name, (corpus, questions) in parts().items():
+        if not name.endswith(only):
+            continue
         engine = engines[corpus]
         probe = type(engine)(engine.settings.replace(abstain_threshold=0.0), index=engine.index)
+        probe.sentence_vectors = engine.sentence_vectors  # sentences embedded once per corpus
         runs[name] = run_questions(probe, questions, backend=backend)
     return runs
 

@@ -18,11 +18,10 @@ from pathlib import Path
 from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generality import measure, open_engines, print_table  # noqa: E402
+from generality import SCORE, measure, open_engines, print_table, score  # noqa: E402
 
 from council_qa.config import offline_environment  # noqa: E402
 
-SCORE = ("must_recall", "citation_precision", "abstain_recall")
 
 
 class _NoSpelling:
@@ -85,10 +84,6 @@ def _type_rules() -> dict[str, list[tuple[str, object]]]:
     rules["count: label look-behinds"] = [("rag.lexical._KIND_PATTERNS", {
         "count": [plain_count], "quantity": [p if p is not lexical._COUNT else plain_count for p in patterns["quantity"]]})]
     return rules
-
-
-def score(metrics: dict[str, float]) -> float:
-    return round(sum(metrics[k] for k in SCORE) / len(SCORE), 4)
 
 
 def main() -> None:

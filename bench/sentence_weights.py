@@ -20,11 +20,10 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generality import measure, open_engines, parts, print_table, refit, with_refusals  # noqa: E402
+from generality import SCORE, collect, measure, open_engines, print_table, refit, score, with_refusals  # noqa: E402
 
 from council_qa.config import SentenceWeights, offline_environment  # noqa: E402
 
-SCORE = ("must_recall", "citation_precision", "abstain_recall")
 # Each weight and its two trial moves (a factor for shares and weights, a step for counts).
 MOVES: dict[str, tuple[float, float]] = {
     "own_words": (0.75, 1.33), "heading_words": (0.5, 1.67), "neighbour_words": (0.5, 1.67),
@@ -32,10 +31,6 @@ MOVES: dict[str, tuple[float, float]] = {
     "words_without_meaning": (0.6, 1.4), "answer_shape": (0.5, 2.0), "source_rank": (0.5, 2.0),
     "length_penalty": (0.5, 2.0), "typed_near_best": (0.9, 1.08), "neighbours": (-1, 1),
 }
-
-
-def score(metrics: dict[str, float]) -> float:
-    return round(sum(metrics[k] for k in SCORE) / len(SCORE), 4)
 
 
 def engines_with(engines: dict, weights: SentenceWeights) -> dict:
@@ -51,16 +46,8 @@ def engines_with(engines: dict, weights: SentenceWeights) -> dict:
 def development_scores(engines: dict, weights: SentenceWeights) -> dict[str, float]:
     """Score of each corpus's development part and of both pooled, refusal refitted on them."""
     from eval.metrics import summarise
-    from eval.runner import run_questions
 
-    variant = engines_with(engines, weights)
-    runs = {}
-    for name, (corpus, questions) in parts().items():
-        if name.endswith("dev"):
-            engine = variant[corpus]
-            probe = type(engine)(engine.settings.replace(abstain_threshold=0.0), index=engine.index)
-            probe.sentence_vectors = engine.sentence_vectors
-            runs[name] = run_questions(probe, questions)
+    runs = collect(engines_with(engines, weights), only="dev")
     calibration = refit(runs)
     results = {name: with_refusals(answered, found, calibration) for name, (answered, found) in runs.items()}
     scores = {name: score(summarise(r)) for name, r in results.items()}

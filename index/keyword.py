@@ -73,13 +73,16 @@ IRREGULAR_FORMS = dict(pair.split(":") for pair in """
 
 def terms(text: str) -> list[str]:
     """Lower-cased, stemmed word tokens (stop words kept), irregular past forms as their verb."""
-    words = _TOKEN.findall(text.lower())
-    return _stemmer().stemWords([IRREGULAR_FORMS.get(word, word) for word in words])
+    return _stems(_TOKEN.findall(text.lower()))
 
 
 def _bm25_terms(text: str) -> list[str]:
     """The terms BM25 scores: ``terms`` less stop words."""
-    return terms(" ".join(w for w in _TOKEN.findall(text.lower()) if w not in BM25_STOP_WORDS))
+    return _stems([w for w in _TOKEN.findall(text.lower()) if w not in BM25_STOP_WORDS])
+
+
+def _stems(words: list[str]) -> list[str]:
+    return _stemmer().stemWords([IRREGULAR_FORMS.get(word, word) for word in words])
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,10 @@ class Segment:
         lengths, words = [], Counter()
         for row, node in enumerate(nodes):
             text = node.get_content(metadata_mode=MetadataMode.EMBED)
-            every, scoring = Counter(terms(text)), Counter(_bm25_terms(text))
+            tokens = _TOKEN.findall(text.lower())
+            stems = _stems(tokens)  # tokenised once: every term for the statistics, BM25's less stop words
+            every = Counter(stems)
+            scoring = Counter(stem for token, stem in zip(tokens, stems) if token not in BM25_STOP_WORDS)
             lengths.append(sum(scoring.values()))
             for term, count in every.items():
                 term_of.append(vocabulary.setdefault(term, len(vocabulary)))
