@@ -106,6 +106,7 @@ def names_a_plan(text: str) -> bool:
     """Whether a title or heading names a plan of future business ("Forward Work Programme")."""
     return bool(_PLAN.search(text))
 
+
 _KIND_WORD = re.compile(r"\s+(agenda|minutes|meeting|report|notice|papers?)$", re.I)
 _FRONT_CHARS = 1500
 _KIND_LINES = 15  # a paper says what it is near its top

@@ -149,8 +149,7 @@ class AnswerEngine:
                          standalone_question=question, backend=writer.name, timings_ms={"total": _ms(started)})
             return
         standalone = writer.condense(question, history or []) if history else question
-        if self.index.keyword is not None:
-            standalone = speller_for(self.index.keyword, self.index.embedder.whole_words).correct(standalone)
+        standalone = speller_for(self.index.keyword, self.index.embedder.whole_words).correct(standalone)
         terms = QueryTerms.of(standalone, self.index.keyword)
         decided = self._decision_answer(question, standalone, terms, filters, writer.name)
         if decided is not None:  # a vote or decision the register holds: answered from its passage
