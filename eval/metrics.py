@@ -39,9 +39,28 @@ def longest_common_run(a: list[str], b: list[str]) -> int:
 
 
 def holds_quote(chunk_text: str, quote: str | None) -> bool:
-    """A chunk holds a quote when at least half its words appear as one contiguous run."""
+    """A chunk holds a quote when at least half its words appear as one contiguous run, in
+    its text or in its table rows read as the paper prints them (a quote copied from a
+    printed row has no column headings between its figures)."""
     quote_words = words(quote) if quote else []
-    return bool(quote_words) and holds_words(words(chunk_text), quote_words)
+    if not quote_words:
+        return False
+    if holds_words(words(chunk_text), quote_words):
+        return True
+    printed = as_printed(chunk_text)
+    return printed != chunk_text and holds_words(words(printed), quote_words)
+
+
+def as_printed(text: str) -> str:
+    """Table rows as printed: ``label | heading: value | ...`` (how ingest writes a row so
+    each figure keeps its column) read back as ``label value ...``."""
+    lines = []
+    for line in text.splitlines():
+        if " | " in line:
+            label, *cells = line.split(" | ")
+            line = " ".join([label] + [cell.partition(": ")[2] or cell for cell in cells])
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def holds_words(chunk_words: list[str], quote_words: list[str]) -> bool:

@@ -19,6 +19,14 @@ def test_quote_is_held_by_half_of_its_words_in_one_run() -> None:
     assert not holds_quote("anything", None)
 
 
+def test_a_table_row_holds_the_row_as_printed() -> None:
+    # Ingest writes each figure with its column heading; the paper prints the bare row.
+    row = ("Total Expenditure | Approved budget £000s: 173,889 | Current Budget £000s: 181,990 | "
+           "Q1 Forecast £000s: 174,275 | Q2 Forecast £000s: 178,731")
+    assert holds_quote(row, "Total Expenditure 173,889 181,990 174,275 178,731")
+    assert not holds_quote(row, "Total Income 12,000 13,000 14,000 178,731")  # the figures of another row
+
+
 def test_must_alternatives_ignore_case_spacing_and_curly_quotes() -> None:
     assert contains("Everyone\u2019s  business", "everyone's business")
     assert not contains("everyones business", "everyone's business")
