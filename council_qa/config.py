@@ -115,6 +115,8 @@ class Settings:
     dense_ef_search: int = 1000
     keyword_top_k: int = 20
     fusion_top_k: int = 12
+    # A question naming a meeting's day or month is searched without other meetings' papers.
+    meeting_scope: bool = True
     reranker: str = "none"  # measured best with relative-score fusion (docs/evaluation.md)
     answer_sources: int = 4  # chunks handed to the answer backend
     sentence_weights: SentenceWeights = SentenceWeights()

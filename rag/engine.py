@@ -28,6 +28,7 @@ from rag.evidence import (SentenceVectors, evidence_features, has_typed_answer, 
                           source_sentences, terms_of)
 from rag.facts import SourceFacts
 from rag.lexical import QueryTerms, asks_for_list, content_terms, surface_names
+from rag.meetings import other_meetings
 from rag.parts import part_queries
 from rag.rerank import create_reranker
 from rag.retrieval import HybridRetriever, Retrieved, nodes_of, outline_items
@@ -108,7 +109,9 @@ class AnswerEngine:
         """Ranked candidates after fusion and reranking, exactly as answers see them."""
         timings = timings if timings is not None else {}
         started = time.perf_counter()
-        retrieved = self.retriever.retrieve(question, filters, mode=self.settings.retrieval)
+        others = other_meetings(question, filters, (e.meeting_date for e in self.index.manifest.ready().values())) \
+            if self.settings.meeting_scope else None
+        retrieved = self.retriever.retrieve(question, filters, mode=self.settings.retrieval, also=others)
         timings["retrieve"] = timings.get("retrieve", 0.0) + _ms(started)
         started = time.perf_counter()
         nodes = retrieved.nodes

@@ -17,7 +17,7 @@ from llama_index.core import VectorStoreIndex
 from llama_index.core.llms import MockLLM
 from llama_index.core.retrievers import BaseRetriever, QueryFusionRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
-from llama_index.core.vector_stores.types import MetadataFilters
+from llama_index.core.vector_stores.types import MetadataFilter, MetadataFilters
 
 from council_qa.config import Settings
 from index import CouncilIndex
@@ -290,11 +290,15 @@ class HybridRetriever:
         self._llm = MockLLM()  # fusion generates no extra queries, so never calls it
 
     def retrieve(self, query: str, filters: Filters | None = None, mode: str = "hybrid",
-                 top_k: int | None = None) -> Retrieved:
+                 top_k: int | None = None, also: MetadataFilter | None = None) -> Retrieved:
+        """The fused candidates for ``query`` among the chunks that pass ``filters`` and,
+        if given, the extra condition ``also``."""
         if mode not in MODES:
             raise ValueError(f"unknown retrieval mode {mode!r} (use {', '.join(MODES)})")
         settings = self.settings
         metadata_filters = filters.to_metadata_filters() if filters else None
+        if also is not None:
+            metadata_filters = MetadataFilters(filters=[*(metadata_filters.filters if metadata_filters else []), also])
         embedding = self.index.embedder.embed_query(query) if mode != "keyword" else None
         bundle = QueryBundle(query_str=query, embedding=embedding)
         result = Retrieved(nodes=[], query_embedding=embedding)

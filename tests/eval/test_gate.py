@@ -49,7 +49,7 @@ class RandomRetriever:
         self.nodes = list(index.store.iter_nodes())
         self.random = random.Random(seed)
 
-    def retrieve(self, query, filters=None, mode="hybrid", top_k=None) -> Retrieved:
+    def retrieve(self, query, filters=None, mode="hybrid", top_k=None, also=None) -> Retrieved:
         picked = self.random.sample(self.nodes, 12)
         return Retrieved(nodes=[NodeWithScore(node=n, score=1.0 / (i + 1)) for i, n in enumerate(picked)])
 

@@ -1,0 +1,59 @@
+"""The meeting a question names by its date ("at the 15 May 2025 committee", "in
+September 2024"): the papers of every other meeting cannot answer it.
+
+Meeting papers are known by their date, so a question that names one is searched over
+that meeting's papers and the undated ones (strategies, plans), never over another
+meeting's, whatever words they share. It applies only where an indexed paper's meeting
+falls on the named day or in the named month, so a date in a question about a deadline
+("completed by March 2029") changes nothing unless a meeting was held then.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable
+from datetime import date
+
+from llama_index.core.vector_stores.types import FilterOperator, MetadataFilter
+
+from ingest import parse_date
+from rag.types import Filters
+
+_MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+# A month and year: "in September 2024", "the May 2025 committee".
+_MONTH_YEAR = re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November"
+                         r"|December),? ((?:19|20)\d\d)\b", re.I)
+
+
+def named_periods(question: str) -> list[tuple[date, date]]:
+    """Each day or month the question names, as (first day, last day)."""
+    periods: list[tuple[date, date]] = []
+    day = parse_date(question)
+    if day:
+        periods.append((date.fromisoformat(day),) * 2)
+    for m in _MONTH_YEAR.finditer(question):
+        if m.group(1) == "may":
+            continue  # "the committee may ..." is no month
+        month, year = _MONTHS[m.group(1).lower()], int(m.group(2))
+        first, last = date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+        if not any(a <= first <= b or first <= a <= last for a, b in periods):
+            periods.append((first, last))
+    return periods
+
+
+def other_meetings(question: str, filters: Filters | None, meeting_dates: Iterable[str]) -> MetadataFilter | None:
+    """A filter that leaves out the papers of every meeting but the one the question names
+    by its day or month; None when it names no date or several, when no indexed paper's
+    meeting falls then, or when the user's own filters already choose dates."""
+    if filters is not None and (filters.date_from or filters.date_to):
+        return None
+    periods = named_periods(question)
+    if len(periods) != 1:
+        return None
+    first, last = (d.isoformat() for d in periods[0])
+    held = {d for d in meeting_dates if d}
+    if not any(first <= d <= last for d in held):
+        return None
+    others = sorted(int(d.replace("-", "")) for d in held if not first <= d <= last)
+    return MetadataFilter(key="meeting_day", value=others, operator=FilterOperator.NIN) if others else None
