@@ -625,10 +625,12 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
         return (message, document_rows(settings), gr.update(choices=listed, value=kept),
                 gr.update(choices=boards), gr.update(choices=boards))
 
-    def page_opened():
+    def page_opened(request: gr.Request):
         """A page opened (or reloaded) lists the documents as they are now, not as they
-        were when the app started: another user or a CLI ingest may have changed them."""
-        return documents_changed("")[1:]
+        were when the app started (another user or a CLI ingest may have changed them), and
+        shows the controls that change the index only to those who may use them."""
+        editor = may_edit(settings, request.username)
+        return (*documents_changed("")[1:], gr.update(visible=editor), gr.update(visible=not editor))
 
     def save_changes(doc_id: str | None, title: str, kind: str, board: str, meeting_date: str, council: str,
                      request: gr.Request):
@@ -737,27 +739,31 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
             documents = gr.Dataframe(document_rows(settings), headers=["Title", "Type", "Board", "Meeting date",
                                                                        "Chunks"],
                                      interactive=False, wrap=True, elem_id="cqa-documents")
-            kinds = ", ".join(supported_extensions())
-            files = gr.File(label=f"Add documents ({kinds}; up to {settings.upload_max_mb} MB each)",
-                            file_count="multiple", file_types=supported_extensions(), elem_id="cqa-upload")
-            add = gr.Button("Add to the index", variant="primary", elem_id="cqa-add")
-            status = gr.Markdown(elem_id="cqa-upload-status")
-            gr.Markdown("### Correct or remove a document\nType, board and date decide what the filters find; the "
-                        "council decides whose commitments its papers can be evidence for. A correction is kept "
-                        "when the file is indexed again; nothing is re-embedded.")
-            chosen_document = gr.Dropdown(document_choices(settings), value=None, label="Document",
-                                          elem_id="cqa-doc-choice")
-            with gr.Row():
-                doc_title = gr.Textbox(label="Title", elem_id="cqa-doc-title")
-                doc_kind = gr.Dropdown(list(DOC_TYPES), label="Type", elem_id="cqa-doc-type")
-                doc_body = gr.Textbox(label="Board or committee", elem_id="cqa-doc-body")
-                doc_date = gr.Textbox(label="Meeting date", placeholder="YYYY-MM-DD", elem_id="cqa-doc-date")
-                doc_council = gr.Textbox(label="Council", placeholder="blank: not known", elem_id="cqa-doc-council")
-            with gr.Row():
-                save_document = gr.Button("Save changes", variant="primary", elem_id="cqa-doc-save")
-                reingest_document = gr.Button("Index again from its file", elem_id="cqa-doc-reingest")
-                delete_document = gr.Button("Delete from the index", variant="stop", elem_id="cqa-doc-delete")
-            document_status = gr.Markdown(elem_id="cqa-doc-status")
+            everyone_edits = may_edit(settings, None)  # until the page knows who signed in
+            read_only = gr.Markdown("You can read the list of documents; only an editor can add, correct or "
+                                    "delete them.", visible=not everyone_edits, elem_id="cqa-read-only")
+            with gr.Column(visible=everyone_edits, elem_id="cqa-editing") as editing:
+                kinds = ", ".join(supported_extensions())
+                files = gr.File(label=f"Add documents ({kinds}; up to {settings.upload_max_mb} MB each)",
+                                file_count="multiple", file_types=supported_extensions(), elem_id="cqa-upload")
+                add = gr.Button("Add to the index", variant="primary", elem_id="cqa-add")
+                status = gr.Markdown(elem_id="cqa-upload-status")
+                gr.Markdown("### Correct or remove a document\nType, board and date decide what the filters find; the "
+                            "council decides whose commitments its papers can be evidence for. A correction is kept "
+                            "when the file is indexed again; nothing is re-embedded.")
+                chosen_document = gr.Dropdown(document_choices(settings), value=None, label="Document",
+                                              elem_id="cqa-doc-choice")
+                with gr.Row():
+                    doc_title = gr.Textbox(label="Title", elem_id="cqa-doc-title")
+                    doc_kind = gr.Dropdown(list(DOC_TYPES), label="Type", elem_id="cqa-doc-type")
+                    doc_body = gr.Textbox(label="Board or committee", elem_id="cqa-doc-body")
+                    doc_date = gr.Textbox(label="Meeting date", placeholder="YYYY-MM-DD", elem_id="cqa-doc-date")
+                    doc_council = gr.Textbox(label="Council", placeholder="blank: not known", elem_id="cqa-doc-council")
+                with gr.Row():
+                    save_document = gr.Button("Save changes", variant="primary", elem_id="cqa-doc-save")
+                    reingest_document = gr.Button("Index again from its file", elem_id="cqa-doc-reingest")
+                    delete_document = gr.Button("Delete from the index", variant="stop", elem_id="cqa-doc-delete")
+                document_status = gr.Markdown(elem_id="cqa-doc-status")
 
         with gr.Tab("Decisions") as decisions_tab:
             gr.Markdown("Every decision and recorded vote in the minutes and decision notices, as the papers print "
@@ -822,7 +828,7 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
                                  "confirm('Delete \\u201c' + title + '\\u201d from the index?') ? [doc, title] : ['', title]")
         add.click(upload, [files], [status, documents, chosen_document, body, decision_body], api_name="upload",
                   concurrency_limit=UPLOAD_CONCURRENCY)
-        app.load(page_opened, None, changed[1:], api_visibility="private")
+        app.load(page_opened, None, [*changed[1:], editing, read_only], api_visibility="private")
         view = [area_filter, status_filter]
         commitments_tab.select(commitment_table, view, [table, evidence, download, area_filter],
                                api_visibility="private")

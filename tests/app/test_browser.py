@@ -46,7 +46,7 @@ def ensure_chromium() -> str:
 
 
 @pytest.fixture(scope="module")
-def page(app_url):
+def browser():
     executable = ensure_chromium()
     playwright = pytest.importorskip("playwright.sync_api")
     with playwright.sync_playwright() as p:
@@ -55,11 +55,17 @@ def page(app_url):
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"],
         )
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(app_url, wait_until="load")
-        page.wait_for_selector("#cqa-question textarea", timeout=30_000)
-        yield page
+        yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser, app_url):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(app_url, wait_until="load")
+    page.wait_for_selector("#cqa-question textarea", timeout=30_000)
+    yield page
+    page.close()
 
 
 def ask(page, question: str) -> tuple[float, float]:
@@ -420,3 +426,38 @@ def test_keyboard_users_can_skip_to_the_question_and_see_the_focus(page) -> None
     ask(page, "How much do independent SEND placements cost?")
     assert _contrast(page, "#cqa-sources .cqa-meta") >= 4.5
     assert _contrast(page, "#cqa-sources mark") >= 4.5
+
+
+def test_only_editors_see_the_controls_that_change_the_index(browser, app_settings, app_engine) -> None:
+    """With COUNCIL_QA_EDITORS set, a signed-in reader's Documents tab lists the papers
+    without upload, correct or delete controls (the server refuses them anyway); an
+    editor's shows them."""
+    import app as web
+    from tests.servers import free_port
+
+    settings = app_settings.replace(auth="clerk:s3cret-words,reader:other-words", editors="clerk", port=free_port())
+    blocks = web.create_app(settings, app_engine)
+    web.launch(blocks, settings, web.LoginGuard(web.parse_auth(settings.auth)), app_engine.index,
+               prevent_thread_lock=True)
+    try:
+        for user, password, editor in (("reader", "other-words", False), ("clerk", "s3cret-words", True)):
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            page = context.new_page()
+            page.goto(f"http://127.0.0.1:{settings.port}/", wait_until="load")
+            page.locator("input[type=text]").first.fill(user)
+            page.locator("input[type=password]").fill(password)
+            page.keyboard.press("Enter")
+            page.wait_for_selector("#cqa-question textarea", timeout=30_000)
+            page.get_by_role("tab", name="Documents").click()
+            page.locator("#cqa-documents").wait_for(state="visible", timeout=30_000)
+            if editor:
+                page.locator("#cqa-doc-save").wait_for(state="visible", timeout=30_000)
+                assert page.locator("#cqa-upload").is_visible()
+                assert not page.locator("#cqa-read-only").is_visible()
+            else:
+                page.locator("#cqa-read-only").wait_for(state="visible", timeout=30_000)
+                for control in ("#cqa-upload", "#cqa-add", "#cqa-doc-save", "#cqa-doc-reingest", "#cqa-doc-delete"):
+                    assert not page.locator(control).is_visible(), control
+            context.close()
+    finally:
+        blocks.close()
