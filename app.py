@@ -28,6 +28,8 @@ import gradio as gr
 from council_qa.config import BUNDLED_CORPUS, DECISION_OUTCOMES, Settings, offline_environment
 from index import CouncilIndex, DocumentEntry, Indexer, Manifest
 from ingest import DOC_TYPES, printable, supported_extensions
+from ingest.loaders.pdf import pdf_page_count
+from ingest.pages import PageMatch, find_passage, page_png
 from rag import Answer, AnswerEngine, Citation, Filters, Turn
 from rag.commitments import STATUS_MEANINGS, STATUSES, CommitmentStatus, CommitmentTracker, to_csv
 from rag.decisions import DecisionFilter, RegisterEntry, decisions_register
@@ -151,15 +153,18 @@ def marked_quote(text: str, quote_text: str) -> str:
 
 
 PAPERS_ROUTE = "cqa/papers"  # relative, so the app also works under a proxy's path prefix
+PAGES_ROUTE = "cqa/pages"
 PASSAGES_ROUTE = "cqa/passages"
 _ESCAPED_MARKER = re.compile(r"\\\[(\d+)\\\]")
 _LINKED_MARKER = re.compile(r'\[\\\[(\d+)\\\]\]\([^)\s]*(?: "[^"]*")?\)')  # what linked_answer writes
 
 
 def citation_href(citation: Citation) -> str:
-    """Where ``[n]`` leads: an indexed PDF itself at the page, else the passage in its section."""
+    """Where ``[n]`` leads: a PDF's page with the quote marked on it, else the passage in
+    its section."""
     if citation.page and citation.source.lower().endswith(".pdf"):
-        return f"{PAPERS_ROUTE}/{citation.doc_id}#page={citation.page}"
+        last = max(citation.page_end, citation.page)
+        return f"{PAGES_ROUTE}/{citation.doc_id}/{citation.page}?last={last}&q={quote(citation.quote[:300])}#cited"
     return f"{PASSAGES_ROUTE}/{citation.node_id}?q={quote(citation.quote[:300])}#cited"
 
 
@@ -198,7 +203,8 @@ def citation_html(citation: Citation, open_: bool = False) -> str:
         f"<q>{html.escape(citation.quote)}</q></summary>"
         f'<div class="cqa-chunk">{highlighted_chunk(citation)}</div>'
         f'<div class="cqa-meta"><a href="{html.escape(citation_href(citation), quote=True)}" target="_blank" '
-        f'rel="noopener">Open {"the page" if "#page=" in citation_href(citation) else "in context"}</a> · '
+        f'rel="noopener">{"See it on the page" if citation_href(citation).startswith(PAGES_ROUTE) else "Open in context"}'
+        f'</a> · '
         f'{source_link(citation)}</div></details>'
     )
 
@@ -392,28 +398,59 @@ PAGE_HEADERS = {
 }
 PASSAGE_CSS = """body { font: 16px/1.55 system-ui, sans-serif; max-width: 46rem; margin: 1.5rem auto; padding: 0 1rem;
   color: #1b1b1b; } .meta { color: #555; } .text { white-space: pre-wrap; }
-#cited { background: #fff7d6; outline: 2px solid #b38600; } mark { background: #ffd84d; color: #000; }"""
+main #cited { background: #fff7d6; outline: 2px solid #b38600; } mark { background: #ffd84d; color: #000; }
+.sheet { position: relative; border: 1px solid #bbb; } .sheet img { display: block; width: 100%; height: auto; }
+.sheet .mark { position: absolute; background: rgba(255, 216, 77, .45); outline: 2px solid #b38600;
+  padding: 2px; margin: -2px; }"""
+PAGE_IMAGE_HEADERS = {**PAGE_HEADERS, "Cache-Control": "private, max-age=3600"}
+PAGE_VIEW_HEADERS = {**PAGE_HEADERS, "Content-Security-Policy":
+                     "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'"}
 
 
 def paper_routes(index: CouncilIndex) -> list:
     """``/cqa/papers/{doc_id}``: an indexed PDF itself (the viewer opens ``#page=N``);
     ``/cqa/passages/{node_id}``: a passage in its section, the quote marked. Only ids the
     manifest lists are served: no path from the request ever reaches the file system."""
-    from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse
+    from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
     from starlette.routing import Route
 
     def not_found(what: str) -> PlainTextResponse:
         return PlainTextResponse(f"{what} is not in the index", status_code=404, headers=PAGE_HEADERS)
 
-    def paper(request):
-        doc_id = request.path_params["doc_id"]
+    def indexed_pdf(doc_id: str) -> tuple[DocumentEntry | None, Path | None]:
         index.refresh()
         entry = index.manifest.ready().get(doc_id)
         files = [Path(s) for s in (entry.sources if entry else []) if s.lower().endswith(".pdf") and Path(s).is_file()]
-        if not files:
+        return entry, (files[0] if files else None)
+
+    def paper(request):
+        _, path = indexed_pdf(request.path_params["doc_id"])
+        if path is None:
             return not_found("That document")
-        return FileResponse(files[0], media_type="application/pdf", filename=files[0].name,
+        return FileResponse(path, media_type="application/pdf", filename=path.name,
                             content_disposition_type="inline", headers=PAGE_HEADERS)
+
+    def page_image(request):
+        _, path = indexed_pdf(request.path_params["doc_id"])
+        number = request.path_params["page"]
+        if path is None or not 1 <= number <= pdf_page_count(path):
+            return not_found("That page")
+        return Response(page_png(path, number), media_type="image/png", headers=PAGE_IMAGE_HEADERS)
+
+    def page_view(request):
+        doc_id, number = request.path_params["doc_id"], request.path_params["page"]
+        entry, path = indexed_pdf(doc_id)
+        pages = pdf_page_count(path) if path else 0
+        if entry is None or path is None or not 1 <= number <= pages:
+            return not_found("That page")
+        try:
+            last = min(max(int(request.query_params.get("last", number)), number), number + MAX_PAGES_SEARCHED, pages)
+        except ValueError:
+            last = number
+        quoted = request.query_params.get("q", "")[:300]
+        found = find_passage(path, number, last, quoted) if quoted else None
+        return HTMLResponse(page_view_html(entry, doc_id, found.page if found else number, found, quoted),
+                            headers=PAGE_VIEW_HEADERS)
 
     def passage(request):
         node_id = request.path_params["node_id"]
@@ -435,7 +472,36 @@ def paper_routes(index: CouncilIndex) -> list:
                 + f"</p><main class='text'>{body}</main></body></html>")
         return HTMLResponse(page, headers=PAGE_HEADERS)
 
-    return [Route(f"/{PAPERS_ROUTE}/{{doc_id}}", paper), Route(f"/{PASSAGES_ROUTE}/{{node_id}}", passage)]
+    return [Route(f"/{PAPERS_ROUTE}/{{doc_id}}", paper), Route(f"/{PASSAGES_ROUTE}/{{node_id}}", passage),
+            Route(f"/{PAGES_ROUTE}/{{doc_id}}/{{page:int}}", page_view),
+            Route(f"/{PAGES_ROUTE}/{{doc_id}}/{{page:int}}/image", page_image)]
+
+
+MAX_PAGES_SEARCHED = 5  # a cited chunk's pages, at most this many after its first
+
+
+def page_view_html(entry: DocumentEntry, doc_id: str, page: int, found: PageMatch | None, quoted: str) -> str:
+    """A PDF page drawn as a picture with the quote's words marked where they lie on it,
+    and a link to the PDF itself at that page."""
+    boxes = found.boxes if found else ()
+    marks = "".join(
+        f'<span class="mark" id="{"cited" if i == 0 else f"mark-{i}"}" style="left:{b.left:.2%};top:{b.top:.2%};'
+        f'width:{b.right - b.left:.2%};height:{b.bottom - b.top:.2%}"></span>' for i, b in enumerate(boxes))
+    if found:
+        said = f"Marked on the page: <q>{html.escape(quoted)}</q>"
+    elif quoted:
+        said = f"The words of <q>{html.escape(quoted)}</q> could not be placed on the page's text; read the page for it."
+    else:
+        said = ""
+    title = html.escape(entry.title)
+    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
+            f"<title>{title}, page {page}</title><style>{PASSAGE_CSS}</style></head><body>"
+            f"<h1>{title}</h1><p class='meta'>Page {page}"
+            + (f" · meeting {html.escape(entry.meeting_date)}" if entry.meeting_date else "")
+            + f" · <a href='../../../{PAPERS_ROUTE}/{doc_id}#page={page}'>Open the PDF itself at this page</a></p>"
+            f"<p>{said}</p><div class='sheet'><img src='{page}/image' alt='Page {page} of {title}'>{marks}</div>"
+            f"</body></html>")
 
 
 def passage_html(nodes: list, cited_id: str, quote_text: str) -> str:

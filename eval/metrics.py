@@ -8,6 +8,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from eval.dataset import EvalQuestion
+from ingest import as_printed
 
 _WORD = re.compile(r"[£$€]?\d+(?:[.,]\d+)*%?|[a-z0-9]+")  # "£80,000" is one word
 
@@ -49,18 +50,6 @@ def holds_quote(chunk_text: str, quote: str | None) -> bool:
         return True
     printed = as_printed(chunk_text)
     return printed != chunk_text and holds_words(words(printed), quote_words)
-
-
-def as_printed(text: str) -> str:
-    """Table rows as printed: ``label | heading: value | ...`` (how ingest writes a row so
-    each figure keeps its column) read back as ``label value ...``."""
-    lines = []
-    for line in text.splitlines():
-        if " | " in line:
-            label, *cells = line.split(" | ")
-            line = " ".join([label] + [cell.partition(": ")[2] or cell for cell in cells])
-        lines.append(line)
-    return "\n".join(lines)
 
 
 def holds_words(chunk_words: list[str], quote_words: list[str]) -> bool:

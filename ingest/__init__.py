@@ -18,6 +18,7 @@ from ingest.chunking import StructuredChunker, TokenCounter, tiktoken_counter
 from ingest.coverage import Coverage, measure_coverage
 from ingest.discover import discover_files
 from ingest.document import ExtractedDocument, HeadingMark, LoadError, PageSpan, printable
+from ingest.layout import as_printed
 from ingest.loaders import load_document, register_loader, supported_extensions
 from ingest.loaders.isolated import IsolatedLoader
 from ingest.metadata import DOC_TYPES, DocumentMetadata, detect_metadata, normalise_body, parse_date, read_sidecar
@@ -76,7 +77,7 @@ def prepare_document(
 __all__ = [
     "DOC_TYPES", "SECTION_SEPARATOR", "Coverage", "DocumentMetadata", "DocumentRecord", "SectionRecord", "ExtractedDocument", "HeadingMark",
     "IsolatedLoader", "LoadError", "Outline", "PageSpan", "PreparedDocument", "Section", "StructuredChunker",
-    "TokenCounter", "detect_metadata", "discover_files", "document_record", "load_document", "measure_coverage", "normalise_body",
+    "TokenCounter", "as_printed", "detect_metadata", "discover_files", "document_record", "load_document", "measure_coverage", "normalise_body",
     "outline", "parse_date", "prepare_document", "printable", "read_sidecar", "register_loader", "sentence_spans",
     "supported_extensions", "tiktoken_counter",
 ]

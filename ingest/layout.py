@@ -412,3 +412,16 @@ def render_row(row: list[str], headers: list[str]) -> str:
         heading = headers[n] if n < len(headers) else ""
         parts.append(f"{heading}: {value}" if heading else value)
     return " | ".join(parts)
+
+
+def as_printed(text: str) -> str:
+    """Rows written by :func:`render_row` read back as the paper prints them, without the
+    column headings between the figures (``label value ...``): how a quote copied from
+    the PDF, or the PDF's own text, has them. Other lines are left as they are."""
+    lines = []
+    for line in text.splitlines():
+        if " | " in line:
+            label, *cells = line.split(" | ")
+            line = " ".join([label] + [cell.partition(": ")[2] or cell for cell in cells])
+        lines.append(line)
+    return "\n".join(lines)

@@ -186,7 +186,8 @@ def test_a_citation_previews_its_quote_and_opens_the_source(page, tmp_path: Path
     assert "/cqa/passages/" in passage.url and "£80,000" in passage.locator("#cited mark").inner_text()
     passage.close()
 
-    # A PDF source: [1] opens the PDF itself at the cited page.
+    # A PDF source: [1] opens its page, drawn, with the quote marked where it lies, and a
+    # link from there to the PDF itself at that page.
     report = make_pdf(tmp_path / "harbour-budget-report.pdf", [
         ["# Harbour Budget Report 2026", "This report sets out the harbour budget."],
         ["# Dredging", "Dredging the Harbour channel costs £312,000 in 2026/27."],
@@ -196,7 +197,21 @@ def test_a_citation_previews_its_quote_and_opens_the_source(page, tmp_path: Path
     ask(page, "How much does dredging the Harbour channel cost?")
     marker = page.locator("#cqa-chat [data-testid='bot']").last.get_by_role("link", name="[1]")
     assert "£312,000" in marker.get_attribute("title")
-    href = marker.evaluate("(el) => el.href")
+    with page.context.expect_page() as opened:
+        marker.click()
+    sheet = opened.value
+    sheet.wait_for_load_state()
+    assert "/cqa/pages/" in sheet.url and "Page 2" in sheet.locator(".meta").inner_text()
+    sheet.wait_for_function("document.querySelector('.sheet img').naturalWidth > 0")
+    mark = sheet.locator("#cited").bounding_box()
+    picture = sheet.locator(".sheet img").bounding_box()
+    assert mark and picture and mark["width"] > 50 and picture["y"] < mark["y"] < picture["y"] + picture["height"] / 2
+    if os.environ.get("COUNCIL_QA_UPDATE_SCREENSHOT") == "1":
+        sheet.set_viewport_size({"width": 900, "height": 560})
+        sheet.evaluate("window.scrollTo(0, 0)")
+        sheet.screenshot(path=str(SCREENSHOT.with_name("quote-on-page.png")), full_page=False)
+    href = sheet.get_by_role("link", name="Open the PDF itself at this page").evaluate("(el) => el.href")
+    sheet.close()
     assert "/cqa/papers/" in href and href.endswith("#page=2")
     response = page.request.get(href.split("#")[0])
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"

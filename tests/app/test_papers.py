@@ -1,4 +1,5 @@
-"""What a citation opens: the indexed PDF itself, or the passage in its section."""
+"""What a citation opens: a PDF's page with the quote marked, the PDF itself, or the
+passage in its section."""
 
 from __future__ import annotations
 
@@ -50,10 +51,12 @@ def test_an_indexed_pdf_is_served_inline(served) -> None:
 
 
 @pytest.mark.parametrize("path", ["/cqa/papers/{notes}", "/cqa/papers/0123456789abcdef", "/cqa/papers/..%2F..%2Fetc%2Fpasswd",
-                                  "/cqa/papers/../../etc/passwd", "/cqa/passages/0123456789abcdef-0000"])
+                                  "/cqa/papers/../../etc/passwd", "/cqa/passages/0123456789abcdef-0000",
+                                  "/cqa/pages/{notes}/1", "/cqa/pages/{report}/3", "/cqa/pages/{report}/0/image",
+                                  "/cqa/pages/0123456789abcdef/1/image", "/cqa/pages/..%2F..%2Fetc%2Fpasswd/1"])
 def test_nothing_but_indexed_pdfs_and_passages_is_served(served, path) -> None:
     client, _, by_name, _ = served
-    response = client.get(path.format(notes=by_name["notes.md"][0]))
+    response = client.get(path.format(notes=by_name["notes.md"][0], report=by_name["report.pdf"][0]))
     assert response.status_code == 404
     assert "root:" not in response.text
 
@@ -71,3 +74,23 @@ def test_a_passage_opens_in_its_section_with_the_quote_marked(served) -> None:
     assert "default-src 'none'" in response.headers["content-security-policy"]
     hostile = client.get(f"/cqa/passages/{section.chunk_ids[0]}", params={"q": "<img src=x onerror=alert(1)>"})
     assert "<img" not in hostile.text
+
+
+def test_a_pdf_page_opens_with_the_quote_marked_where_it_lies(served) -> None:
+    client, _, by_name, _ = served
+    doc_id, _ = by_name["report.pdf"]
+    quote = "The savings target for 2026/27 is £4.2m."
+    # The citation names the chunk's first page; the quote is found on the next.
+    response = client.get(f"/cqa/pages/{doc_id}/1", params={"last": 2, "q": quote})
+    assert response.status_code == 200
+    assert "<title>Budget report, page 2</title>" in response.text
+    assert response.text.count('class="mark"') == 1 and 'id="cited"' in response.text
+    assert f"/cqa/papers/{doc_id}#page=2" in response.text and "<img src='2/image'" in response.text
+    assert "img-src 'self'" in response.headers["content-security-policy"]
+    image = client.get(f"/cqa/pages/{doc_id}/2/image")
+    assert image.status_code == 200 and image.headers["content-type"] == "image/png"
+    assert image.content.startswith(b"\x89PNG")
+    # Words that are not on the page are said to be missing, never marked; hostile text stays text.
+    missing = client.get(f"/cqa/pages/{doc_id}/1", params={"last": 99, "q": "<img src=x onerror=alert(1)>"})
+    assert missing.status_code == 200 and 'class="mark"' not in missing.text
+    assert "could not be placed" in missing.text and "<img src=x" not in missing.text

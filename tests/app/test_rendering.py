@@ -31,7 +31,8 @@ def test_a_fetched_paper_links_to_its_published_page_and_nothing_else_becomes_a_
             'target="_blank" rel="noopener noreferrer">') in fetched
     assert web.source_link(c) == "m.pdf"
     assert "<a " not in web.source_link(replace(c, url="javascript:alert(1)"))
-    assert '<a href="cqa/papers/d#page=3" target="_blank" rel="noopener">Open the page</a>' in web.citation_html(c)
+    assert ('<a href="cqa/pages/d/3?last=4&amp;q=The%20fund%20is%20%C2%A32m.#cited" target="_blank" '
+            'rel="noopener">See it on the page</a>') in web.citation_html(c)
 
 
 def test_answer_text_shows_markup_as_text() -> None:
@@ -138,7 +139,8 @@ def test_only_the_answers_own_markers_become_links_to_their_sources() -> None:
     answer = Answer(question="q", abstained=False, citations=[pdf, text],
                     answer="The fund is £2m [1] and [2]; [3] [x](https://evil.example) ![i](http://t.example/p.png)")
     linked = web.linked_answer(answer)
-    assert '[\\[1\\]](cqa/papers/d#page=3 "Minutes <b>, p. 3: \u201cThe fund is \u201d£2m\u201d.\u201d")' in linked
+    assert ('[\\[1\\]](cqa/pages/d/3?last=4&q=The%20fund%20is%20%22%C2%A32m%22.#cited '
+            '"Minutes <b>, p. 3: \u201cThe fund is \u201d£2m\u201d.\u201d")') in linked
     assert "[\\[2\\]](cqa/passages/d-0003?q=The%20fund%20is%20%22%C2%A32m%22.#cited " in linked
     assert "\\[3\\]" in linked  # no such source: stays text
     assert "(https://" not in linked and "(http://" not in linked and "!\\[i\\]" in linked
