@@ -87,6 +87,26 @@ class SentenceWeights:
 
 
 @dataclass(frozen=True)
+class AnswerThresholds:
+    """The answer stage's cut-offs: when a word counts as a name, a decision as the one
+    asked about, a claim as supported. Measured on the development parts of every
+    evaluation set (docs/evaluation.md); ``COUNCIL_QA_ANSWER_THRESHOLDS='{"decision_match":
+    0.7}'`` overrides them, to be measured with ``council-qa eval``."""
+
+    rare_name_share: float = 0.05  # a name in at most this share of chunks must be named by the answer's source
+    anchor_share: float = 0.15  # a question word in at most this share of chunks can tie a sum or date to it
+    anchor_window: int = 100  # characters either side of a sum or date where such a word must be
+    decision_match: float = 0.6  # share of a question's (IDF-weighted) words a decision must hold to answer it
+    decision_claims: int = 3  # a resolution's points quoted at most, those nearest the question
+    claim_support: float = 0.6  # share of a claim's content words its cited source must hold
+    heading_match: float = 0.45  # F-score of question and heading words for a heading to count as named
+    outline_tolerance: float = 0.1  # a shallower heading this close to the best match is the one named
+    outline_unknown: float = 0.2  # share of a question's weight on words the papers lack: a topic of its own
+    part_min_terms: int = 2  # a part of a compound question with fewer content words stays with the one before
+    part_standalone_terms: int = 3  # a later part with fewer is about the first part's topic
+
+
+@dataclass(frozen=True)
 class Settings:
     """Configuration for ingest, index, retrieval, answering and the web app."""
 
@@ -120,6 +140,7 @@ class Settings:
     reranker: str = "none"  # measured best with relative-score fusion (docs/evaluation.md)
     answer_sources: int = 4  # chunks handed to the answer backend
     sentence_weights: SentenceWeights = SentenceWeights()
+    answer_thresholds: AnswerThresholds = AnswerThresholds()
     abstain_threshold: float | None = None  # None: the calibrated value
 
     backend: str = "extractive"

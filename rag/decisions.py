@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from council_qa.config import DECISION_OUTCOMES as OUTCOMES, Settings
+from council_qa.config import DECISION_OUTCOMES as OUTCOMES, AnswerThresholds, Settings
 from index import CouncilIndex, Manifest, RecordStore
 from ingest.decisions import KINDS, Decision
 from ingest.metadata import page_url, parse_date
@@ -103,7 +103,6 @@ DECISION_QUESTION = re.compile(
     r"\b(?:vot(?:e|ed|es|ing)|carried|passed|lost|fell|failed|propos(?:e|ed)|moved|second(?:ed)?|decid(?:e|ed)|"
     r"decisions?|resolv(?:e|ed)|approv(?:e|ed|al)|agreed|amendments?|motions?|recommendations?|abstain\w*|"
     r"in favour|against)\b", re.I)
-DECISION_MATCH = 0.6  # share of the question's (IDF-weighted) words a decision must hold to answer it
 
 
 def register_of(index: CouncilIndex) -> list[RegisterEntry]:
@@ -129,7 +128,8 @@ def _passage_terms(entry: RegisterEntry) -> frozenset[str]:
     return frozenset(content_terms(entry.decision.passage))
 
 
-def matching_decision(question: str, terms: QueryTerms, entries: list[RegisterEntry]) -> RegisterEntry | None:
+def matching_decision(question: str, terms: QueryTerms, entries: list[RegisterEntry],
+                      thresholds: AnswerThresholds = AnswerThresholds()) -> RegisterEntry | None:
     """The one register entry a decision question asks about, or None.
 
     It must be of the meeting month and year the question names, if any, and hold most of
@@ -150,7 +150,7 @@ def matching_decision(question: str, terms: QueryTerms, entries: list[RegisterEn
     scored = sorted(((terms.coverage(items[e.source, e.decision.item_number]), e.decision.kind in asked_kinds,
                       terms.coverage(_passage_terms(e)), e.votes != "", bool(e.decision.proposer),
                       -i) for i, e in enumerate(dated)), reverse=True)
-    if not scored or scored[0][0] < DECISION_MATCH:
+    if not scored or scored[0][0] < thresholds.decision_match:
         return None
     best = dated[-scored[0][-1]]
     if any(_item_of(dated[-row[-1]]) != _item_of(best) for row in scored[1:] if row[0] >= scored[0][0]):

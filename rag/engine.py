@@ -17,7 +17,7 @@ from pathlib import Path
 
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
-from council_qa.config import Settings
+from council_qa.config import AnswerThresholds, Settings
 from index import CouncilIndex
 from ingest import sentence_spans
 from ingest.decisions import is_decision_statement
@@ -37,7 +37,6 @@ from rag.types import REFUSAL, Answer, Citation, Filters
 
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 RELATED = 3
-DECISION_CLAIMS = 3  # a resolution's points quoted at most, those nearest the question
 TOO_LONG = "Please ask in fewer words: a question may be up to {limit:,} characters."
 NO_MATCH = "The filters leave nothing to search: {reason}. Clear or widen that filter and ask again."
 NOT_MENTIONED = "The passages I found do not mention {names}, so the papers I have cannot answer this question."
@@ -153,7 +152,8 @@ class AnswerEngine:
             return
         standalone = writer.condense(question, history or []) if history else question
         standalone = speller_for(self.index.keyword, self.index.embedder.whole_words).correct(standalone)
-        terms = QueryTerms.of(standalone, self.index.keyword)
+        thresholds = self.settings.answer_thresholds
+        terms = QueryTerms.of(standalone, self.index.keyword, thresholds)
         decided = self._decision_answer(question, standalone, terms, filters, writer.name)
         if decided is not None:  # a vote or decision the register holds: answered from its passage
             # What retrieval finds, as for any question, then the decision's own passages.
@@ -166,7 +166,7 @@ class AnswerEngine:
             return
         nodes, retrieved = self.retrieve(standalone, filters, timings)
         # A compound question: each part retrieved too, their best chunks taken in turn.
-        queries = part_queries(standalone)
+        queries = part_queries(standalone, thresholds)
         parts = [(query, *self.retrieve(query, filters, timings)) for query in queries] if len(queries) > 1 else []
         limit = self.settings.answer_sources
         if parts:
@@ -178,7 +178,7 @@ class AnswerEngine:
             for i, hit in enumerate(nodes[:limit])
         ]
         # Only sources that name the place or body asked about can answer for it.
-        part_terms = {query: QueryTerms.of(query, self.index.keyword) for query, _, _ in parts}
+        part_terms = {query: QueryTerms.of(query, self.index.keyword, thresholds) for query, _, _ in parts}
         asked = [t.proper_names for t in part_terms.values()] or [terms.proper_names]
         sources, unnamed_stems = naming_sources(sources, asked)
         unnamed = terms.unmentioned + surface_names(standalone, unnamed_stems)
@@ -222,7 +222,7 @@ class AnswerEngine:
                 if len(spans) < 2 or spans[-2][1] <= finished:
                     continue
                 finished = spans[-2][1]
-                checked = ground(raw[:finished], sources)
+                checked = ground(raw[:finished], sources, thresholds)
                 if checked.startswith(shown) and len(checked) > len(shown):
                     yield checked[len(shown):]
                     shown = checked
@@ -243,7 +243,7 @@ class AnswerEngine:
         chosen = DecisionFilter(body=filters.body, since=filters.date_from, until=filters.date_to) if filters \
             else DecisionFilter()
         entries = [e for e in register_of(self.index) if chosen.admits(e)]
-        entry = matching_decision(standalone, terms, entries)
+        entry = matching_decision(standalone, terms, entries, self.settings.answer_thresholds)
         if entry is None:
             return None
         record = self.index.records.load(entry.doc_id)
@@ -263,7 +263,7 @@ class AnswerEngine:
         stated = [i for i, (sentence, _) in enumerate(ordered) if is_decision_statement(sentence)]
         points = range(stated[-1] + 1 if stated else 0, len(ordered))
         ranked = sorted(points, key=lambda i: -terms.coverage(set(content_terms(ordered[i][0]))))
-        claims = [ordered[i] for i in sorted(stated + ranked[:DECISION_CLAIMS])]
+        claims = [ordered[i] for i in sorted(stated + ranked[:self.settings.answer_thresholds.decision_claims])]
         if not claims:
             return None
         numbers: dict[str, int] = {}
@@ -283,7 +283,7 @@ class AnswerEngine:
         heading asked for, so that every item is answered and cited, not only those the
         ranking happened to keep."""
         items = outline_items(self.index, question, filters.to_metadata_filters() if filters else None,
-                              context.terms)
+                              context.terms, self.settings.answer_thresholds)
         if len(items) < 2:
             return []
         context.outline = items
@@ -296,7 +296,7 @@ class AnswerEngine:
                 nodes: list[NodeWithScore]) -> None:
         text = raw.strip()
         if text and not _is_refusal(text):
-            grounded = ground(text, sources)
+            grounded = ground(text, sources, self.settings.answer_thresholds)
             renumbered, order = renumber(grounded, len(sources))
             if order:
                 answer.answer = renumbered
@@ -318,10 +318,7 @@ class AnswerEngine:
         ]
 
 
-SUPPORT = 0.6  # share of a sentence's content words its cited source must hold
-
-
-def ground(text: str, sources: list[Source]) -> str:
+def ground(text: str, sources: list[Source], thresholds: AnswerThresholds = AnswerThresholds()) -> str:
     """Keep only sentences a source supports: each needs a cited source holding most of
     its words and every number, name and negation it states. A sentence citing the wrong
     source (or none) is given the one that holds it; a sentence no source supports, a
@@ -349,7 +346,7 @@ def ground(text: str, sources: list[Source]) -> str:
         shares = {n: len(words & terms) / len(words) for n, terms in source_terms.items()}
 
         def holds(n: int) -> bool:
-            return shares.get(n, 0.0) >= SUPPORT and not source_facts[n].missing(claim)
+            return shares.get(n, 0.0) >= thresholds.claim_support and not source_facts[n].missing(claim)
 
         if any(holds(n) for n in cited if n in source_facts):
             pieces.append(sentence)

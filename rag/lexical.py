@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from council_qa.config import AnswerThresholds
 from index import KeywordIndex, terms
 from index.keyword import TOKEN_PATTERN
 
@@ -99,9 +100,6 @@ _NAME_KINDS = frozenset({"person", "organisation"})
 _NAME = re.compile(r"(?<=[\w,;:'’)] )([A-Z][\w'’&-]*)|\b([A-Z]{2,}\w*)\b")
 _CALENDAR = frozenset(terms("january february march april may june july august september october november december "
                             "monday tuesday wednesday thursday friday saturday sunday"))
-RARE_NAME_SHARE = 0.05  # a name in at most this share of chunks is specific enough to require
-ANCHOR_SHARE = 0.15  # a question word in at most this share of chunks can tie an answer to it
-ANCHOR_WINDOW = 100  # characters either side of a sum or date where a tying word must be
 
 
 def named_terms(question: str, acronyms: bool = True) -> list[str]:
@@ -213,9 +211,11 @@ class QueryTerms:
     anchors: frozenset[str] = frozenset()  # the question's specific words, to tie a typed answer to it
     months: frozenset[str] = frozenset()  # "on what date in March": the day asked for is in March
     unmentioned: tuple[str, ...] = ()  # names no chunk holds a word of (see unmentioned_names)
+    anchor_window: int = AnswerThresholds.anchor_window
 
     @classmethod
-    def of(cls, question: str, keyword: KeywordIndex) -> "QueryTerms":
+    def of(cls, question: str, keyword: KeywordIndex,
+           thresholds: AnswerThresholds = AnswerThresholds()) -> "QueryTerms":
         # Words no chunk contains cannot be matched; they count in unknown_share only.
         known = keyword.document_frequencies
         weights = {t: max(keyword.idf(t), 0.1) for t in dict.fromkeys(content_terms(question))
@@ -224,14 +224,15 @@ class QueryTerms:
         exact = bool(re.search(r"\b(exact|what|which) (date|day)\b|\bon what date\b", question, re.I))
         missing = sum(keyword.idf(t) for t in unknown)
         share = missing / (missing + sum(weights.values())) if missing else 0.0
-        rare = max(1, int(RARE_NAME_SHARE * keyword.size))
+        rare = max(1, int(thresholds.rare_name_share * keyword.size))
         names = frozenset(t for t in named_terms(question) if 0 < known.get(t, 0) <= rare)
         # Not a number: "100,000" in "rate per 100,000 people" ties nothing to the question.
-        anchors = frozenset(t for t in weights if known.get(t, 0) <= ANCHOR_SHARE * keyword.size and not t.isdigit())
+        anchors = frozenset(t for t in weights if known.get(t, 0) <= thresholds.anchor_share * keyword.size
+                            and not t.isdigit())
         months = frozenset(m.group(0).lower()[:3] for m in _MONTH.finditer(question)) if exact else frozenset()
         proper = names & frozenset(named_terms(question, acronyms=False))
         return cls(weights, answer_type(question), exact, share, names, proper, anchors, months,
-                   unmentioned_names(question, known))
+                   unmentioned_names(question, known), thresholds.anchor_window)
 
     @property
     def total(self) -> float:
@@ -262,7 +263,7 @@ class QueryTerms:
             compound = _COMPOUND.match(text, end)
             if compound and not set(content_terms(compound.group(1))) <= asked:
                 continue  # "three-tiered" answers "how many tiers", not "how many children"
-            window = text[max(0, start - ANCHOR_WINDOW):end + ANCHOR_WINDOW]
+            window = text[max(0, start - self.anchor_window):end + self.anchor_window]
             if not self.anchors or self.anchors & (set(content_terms(window)) | topic_terms):
                 return True
         return False

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from council_qa.config import AnswerThresholds
 from rag.lexical import content_terms
 
 # A new question starts after "?" or ";", or at "and"/"but" followed by a question word.
@@ -13,19 +14,17 @@ _BOUNDARY = re.compile(
     r"has|have|will|can)\b)",
     re.IGNORECASE,
 )
-MIN_TERMS = 2  # a part with fewer content words ("and why?") stays with the one before
 MAX_PARTS = 3
-STANDALONE_TERMS = 3  # a later part with fewer content words is about the first part's topic
 _BACK_REFERENCE = re.compile(r"\b(it|its|they|them|their|this|that|these|those|there)\b", re.IGNORECASE)
 
 
-def question_parts(question: str) -> list[str]:
+def question_parts(question: str, thresholds: AnswerThresholds = AnswerThresholds()) -> list[str]:
     """The questions a compound question asks, in order; a simple question is one part."""
     question = question.strip()
     cuts = [0] + [x for m in _BOUNDARY.finditer(question) for x in m.span()] + [len(question)]
     spans: list[list[int]] = []
     for start, end in zip(cuts[::2], cuts[1::2]):
-        if spans and len(content_terms(question[start:end])) < MIN_TERMS:
+        if spans and len(content_terms(question[start:end])) < thresholds.part_min_terms:
             spans[-1][1] = end  # too short to stand alone: it stays with the part before
         else:
             spans.append([start, end])
@@ -42,13 +41,14 @@ def topic_words(part: str) -> str:
     return " ".join(dict.fromkeys(words))
 
 
-def refers_back(part: str) -> bool:
+def refers_back(part: str, thresholds: AnswerThresholds = AnswerThresholds()) -> bool:
     """Whether a part leans on the one before: "when will the board look at it?", "any on food?"."""
-    return bool(_BACK_REFERENCE.search(part)) or len(content_terms(part)) < STANDALONE_TERMS
+    return bool(_BACK_REFERENCE.search(part)) or len(content_terms(part)) < thresholds.part_standalone_terms
 
 
-def part_queries(question: str) -> list[str]:
+def part_queries(question: str, thresholds: AnswerThresholds = AnswerThresholds()) -> list[str]:
     """What to retrieve for each part: a part that refers back carries the first part's topic."""
-    parts = question_parts(question)
+    parts = question_parts(question, thresholds)
     topic = topic_words(parts[0])
-    return [parts[0]] + [f"{part} ({topic})" if topic and refers_back(part) else part for part in parts[1:]]
+    return [parts[0]] + [f"{part} ({topic})" if topic and refers_back(part, thresholds) else part
+                         for part in parts[1:]]

@@ -19,14 +19,13 @@ from llama_index.core.retrievers import BaseRetriever, QueryFusionRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 from llama_index.core.vector_stores.types import MetadataFilter, MetadataFilters
 
-from council_qa.config import Settings
+from council_qa.config import AnswerThresholds, Settings
 from index import CouncilIndex
 from ingest import SECTION_SEPARATOR
 from rag.lexical import QueryTerms, content_terms
 from rag.types import Filters
 
 MODES = ("hybrid", "dense", "keyword")
-HEADING_MATCH = 0.45  # F-score of question and heading words for a heading to count as named
 
 
 @dataclass
@@ -176,8 +175,6 @@ class OutlineItem:
 
 
 OUTLINE_ITEMS = 8
-OUTLINE_TOLERANCE = 0.1  # a shallower heading this close to the best match is the one named
-OUTLINE_UNKNOWN = 0.2  # share of a question's weight on words the papers lack: a topic of its own
 # Words that ask for a list rather than name a topic ("the commitments", "the three areas").
 _LIST_WORDS = frozenset(content_terms(
     "commitments priorities principles areas themes actions plans aims objectives outcomes goals focus measures "
@@ -186,7 +183,8 @@ _LIST_WORDS = frozenset(content_terms(
 
 
 def outline_items(index: CouncilIndex, question: str, filters: MetadataFilters | None = None,
-                  terms: QueryTerms | None = None) -> list[OutlineItem]:
+                  terms: QueryTerms | None = None,
+                  thresholds: AnswerThresholds = AnswerThresholds()) -> list[OutlineItem]:
     """The headings a list question asks for, in document order: a numbered family it
     names without a number ("the three Key Areas"), or the sub-headings of the heading it
     names ("the commitments under Key Area 1", "the five principles"). Empty when the
@@ -195,11 +193,11 @@ def outline_items(index: CouncilIndex, question: str, filters: MetadataFilters |
     or when the heading's parts are only question-style sub-headings ("What have we done
     so far?")."""
     outline = _outline_for(index)
-    terms = terms or QueryTerms.of(question, index.keyword)  # the caller's, when it has them already
-    if not terms.weights or terms.unknown_share > OUTLINE_UNKNOWN:
+    terms = terms or QueryTerms.of(question, index.keyword, thresholds)  # the caller's, when it has them already
+    if not terms.weights or terms.unknown_share > thresholds.outline_unknown:
         return []
     kept = _KeptChunks(outline, filters)
-    named, keys = _named_family(outline, kept, question) or _named_children(outline, kept, terms)
+    named, keys = _named_family(outline, kept, question) or _named_children(outline, kept, terms, thresholds)
     if terms.anchors - named - _LIST_WORDS:
         return []
     return [OutlineItem(key[1][-1], key[1], kept(key)) for key in keys[:OUTLINE_ITEMS]]
@@ -259,17 +257,17 @@ def _same_heading(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return len(terms_a & terms_b) >= 0.7 * len(terms_a | terms_b)
 
 
-def _named_children(outline: _Outline, kept: _KeptChunks, terms: QueryTerms) -> Named:
+def _named_children(outline: _Outline, kept: _KeptChunks, terms: QueryTerms, thresholds: AnswerThresholds) -> Named:
     """The sub-headings, in document order, of the heading a question names; where a
     document restates that heading (an appendix), the shallower one."""
     scored = [(max(_match(terms, v) for v in variants), key) for key, variants in outline.heading_terms.items()]
     scored = [(score, key) for score, key in scored if score > 0 and kept(key)]
     best = max((score for score, _ in scored), default=0.0)
-    if best < HEADING_MATCH:
+    if best < thresholds.heading_match:
         return set(), []
     named = next(key for score, key in scored if score == best)
     near = [(len(key[1]), -score, key) for score, key in scored
-            if score >= best - OUTLINE_TOLERANCE and key[0] == named[0] and _same_heading(key[1], named[1])]
+            if score >= best - thresholds.outline_tolerance and key[0] == named[0] and _same_heading(key[1], named[1])]
     heading = min(near)[2]
     children: dict[str, Key] = {}
     for child in outline.children.get(heading, []):

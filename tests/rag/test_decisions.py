@@ -49,6 +49,18 @@ def test_no_decision_is_taken_from_another_month_or_an_unrelated_question() -> N
     assert matching_decision(question, terms(question), ENTRIES) is None
 
 
+def test_how_much_of_the_question_a_decision_must_hold_is_a_setting() -> None:
+    from council_qa.config import Settings
+
+    question = "How did the committee vote on the cycling hub in September 2024?"
+    strict = Settings.from_env({"COUNCIL_QA_ANSWER_THRESHOLDS": '{"decision_match": 1.01}'}).answer_thresholds
+    assert strict.decision_claims == 3  # the others keep their defaults
+    assert matching_decision(question, terms(question), ENTRIES) is ENTRIES[2]
+    assert matching_decision(question, terms(question), ENTRIES, strict) is None
+    with pytest.raises(ValueError, match="COUNCIL_QA_ANSWER_THRESHOLDS"):
+        Settings.from_env({"COUNCIL_QA_ANSWER_THRESHOLDS": '{"no_such_threshold": 1}'})
+
+
 def test_filters_check_dates_and_outcomes() -> None:
     with pytest.raises(ValueError, match="YYYY-MM-DD"):
         DecisionFilter(since="12/09/2024")

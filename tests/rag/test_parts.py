@@ -47,6 +47,16 @@ def test_interleave_takes_each_rankings_next_best_in_turn_once() -> None:
     assert [n.node.node_id for n in merged] == ["a", "e", "b", "d", "c"]
 
 
+def test_when_a_part_stands_alone_is_a_setting() -> None:
+    from council_qa.config import AnswerThresholds
+
+    question = "How many trees were planted, and who from Healthwatch Barnet spoke under other business?"
+    leaning = AnswerThresholds(part_standalone_terms=10)  # every later part counts as leaning on the first
+    assert part_queries(question, leaning)[1].endswith("(trees planted)")
+    assert question_parts("How many trees were planted, and where?") == ["How many trees were planted, and where?"]
+    assert len(question_parts("How many trees were planted, and where?", AnswerThresholds(part_min_terms=0))) == 2
+
+
 def test_a_part_that_stands_alone_keeps_its_own_words() -> None:
     queries = part_queries("How many trees were planted, and who from Healthwatch Barnet spoke under other business?")
     assert queries[1] == "who from Healthwatch Barnet spoke under other business?"
