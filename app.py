@@ -409,8 +409,10 @@ PAGE_VIEW_HEADERS = {**PAGE_HEADERS, "Content-Security-Policy":
 
 def paper_routes(index: CouncilIndex) -> list:
     """``/cqa/papers/{doc_id}``: an indexed PDF itself (the viewer opens ``#page=N``);
-    ``/cqa/passages/{node_id}``: a passage in its section, the quote marked. Only ids the
-    manifest lists are served: no path from the request ever reaches the file system."""
+    ``/cqa/pages/{doc_id}/{page}``: one of its pages drawn, the quote ``q`` boxed where it
+    lies (``.../image``: the drawing); ``/cqa/passages/{node_id}``: a passage in its
+    section, the quote marked. Only ids the manifest lists are served: no path from the
+    request ever reaches the file system."""
     from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
     from starlette.routing import Route
 

@@ -18,6 +18,7 @@ from ingest.layout import as_printed
 # their parts, so a figure matches however its currency sign or punctuation was copied.
 _WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
 MIN_RUN = 3  # words in a row that mark a place on the page (fewer match too much by chance)
+MAX_RUNS = 12  # runs marked at most: a table row's cells, a sentence broken over lines
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,8 @@ def _match_page(sheet: pdfium.PdfPage, number: int, wanted: list[str]) -> PageMa
 
 
 def _merged(boxes: list[Box], gap: float = 0.02) -> list[Box]:
-    """Boxes of one line that touch (PDFium gives a box per character of spaced-out text)
-    as one; a table's cells, far apart, stay separate."""
+    """Boxes on one line that (nearly) touch joined into one: PDFium gives a box per
+    character of spaced-out text. A table's cells, far apart, stay separate."""
     out: list[Box] = []
     for box in sorted(boxes, key=lambda b: (round(b.bottom, 3), b.left)):
         last = out[-1] if out else None
@@ -110,7 +111,7 @@ def _runs(page: list[str], wanted: list[str]) -> list[tuple[int, int]]:
     (first page word, length), in page order."""
     free = [True] * len(wanted)
     runs: list[tuple[int, int]] = []
-    while True:
+    while len(runs) < MAX_RUNS:
         best = (0, 0, 0)  # length, page start, passage start
         previous = [0] * (len(wanted) + 1)
         for i, word in enumerate(page, start=1):
@@ -123,6 +124,7 @@ def _runs(page: list[str], wanted: list[str]) -> list[tuple[int, int]]:
             previous = current
         length, page_start, wanted_start = best
         if length < min(MIN_RUN, len(wanted)):
-            return sorted(runs)
+            break
         runs.append((page_start, length))
         free[wanted_start:wanted_start + length] = [False] * length
+    return sorted(runs)
