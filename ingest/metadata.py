@@ -352,8 +352,13 @@ def normalise_body(name: str, text: str = "") -> str:
 
 def parse_date(text: str) -> str:
     """The first date written in any common UK form, as ISO; "" when there is none."""
-    if not text:
-        return ""
+    found = dates_in(text)
+    return found[0].isoformat() if found else ""
+
+
+def dates_in(text: str) -> list[date]:
+    """Every date written in any common UK form ("15 May 2025", "May 15, 2025",
+    "2025-05-15", "15/05/2025"), in the order the text gives them."""
     found: list[tuple[int, date]] = []
     for pattern, order in ((_DAY_MONTH_YEAR, "dmy"), (_MONTH_DAY_YEAR, "mdy"), (_ISO, "iso"), (_SLASHED, "slash")):
         for m in pattern.finditer(text):
@@ -369,7 +374,7 @@ def parse_date(text: str) -> str:
             except (ValueError, KeyError):
                 continue
             found.append((m.start(), value))
-    return min(found)[1].isoformat() if found else ""
+    return [value for _, value in sorted(found)]
 
 
 def _month(name: str) -> int:

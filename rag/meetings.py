@@ -17,7 +17,7 @@ from datetime import date
 
 from llama_index.core.vector_stores.types import FilterOperator, MetadataFilter
 
-from ingest import parse_date
+from ingest.metadata import dates_in
 from rag.types import Filters
 
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
@@ -28,10 +28,7 @@ _MONTH_YEAR = re.compile(r"\b(January|February|March|April|May|June|July|August|
 
 def named_periods(question: str) -> list[tuple[date, date]]:
     """Each day or month the question names, as (first day, last day)."""
-    periods: list[tuple[date, date]] = []
-    day = parse_date(question)
-    if day:
-        periods.append((date.fromisoformat(day),) * 2)
+    periods = [(day, day) for day in dict.fromkeys(dates_in(question))]
     for m in _MONTH_YEAR.finditer(question):
         if m.group(1) == "may":
             continue  # "the committee may ..." is no month

@@ -20,6 +20,7 @@ def test_a_day_or_a_month_named_in_any_common_form() -> None:
     # A day inside a named month is one period, not two.
     assert named_periods("the 12 September 2024 meeting in September 2024") == [(date(2024, 9, 12),) * 2]
     assert named_periods("What may 2025 bring?") == []  # "may" in lower case is no month
+    assert len(named_periods("Compare the September 12, 2024 and May 15, 2025 meetings.")) == 2
     assert named_periods("How big is the budget?") == []
 
 
@@ -32,6 +33,7 @@ def test_other_meetings_are_left_out_only_when_the_named_one_was_held() -> None:
     # A deadline, not a meeting: no paper's meeting fell then, so nothing changes.
     assert other_meetings("Must the schemes be complete by March 2029?", None, HELD) is None
     assert other_meetings("Compare May 2025 with October 2025.", None, HELD) is None  # two meetings named
+    assert other_meetings("Compare the 12 September 2024 and 15 May 2025 votes.", None, HELD) is None
     assert other_meetings("What happened in May 2025?", Filters(date_from="2024-01-01"), HELD) is None  # the user's dates
     assert other_meetings("What happened in May 2025?", None, ["2025-05-15", ""]) is None  # no other meeting
 
