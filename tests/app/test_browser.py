@@ -250,8 +250,16 @@ def llm_app(app_settings):
     blocks.close()
 
 
-def test_stop_ends_the_answer_on_the_server(page, llm_app) -> None:
+def test_stop_ends_the_answer_on_the_server(browser, llm_app) -> None:
     url, watched = llm_app
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})  # its own: the other tests stay on the main chat
+    try:
+        stop_and_ask_again(page, url, watched)
+    finally:
+        page.close()
+
+
+def stop_and_ask_again(page, url: str, watched: dict) -> None:
     page.goto(url, wait_until="load")
     box = page.locator("#cqa-question textarea")
     box.wait_for(timeout=30_000)
