@@ -16,11 +16,7 @@ from pathlib import Path
 
 from council_qa.config import BUNDLED_CORPUS, Settings, offline_environment
 from eval.dataset import BUNDLED_SET, load_questions
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+from percentiles import percentile  # bench/, beside this script
 
 
 def main() -> None:

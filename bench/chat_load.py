@@ -33,11 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from council_qa.config import BUNDLED_CORPUS, Settings, offline_environment  # noqa: E402
 from eval.dataset import BUNDLED_SET, load_questions  # noqa: E402
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+from percentiles import percentile  # noqa: E402  (bench/, beside this script)
 
 
 def free_port() -> int:

@@ -19,11 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generality import real_papers  # noqa: E402
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+from percentiles import percentile  # noqa: E402
 
 
 def sample_quotes(papers: list[Path], count: int, seed: int = 7) -> list[tuple[Path, int, str]]:

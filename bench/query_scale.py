@@ -29,16 +29,12 @@ from pathlib import Path
 import numpy as np
 
 from council_qa.config import BUNDLED_CORPUS, PROJECT_ROOT, Settings, offline_environment
+from percentiles import percentile  # bench/, beside this script
 
 WORK = Path("/tmp/council-qa-bench/scale")
 CORPUS_REAL = PROJECT_ROOT.parent / "shared" / "corpus-real"
 QUESTIONS = 60
 ROUNDS = 2
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 def base_home() -> Settings:
