@@ -197,14 +197,14 @@ def citation_html(citation: Citation, open_: bool = False) -> str:
     if citation.meeting_date:
         details.append(f"meeting {citation.meeting_date}")
     meta = html.escape(" · ".join(d for d in details if d))
+    href = citation_href(citation)
     return (
         f'<details class="cqa-source" data-n="{citation.n}"{" open" if open_ else ""}>'
         f"<summary><b>[{citation.n}]</b> {where} <span class='cqa-meta'>({meta})</span><br>"
         f"<q>{html.escape(citation.quote)}</q></summary>"
         f'<div class="cqa-chunk">{highlighted_chunk(citation)}</div>'
-        f'<div class="cqa-meta"><a href="{html.escape(citation_href(citation), quote=True)}" target="_blank" '
-        f'rel="noopener">{"See it on the page" if citation_href(citation).startswith(PAGES_ROUTE) else "Open in context"}'
-        f'</a> · '
+        f'<div class="cqa-meta"><a href="{html.escape(href, quote=True)}" target="_blank" '
+        f'rel="noopener">{"See it on the page" if href.startswith(PAGES_ROUTE) else "Open in context"}</a> · '
         f'{source_link(citation)}</div></details>'
     )
 
@@ -434,10 +434,13 @@ def paper_routes(index: CouncilIndex) -> list:
 
     def page_image(request):
         _, path = indexed_pdf(request.path_params["doc_id"])
-        number = request.path_params["page"]
-        if path is None or not 1 <= number <= pdf_page_count(path):
+        try:
+            drawn = page_png(path, request.path_params["page"]) if path else None
+        except IndexError:
+            drawn = None
+        if drawn is None:
             return not_found("That page")
-        return Response(page_png(path, number), media_type="image/png", headers=PAGE_IMAGE_HEADERS)
+        return Response(drawn, media_type="image/png", headers=PAGE_IMAGE_HEADERS)
 
     def page_view(request):
         doc_id, number = request.path_params["doc_id"], request.path_params["page"]
