@@ -100,10 +100,30 @@ class AnswerThresholds:
     decision_claims: int = 3  # a resolution's points quoted at most, those nearest the question
     claim_support: float = 0.6  # share of a claim's content words its cited source must hold
     heading_match: float = 0.45  # F-score of question and heading words for a heading to count as named
-    outline_tolerance: float = 0.1  # a shallower heading this close to the best match is the one named
+    heading_tolerance: float = 0.1  # a shallower heading this close to the best match is the one named
     outline_unknown: float = 0.2  # share of a question's weight on words the papers lack: a topic of its own
     part_min_terms: int = 2  # a part of a compound question with fewer content words stays with the one before
     part_standalone_terms: int = 3  # a later part with fewer is about the first part's topic
+    sentence_share: float = 0.7  # a further sentence scores at least this share of the best one
+    list_share: float = 0.55  # ... of a list answer
+    same_source_share: float = 0.5  # ... when it comes from the best sentence's own source (no new citation)
+    section_focus: float = 0.6  # share of the question's weight a heading path must hold to be the section named
+    focus_share: float = 0.4  # within a named section, items down to this share of the best score
+
+
+@dataclass(frozen=True)
+class AnswerShape:
+    """How much an extractive answer says. Lengths, not evidence: a longer answer finds
+    more of what is asked and cites more that does not hold it. Overridden with
+    ``COUNCIL_QA_ANSWER_SHAPE='{"sentences": 4}'`` and measured with ``council-qa eval``."""
+
+    sentences: int = 3  # sentences of an answer to one question
+    list_items: int = 6  # items of an answer to "what are the ...?"
+    section_items: int = 8  # items of an answer from the one section a question names
+    words: int = 110  # words at most (twice that for a list)
+    record_words: int = 60  # a paragraph up to this long is quoted whole: a motion with its vote
+    parts: int = 3  # parts a compound question is split into at most
+    part_sentences: int = 2  # sentences for each part
 
 
 @dataclass(frozen=True)
@@ -141,6 +161,7 @@ class Settings:
     answer_sources: int = 4  # chunks handed to the answer backend
     sentence_weights: SentenceWeights = SentenceWeights()
     answer_thresholds: AnswerThresholds = AnswerThresholds()
+    answer_shape: AnswerShape = AnswerShape()
     abstain_threshold: float | None = None  # None: the calibrated value
 
     backend: str = "extractive"

@@ -166,7 +166,7 @@ class AnswerEngine:
             return
         nodes, retrieved = self.retrieve(standalone, filters, timings)
         # A compound question: each part retrieved too, their best chunks taken in turn.
-        queries = part_queries(standalone, thresholds)
+        queries = part_queries(standalone, thresholds, self.settings.answer_shape.parts)
         parts = [(query, *self.retrieve(query, filters, timings)) for query in queries] if len(queries) > 1 else []
         limit = self.settings.answer_sources
         if parts:

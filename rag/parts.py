@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from council_qa.config import AnswerThresholds
+from council_qa.config import AnswerShape, AnswerThresholds
 from rag.lexical import content_terms
 
 # A new question starts after "?" or ";", or at "and"/"but" followed by a question word.
@@ -14,11 +14,11 @@ _BOUNDARY = re.compile(
     r"has|have|will|can)\b)",
     re.IGNORECASE,
 )
-MAX_PARTS = 3
 _BACK_REFERENCE = re.compile(r"\b(it|its|they|them|their|this|that|these|those|there)\b", re.IGNORECASE)
 
 
-def question_parts(question: str, thresholds: AnswerThresholds = AnswerThresholds()) -> list[str]:
+def question_parts(question: str, thresholds: AnswerThresholds = AnswerThresholds(),
+                   most: int = AnswerShape.parts) -> list[str]:
     """The questions a compound question asks, in order; a simple question is one part."""
     question = question.strip()
     cuts = [0] + [x for m in _BOUNDARY.finditer(question) for x in m.span()] + [len(question)]
@@ -28,8 +28,8 @@ def question_parts(question: str, thresholds: AnswerThresholds = AnswerThreshold
             spans[-1][1] = end  # too short to stand alone: it stays with the part before
         else:
             spans.append([start, end])
-    if len(spans) > MAX_PARTS:
-        spans[MAX_PARTS - 1:] = [[spans[MAX_PARTS - 1][0], spans[-1][1]]]
+    if len(spans) > most:
+        spans[most - 1:] = [[spans[most - 1][0], spans[-1][1]]]
     parts = [question[start:end].strip(" ,;") for start, end in spans]
     return [p for p in parts if p] or [question]
 
@@ -46,9 +46,10 @@ def refers_back(part: str, thresholds: AnswerThresholds = AnswerThresholds()) ->
     return bool(_BACK_REFERENCE.search(part)) or len(content_terms(part)) < thresholds.part_standalone_terms
 
 
-def part_queries(question: str, thresholds: AnswerThresholds = AnswerThresholds()) -> list[str]:
+def part_queries(question: str, thresholds: AnswerThresholds = AnswerThresholds(),
+                 most: int = AnswerShape.parts) -> list[str]:
     """What to retrieve for each part: a part that refers back carries the first part's topic."""
-    parts = question_parts(question, thresholds)
+    parts = question_parts(question, thresholds, most)
     topic = topic_words(parts[0])
     return [parts[0]] + [f"{part} ({topic})" if topic and refers_back(part, thresholds) else part
                          for part in parts[1:]]

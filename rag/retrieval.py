@@ -267,7 +267,7 @@ def _named_children(outline: _Outline, kept: _KeptChunks, terms: QueryTerms, thr
         return set(), []
     named = next(key for score, key in scored if score == best)
     near = [(len(key[1]), -score, key) for score, key in scored
-            if score >= best - thresholds.outline_tolerance and key[0] == named[0] and _same_heading(key[1], named[1])]
+            if score >= best - thresholds.heading_tolerance and key[0] == named[0] and _same_heading(key[1], named[1])]
     heading = min(near)[2]
     children: dict[str, Key] = {}
     for child in outline.children.get(heading, []):

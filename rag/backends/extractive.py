@@ -14,26 +14,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from council_qa.config import Settings
+from council_qa.config import AnswerShape, AnswerThresholds, Settings
 from ingest import sentence_spans
 from rag.backends.base import AnswerContext, Turn
 from rag.conversation import condense_by_rule
 from rag.evidence import sentence_score
 from rag.lexical import QueryTerms, asks_for_list, content_terms, jaccard
 from rag.types import Sentence, Source
-
-MAX_SENTENCES = 3
-RECORD_WORDS = 60  # a paragraph up to this long is given whole
-MAX_LIST_ITEMS = 6
-MAX_WORDS = 110
-# A sentence of the best sentence's own source adds no citation: it may score this much lower.
-SAME_SOURCE_FLOOR = 0.5
-PART_SENTENCES = 2  # for each part of a compound question
-# A question whose words are mostly one heading path's is answered from that section.
-SECTION_FOCUS = 0.6  # share of the question's weight the heading path must hold
-FOCUS_TOLERANCE = 0.1  # a shallower heading this close to the best is the one named
-FOCUS_ITEMS = 8
-FOCUS_FLOOR = 0.4  # within the named section, items down to this share of the best score
 
 
 @dataclass
@@ -55,6 +42,8 @@ class ExtractiveBackend:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.shape: AnswerShape = settings.answer_shape
+        self.thresholds: AnswerThresholds = settings.answer_thresholds
 
     def condense(self, question: str, history: list[Turn]) -> str:
         return condense_by_rule(question, history)
@@ -75,15 +64,18 @@ class ExtractiveBackend:
         if not ranked:
             return []
         best = ranked[0].score
-        limit = MAX_LIST_ITEMS if wants_list else MAX_SENTENCES
-        share = FOCUS_FLOOR if focused else (0.55 if wants_list else 0.7)
+        shape, cut = self.shape, self.thresholds
         if focused:
-            limit = FOCUS_ITEMS
+            limit, share = shape.section_items, cut.focus_share
+        elif wants_list:
+            limit, share = shape.list_items, cut.list_share
+        else:
+            limit, share = shape.sentences, cut.sentence_share
         chosen: list[ScoredSentence] = []
         words = 0
         for candidate in ranked:
             same_source = candidate.source.n == ranked[0].source.n
-            if len(chosen) == limit or candidate.score < min(share, SAME_SOURCE_FLOOR) * best:
+            if len(chosen) == limit or candidate.score < min(share, cut.same_source_share) * best:
                 break
             if not same_source and (candidate.score < share * best or not candidate.source.heading_path
                                     or not terms.fits(candidate.text, candidate.source.topic)):
@@ -91,7 +83,7 @@ class ExtractiveBackend:
             if any(jaccard(candidate.sentence.terms, c.sentence.terms) > 0.5 for c in chosen):
                 continue
             length = len(candidate.text.split())
-            if chosen and words + length > MAX_WORDS * (2 if wants_list else 1):
+            if chosen and words + length > shape.words * (2 if wants_list else 1):
                 continue
             chosen.append(candidate)
             words += length
@@ -110,7 +102,7 @@ class ExtractiveBackend:
         wants_list = asks_for_list(question)
         weights = self.settings.sentence_weights
         scored = [ScoredSentence(sentence, sentence_score(sentence, terms, weights)) for sentence in sentences]
-        focus = named_sections(sources, terms)
+        focus = named_sections(sources, terms, self.thresholds)
         if focus:
             scored = [s for s in scored if s.source.n in focus]
         return self.select(scored, wants_list, terms, focused=bool(focus))
@@ -125,10 +117,10 @@ class ExtractiveBackend:
             for part in context.parts:
                 said = {c.text for c in chosen}
                 fresh = [c for c in self.choose(part.text, sources, part.terms, part.sentences) if c.text not in said]
-                chosen += fresh[:PART_SENTENCES]
+                chosen += fresh[:self.shape.part_sentences]
         else:
             chosen = self.choose(question, sources, context.terms, context.sentences)
-        chosen = whole_records(chosen)
+        chosen = whole_records(chosen, self.shape.record_words)
         labelled = len({heading_label(c.source) for c in chosen}) > 1
         previous_label = ""
         for i, sentence in enumerate(chosen):
@@ -142,14 +134,14 @@ class ExtractiveBackend:
             yield f"{separator}{'- ' if wants_list else ''}{text} [{sentence.source.n}]"
 
 
-def whole_records(chosen: list[ScoredSentence]) -> list[ScoredSentence]:
+def whole_records(chosen: list[ScoredSentence], record_words: int) -> list[ScoredSentence]:
     """Each sentence widened to its whole paragraph when that is short: a motion, its
     vote and its outcome, or a table row with its heading line, read as one record."""
     out: list[ScoredSentence] = []
     seen: set[tuple[int, str]] = set()
     for candidate in chosen:
         paragraph = paragraph_of(candidate.source.node.get_content(), candidate.text)
-        if not paragraph or len(paragraph.split()) > RECORD_WORDS:
+        if not paragraph or len(paragraph.split()) > record_words:
             out.append(candidate)
             continue
         if (candidate.source.n, paragraph) in seen:
@@ -229,7 +221,7 @@ def heading_label(source: Source) -> str:
     return f"{topic} ({path[-1].rstrip('?').lower()})" if path and topic != path[-1] else topic
 
 
-def named_sections(sources: list[Source], terms: QueryTerms) -> set[int]:
+def named_sections(sources: list[Source], terms: QueryTerms, thresholds: AnswerThresholds) -> set[int]:
     """The sources under the heading a question names ("what has been done so far to
     support a healthier workforce"), when most of its words are that heading path's.
     The shallowest heading that holds nearly all of them is the one named, so a stray
@@ -244,9 +236,9 @@ def named_sections(sources: list[Source], terms: QueryTerms) -> set[int]:
                 known = 1.0 - terms.unknown_share
                 covered[prefix] = known * terms.coverage(set(content_terms(" ".join(prefix))))
     best = max(covered.values(), default=0.0)
-    if best < SECTION_FOCUS:
+    if best < thresholds.section_focus:
         return set()
-    near = [p for p, c in covered.items() if c >= best - FOCUS_TOLERANCE]
+    near = [p for p, c in covered.items() if c >= best - thresholds.heading_tolerance]
     depth = min(len(p) for p in near)
     named = {p for p in near if len(p) == depth}
     return {n for n, path in paths.items() if tuple(path[:depth]) in named}

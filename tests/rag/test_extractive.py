@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from llama_index.core.schema import TextNode
 
-from council_qa.config import Settings
+from council_qa.config import AnswerThresholds, Settings
 from rag.backends.extractive import ExtractiveBackend, ScoredSentence, heading_label, named_sections
 from rag.lexical import QueryTerms, content_terms
 from rag.types import Sentence, Source
+
+THRESHOLDS = AnswerThresholds()
 
 AREA = "Key Area 2: Starting, Living and Ageing Well > Support a healthier workforce"
 
@@ -26,7 +28,7 @@ def scored(src: Source, text: str, score: float, position: int = 0) -> ScoredSen
 
 def cited(candidates: list[ScoredSentence], terms: QueryTerms, wants_list: bool = False) -> list[int]:
     """The sources of the sentences the backend chooses, in answer order."""
-    return [c.source.n for c in ExtractiveBackend.select(None, candidates, wants_list, terms)]
+    return [c.source.n for c in ExtractiveBackend(Settings()).select(candidates, wants_list, terms)]
 
 
 def test_a_question_naming_a_sub_heading_is_answered_from_that_section() -> None:
@@ -37,7 +39,7 @@ def test_a_question_naming_a_sub_heading_is_answered_from_that_section() -> None
         source(4, "Key Area 1 > Create a healthier environment > What have we done so far?"),
     ]
     terms = query("What has been done so far to support a healthier workforce?")
-    assert named_sections(sources, terms) == {3}
+    assert named_sections(sources, terms, THRESHOLDS) == {3}
 
 
 def test_a_stray_word_in_one_sub_heading_does_not_narrow_the_named_heading() -> None:
@@ -48,12 +50,12 @@ def test_a_stray_word_in_one_sub_heading_does_not_narrow_the_named_heading() -> 
         source(4, "Foreword"),
     ]
     terms = query("What are the five principles of the health strategy?", common=("health",))
-    assert named_sections(sources, terms) == {1, 2, 3}
+    assert named_sections(sources, terms, THRESHOLDS) == {1, 2, 3}
 
 
 def test_no_section_is_named_when_headings_hold_few_of_the_question_words() -> None:
     sources = [source(1, AREA), source(2, "Foreword")]
-    assert named_sections(sources, query("Which employers signed the healthy workplace charter?")) == set()
+    assert named_sections(sources, query("Which employers signed the healthy workplace charter?"), THRESHOLDS) == set()
 
 
 def test_other_sources_must_hold_the_kind_of_answer_asked_for() -> None:
@@ -102,8 +104,8 @@ def test_a_question_the_papers_barely_know_names_no_heading() -> None:
     sources = [source(1, "Appendix I: implementation plan > Key Area 3"), source(2, "Foreword")]
     # "how many kids have an EHC plan rn?": only "plan" is a word of the papers.
     terms = QueryTerms({"plan": 0.4}, unknown_share=0.97)
-    assert named_sections(sources, terms) == set()
-    assert named_sections(sources, QueryTerms({"plan": 0.4})) == {1}
+    assert named_sections(sources, terms, THRESHOLDS) == set()
+    assert named_sections(sources, QueryTerms({"plan": 0.4}), THRESHOLDS) == {1}
 
 
 def test_the_best_sources_own_sentences_are_let_in_at_a_lower_score() -> None:
@@ -114,8 +116,21 @@ def test_the_best_sources_own_sentences_are_let_in_at_a_lower_score() -> None:
         scored(best, "It is scheduled between 2026 and spring 2027.", 1.2, position=1),
         scored(other, "The board received an update on neighbourhood health teams.", 1.2),
     ]
-    chosen = ExtractiveBackend.select(None, candidates, wants_list=False, terms=terms)
+    chosen = ExtractiveBackend(Settings()).select(candidates, wants_list=False, terms=terms)
     assert [c.text for c in chosen] == [candidates[0].text, candidates[1].text]  # no second citation
+
+
+def test_the_answer_shape_setting_sets_how_many_sentences_an_answer_gives() -> None:
+    best = source(1, "SEND")
+    terms = query("When is the SEND inspection?")
+    said = ["The SEND inspection is due in spring.", "Ofsted and CQC will inspect together.",
+            "Leaders prepared a self-evaluation.", "Parents were surveyed in January.", "Findings go to the board."]
+    candidates = [scored(best, text, 2.0 - i / 10, position=i) for i, text in enumerate(said)]
+    default = ExtractiveBackend(Settings()).select(candidates, wants_list=False, terms=terms)
+    one = Settings.from_env({"COUNCIL_QA_ANSWER_SHAPE": '{"sentences": 1}'})
+    assert len(default) == Settings().answer_shape.sentences == 3
+    assert [c.text for c in ExtractiveBackend(one).select(candidates, wants_list=False, terms=terms)] == [
+        candidates[0].text]
 
 
 def test_an_outline_answer_gives_each_heading_and_a_leafs_opening_sentence() -> None:
@@ -130,7 +145,7 @@ def test_an_outline_answer_gives_each_heading_and_a_leafs_opening_sentence() -> 
         OutlineItem("Key Area 2: Ageing well", ("Key Area 2: Ageing well",),
                     [{"path": ("Key Area 2: Ageing well", "Get")}]),
     ])
-    text = "".join(ExtractiveBackend(None).generate("What are the key areas?", sources, context))
+    text = "".join(ExtractiveBackend(Settings()).generate("What are the key areas?", sources, context))
     assert text == "- Integrate: We will put health in all policies. [1]\n- Key Area 2: Ageing well. [2]"
     assert context.quotes == {1: "We will put health in all policies."}
 
@@ -143,7 +158,7 @@ def test_outline_lines_drop_list_numbering_but_not_numbers_that_are_words() -> N
     sources = [source(i + 1, s, "Text.") for i, s in enumerate(sections)]
     context = AnswerContext(terms=query("What are the priorities?"),
                             outline=[OutlineItem(s, (s,), [{"path": (s, "x")}]) for s in sections])
-    text = "".join(ExtractiveBackend(None).generate("What are the priorities?", sources, context))
+    text = "".join(ExtractiveBackend(Settings()).generate("What are the priorities?", sources, context))
     assert text == "- Housing and homelessness. [1]\n- 5 ways to wellbeing. [2]\n- Buses. [3]"
 
 
@@ -164,23 +179,25 @@ def test_a_preamble_is_cited_only_as_the_best_source() -> None:
         scored(body, "The board discussed its own operation following a recent LGA peer review.", 2.0),
         scored(preamble, summary, 1.9),
     ]
-    chosen = ExtractiveBackend.select(None, candidates, wants_list=False, terms=terms)
+    chosen = ExtractiveBackend(Settings()).select(candidates, wants_list=False, terms=terms)
     assert [c.text for c in chosen] == [candidates[0].text]
-    first = ExtractiveBackend.select(None, [scored(preamble, summary, 2.0), candidates[0]], wants_list=False,
+    first = ExtractiveBackend(Settings()).select([scored(preamble, summary, 2.0), candidates[0]], wants_list=False,
                                      terms=terms)
     assert [c.source.n for c in first] == [2, 1]  # the best source may be the preamble
 
 
 def test_a_chosen_sentence_is_given_with_its_short_paragraph_but_a_long_one_is_not() -> None:
-    from rag.backends.extractive import RECORD_WORDS, whole_records
+    from rag.backends.extractive import whole_records
+
+    record_words = Settings().answer_shape.record_words
 
     motion = ("Recommendation 4C was moved by Councillor Plowden and seconded by Councillor Bryher.\n"
               "On being put to the vote the recommendation was LOST (4 members voting in favour, 5 against).")
-    long = " ".join(["The committee discussed parking at length."] * (RECORD_WORDS // 5))
+    long = " ".join(["The committee discussed parking at length."] * (record_words // 5))
     src = source(1, "7 Parking", f"Earlier discussion of the item.\n\n{motion}\n\n{long}")
     chosen = whole_records([scored(src, "Recommendation 4C was moved by Councillor Plowden and seconded by "
                                         "Councillor Bryher.", 1.0),
                             scored(src, "On being put to the vote the recommendation was LOST (4 members voting "
                                         "in favour, 5 against).", 0.9),
-                            scored(src, "The committee discussed parking at length.", 0.8)])
+                            scored(src, "The committee discussed parking at length.", 0.8)], record_words)
     assert [c.text for c in chosen] == [" ".join(motion.split()), "The committee discussed parking at length."]
