@@ -37,7 +37,7 @@ def prepare_each(folder: Path, names: list[str], settings: Settings) -> list[dic
     embedder = load_embedding_model(settings)
     chunker = StructuredChunker(chunk_tokens=settings.chunk_tokens,
                                 max_embed_tokens=min(settings.max_wordpieces, embedder.max_tokens),
-                                embed_token_counter=embedder.count_tokens)
+                                token_counter=embedder.count_tokens)
     rows = []
     for name in names:
         path = folder / name

@@ -144,7 +144,7 @@ class Settings:
     embed_dtype: str = "float32"  # bf16 measured 6x slower on CPUs without bf16 units
     embed_batch_size: int = 32
 
-    chunk_tokens: int = 160  # tiktoken budget for a chunk's text
+    chunk_tokens: int = 160  # budget for a chunk's text, in the embedding model's tokens
     max_wordpieces: int = 256  # the embedding model's own limit, heading path included
 
     retrieval: str = "hybrid"  # hybrid | dense | keyword

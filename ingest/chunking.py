@@ -1,8 +1,9 @@
 """Splits each section into LlamaIndex ``TextNode`` chunks that fit the embedding model.
 
 A chunk never crosses a section boundary, ends on a sentence (or line) where it can,
-stays within a tiktoken budget, and, with its title and heading path prepended as
-the embedding model sees it, within the model's own word-piece limit.
+stays within a token budget, and, with its title and heading path prepended as the
+embedding model sees it, within the model's own limit. Both are counted with the
+embedding model's own tokenizer, so a budget means what the model sees.
 """
 
 from __future__ import annotations
@@ -43,15 +44,23 @@ class StructuredChunker:
         self,
         chunk_tokens: int = 160,
         max_embed_tokens: int = 256,
-        embed_token_counter: TokenCounter | None = None,
+        token_counter: TokenCounter | None = None,
     ) -> None:
+        """``token_counter`` counts what the embedding model sees (its special tokens
+        included); without one (a chunker used on its own), tiktoken stands in, with a
+        margin for the model's limit."""
         if chunk_tokens < 16:
             raise ValueError("chunk_tokens must be at least 16")
         self.chunk_tokens = chunk_tokens
         self.max_embed_tokens = max_embed_tokens
-        self.count_tokens = tiktoken_counter()
-        # Without the model's tokenizer, tiktoken with a safety margin stands in.
-        self.count_embed_tokens = embed_token_counter or (lambda t: int(self.count_tokens(t) * 1.3) + 2)
+        if token_counter is None:
+            count = tiktoken_counter()
+            self.count_tokens: TokenCounter = count
+            self.count_embed_tokens: TokenCounter = lambda t: int(count(t) * 1.3) + 2
+        else:
+            overhead = token_counter("")  # [CLS] and [SEP]: once per embedded text, not per sentence
+            self.count_tokens = lambda t: token_counter(t) - overhead
+            self.count_embed_tokens = token_counter
 
     def chunk(
         self,

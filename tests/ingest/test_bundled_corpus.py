@@ -19,7 +19,7 @@ SEND = ("Children and Young People's Special Educational Needs and Disabilities 
 
 @pytest.fixture(scope="module")
 def chunker(wordpieces) -> StructuredChunker:
-    return StructuredChunker(chunk_tokens=160, max_embed_tokens=256, embed_token_counter=wordpieces)
+    return StructuredChunker(chunk_tokens=160, max_embed_tokens=256, token_counter=wordpieces)
 
 
 @pytest.fixture(scope="module")

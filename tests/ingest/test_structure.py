@@ -165,13 +165,28 @@ def test_overlong_embedding_text_is_split_by_the_model_limit() -> None:
     document = doc(f"Item\n\n{paragraph}\n")
     from ingest import DocumentMetadata
 
-    # A model that counts 4 tokens per word forces splits beyond the tiktoken budget.
+    # A model that counts 4 tokens per word forces splits beyond the chunk budget.
     chunker = StructuredChunker(chunk_tokens=400, max_embed_tokens=120,
-                                embed_token_counter=lambda t: 4 * len(t.split()))
+                                token_counter=lambda t: 4 * len(t.split()))
     nodes = chunker.chunk(document, outline(document), DocumentMetadata("T", "other"), "d")
     assert len(nodes) > 1
     assert all(chunker.embed_tokens(n) <= 120 for n in nodes)
     assert " ".join(n.text for n in nodes).split() == paragraph.split()
+
+
+def test_the_chunk_budget_is_counted_with_the_models_tokenizer_its_special_tokens_once() -> None:
+    sentences = " ".join(f"Councillor {name} asked about the budget." for name in ("Ames", "Bell", "Cole", "Dunn",
+                                                                                   "Eyre", "Ford", "Gale", "Hart"))
+    document = doc(f"Item\n\n{sentences}\n")
+    from ingest import DocumentMetadata
+
+    # A model that sees 3 tokens a word and wraps every text in 2 special tokens.
+    chunker = StructuredChunker(chunk_tokens=38, max_embed_tokens=512,
+                                token_counter=lambda t: 3 * len(t.split()) + 2)
+    nodes = chunker.chunk(document, outline(document), DocumentMetadata("T", "other"), "d")
+    # 6 words a sentence, 18 tokens: two sentences fit the 38, three do not (nor would
+    # two if the special tokens were counted for each sentence).
+    assert [len(n.text.split()) for n in nodes] == [12, 12, 12, 12]
 
 
 def test_a_word_of_a_million_characters_is_cut_into_bounded_chunks() -> None:
