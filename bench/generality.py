@@ -126,19 +126,23 @@ def with_refusals(results: list, features: list[dict], calibration) -> list:
     return out
 
 
-def measure(engines: dict, backend: str | None = None, quiet: bool = False) -> tuple[dict, list[dict], object]:
+def measure(engines: dict, backend: str | None = None, quiet: bool = False,
+            intervals: bool = False) -> tuple[dict, list[dict], object]:
     """Every part's metrics with the refusal model refitted on the pooled development
-    parts, each corpus's gap (untouched minus development), the development questions'
-    features and outcomes, and the fitted model."""
-    from eval.metrics import summarise
+    parts, each corpus's gap (untouched minus development) and, with ``intervals``, the
+    range each gap takes by chance (``eval.metrics.gap_interval``), the development
+    questions' features and outcomes, and the fitted model."""
+    from eval.metrics import gap, gap_interval, summarise
 
     runs = collect(engines, backend)
     calibration = refit(runs)
     table: dict[str, dict[str, float]] = {}
     rows = []
     pooled: dict[str, list] = {"dev": [], "untouched": []}
+    by_part: dict[str, list] = {}
     for name, (answered, features) in runs.items():
         results = with_refusals(answered, features, calibration)
+        by_part[name] = results
         table[name] = summarise(results)
         pooled[name.split()[-1]] += results
         if name.endswith("dev"):
@@ -147,12 +151,16 @@ def measure(engines: dict, backend: str | None = None, quiet: bool = False) -> t
                      for r, f in zip(answered, features)]
         if not quiet:
             print(f"{name:<18}" + "".join(f"{table[name][c]:>20}" for c in COLUMNS), file=sys.stderr, flush=True)
-    for corpus in engines:
-        dev, untouched = table[f"{corpus} dev"], table[f"{corpus} untouched"]
-        table[f"{corpus} gap"] = {c: round(untouched[c] - dev[c], 4) for c in COLUMNS}
     for part, results in pooled.items():
+        by_part[f"pooled {part}"] = results
         table[f"pooled {part}"] = summarise(results)
-    table["pooled gap"] = {c: round(table["pooled untouched"][c] - table["pooled dev"][c], 4) for c in COLUMNS}
+    for corpus in [*engines, "pooled"]:
+        dev, untouched = f"{corpus} dev", f"{corpus} untouched"
+        table[f"{corpus} gap"] = gap(table[dev], table[untouched])
+        if intervals:
+            chance = gap_interval(by_part[dev], by_part[untouched])
+            table[f"{corpus} gap 95%"] = {c: f"{chance[c][0]:+.3f}..{chance[c][1]:+.3f}" if c in chance else "-"
+                                          for c in COLUMNS}
     return table, rows, calibration
 
 
@@ -169,7 +177,7 @@ def main() -> None:
     offline_environment()
     overrides = parse_overrides(args.settings)
     engines = open_engines(args.barnet_home, args.real_home, **_typed(overrides))
-    table, rows, calibration = measure(engines, backend=args.backend)
+    table, rows, calibration = measure(engines, backend=args.backend, intervals=True)
     print(f"refusal model fitted on the pooled development parts: {calibration}", file=sys.stderr)
     print(f"{'part':<18}" + "".join(f"{c:>20}" for c in COLUMNS))
     for name, metrics in table.items():

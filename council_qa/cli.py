@@ -259,7 +259,7 @@ def evaluate(ctx, set_paths, split, backend, as_json, report_dir, baseline, cali
     from eval.checks import set_problems
     from eval.dataset import BUNDLED_SET, EvalSetError, load_questions
     from eval.gate import gate_failures, load_thresholds
-    from eval.metrics import gap, summarise
+    from eval.metrics import gap, gap_interval, summarise
     from eval.report import metrics_table, write_report
     from eval.runner import run_questions
     from index import Manifest
@@ -297,9 +297,11 @@ def evaluate(ctx, set_paths, split, backend, as_json, report_dir, baseline, cali
             click.echo(f"calibrated on {len(dev)} development questions: {calibration}", err=True)
     columns: dict[str, dict[str, float]] = {}
     by_set: dict[Path, list] = {}
+    by_part: dict[str, list] = {}
     for label, path, questions in parts:
         results, _ = run_questions(engine, questions, backend=backend)
         by_set.setdefault(path, []).extend(results)
+        by_part[label] = results
         columns[label] = summarise(results)
         baseline_results = None
         if baseline:
@@ -317,16 +319,21 @@ def evaluate(ctx, set_paths, split, backend, as_json, report_dir, baseline, cali
                 for path, results in by_set.items() if gate
                 for failure in gate_failures(summarise(results), load_thresholds(question_set=path.stem))]
     names = [label for label, _, _ in parts]
+    shown = dict(columns)
+    interval = None
     if len(parts) == 2:
-        columns["gap"] = gap(columns[names[0]], columns[names[1]])
+        shown["gap"] = gap(columns[names[0]], columns[names[1]])
+        interval = gap_interval(by_part[names[0]], by_part[names[1]])
+        shown["gap, 95% interval"] = {k: f"{low:+.3f} to {high:+.3f}" for k, (low, high) in interval.items()}
     if as_json:
         if len(parts) == 1:
             metrics = columns[names[0]]
             _emit_json(metrics if not baseline else {**metrics, "baseline": columns[f"{names[0]} baseline"]})
         else:
-            _emit_json({"parts": {k: v for k, v in columns.items() if k != "gap"}, "gap": columns.get("gap")})
+            _emit_json({"parts": columns, "gap": shown.get("gap"),
+                        "gap_interval": {k: list(v) for k, v in interval.items()} if interval else None})
     else:
-        click.echo(metrics_table(columns))
+        click.echo(metrics_table(shown))
     if gate:
         for failure in failures:
             click.echo(f"gate: {failure}", err=True)

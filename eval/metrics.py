@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 import re
 import statistics
 from dataclasses import dataclass, field
@@ -125,6 +126,24 @@ def summarise(results: list[QuestionResult]) -> dict[str, float]:
 def gap(development: dict[str, float], untouched: dict[str, float]) -> dict[str, float]:
     """How far a second run falls from the first, metric by metric (negative: it scores lower)."""
     return {k: round(untouched[k] - development[k], 4) for k in METRIC_KEYS if k != "n" and k in development}
+
+
+def gap_interval(development: list[QuestionResult], untouched: list[QuestionResult], level: float = 0.95,
+                 draws: int = 1000, seed: int = 0) -> dict[str, tuple[float, float]]:
+    """The range a gap takes by chance on sets of this size: both parts resampled with
+    replacement (a bootstrap) ``draws`` times, the middle ``level`` of the gaps kept. A gap
+    whose interval holds 0 is no evidence that the system was fitted to the development part."""
+    rng = random.Random(seed)
+    keys = [k for k in METRIC_KEYS if k not in ("n", "p50_ms", "p95_ms")]
+    gaps: dict[str, list[float]] = {k: [] for k in keys}
+    for _ in range(draws):
+        dev = summarise(rng.choices(development, k=len(development)))
+        held = summarise(rng.choices(untouched, k=len(untouched)))
+        for k in keys:
+            gaps[k].append(held[k] - dev[k])
+    tail = 100 * (1 - level) / 2
+    return {k: (round(_percentile(sorted(v), tail), 4), round(_percentile(sorted(v), 100 - tail), 4))
+            for k, v in gaps.items()}
 
 
 def by_category(results: list[QuestionResult]) -> dict[str, dict[str, float]]:

@@ -9,7 +9,7 @@ from eval.metrics import METRIC_KEYS, QuestionResult, by_category, summarise
 CHART_METRICS = ("hit_at_5", "must_recall", "exact", "citation_precision", "abstain_recall")
 
 
-def metrics_table(columns: dict[str, dict[str, float]]) -> str:
+def metrics_table(columns: dict[str, dict[str, float | str]]) -> str:
     """A Markdown table, one column per run (e.g. council-qa and the baseline)."""
     names = list(columns)
     lines = ["| metric | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]

@@ -136,6 +136,8 @@ def test_eval_cli_reports_a_split_set_part_by_part_with_the_gap(corpus_settings,
     dev, untouched = payload["parts"]["split dev"], payload["parts"]["split untouched"]
     assert dev["n"] == untouched["n"] == 4
     assert payload["gap"]["hit_at_5"] == pytest.approx(untouched["hit_at_5"] - dev["hit_at_5"], abs=1e-4)
+    low, high = payload["gap_interval"]["must_recall"]
+    assert -1.0 <= low <= high <= 1.0
     # An untouched question is measured, never shown: its problem is counted, not named.
     assert rows[6]["id"] not in result.stderr and "untouched: not listed" in result.stderr
 
@@ -146,4 +148,4 @@ def test_eval_cli_reports_a_split_set_part_by_part_with_the_gap(corpus_settings,
                                       "--split", "dev", "--set", str(other)])
     assert result.exit_code == 0, result.output
     header = result.stdout.splitlines()[0]
-    assert header == "| metric | split dev | other | gap |"
+    assert header == "| metric | split dev | other | gap | gap, 95% interval |"

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from eval.dataset import EvalQuestion
-from eval.metrics import QuestionResult, contains, holds_quote, summarise
+from eval.metrics import QuestionResult, contains, gap_interval, holds_quote, summarise
 
 
 def q(id_: str, answerable: bool = True, must=(("80,000",),), quote: str | None = "placements can cost £80,000 "
@@ -49,3 +49,16 @@ def test_summary_metrics() -> None:
     assert metrics["citation_precision"] == round(1 / 3, 4)
     assert metrics["abstain_precision"] == 1.0 and metrics["abstain_recall"] == 0.5
     assert metrics["p50_ms"] == 25.0
+
+
+def test_the_gap_interval_holds_zero_for_alike_parts_and_not_for_unalike_ones() -> None:
+    quote = "placements can cost £80,000 to £110,000 per child"
+    def answered(i: int, answer: str) -> QuestionResult:
+        return QuestionResult.score(q(str(i)), answer, False, [quote], [{"text": quote, "section": ""}], 10)
+    right = [answered(i, "It costs £80,000 [1].") for i in range(20)]
+    wrong = [answered(i, "It costs a lot [1].") for i in range(20)]
+    mixed = right[:10] + wrong[:10]
+    low, high = gap_interval(mixed, mixed[::-1])["must_recall"]
+    assert low < 0 < high and high - low > 0.3  # 20 questions a part: chance alone moves the gap this much
+    assert gap_interval(right, wrong)["must_recall"] == (-1.0, -1.0)
+    assert gap_interval(mixed, mixed[::-1]) == gap_interval(mixed, mixed[::-1])  # seeded: the same every run
