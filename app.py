@@ -639,6 +639,8 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
             for event in events:
                 if isinstance(event, Answer):
                     answer = event
+                elif not event:  # a token not shown yet: a step where Stop can cancel, nothing to draw
+                    yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
                 else:
                     written += event
                     history[-1] = {"role": "assistant", "content": escape_markdown(written)}

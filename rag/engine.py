@@ -133,7 +133,9 @@ class AnswerEngine:
 
     def stream(self, question: str, history: list[Turn] | None = None, filters: Filters | None = None,
                backend: str | None = None) -> Iterator[str | Answer]:
-        """Yields text as it is written, then the finished :class:`Answer`."""
+        """Yields text as it is written, then the finished :class:`Answer`. While a model
+        writes what is not shown yet, it yields empty strings, one a token: closing the
+        stream there ends the model's work."""
         started = time.perf_counter()
         timings: dict[str, float] = {}
         writer = self.backend(backend)
@@ -218,14 +220,16 @@ class AnswerEngine:
                 raw += delta
                 # Only checked text reaches the screen: the claims finished so far, grounded
                 # each time one more is finished (the last may still be growing).
+                new = ""
                 spans = claim_spans(raw)
-                if len(spans) < 2 or spans[-2][1] <= finished:
-                    continue
-                finished = spans[-2][1]
-                checked = ground(raw[:finished], sources, thresholds)
-                if checked.startswith(shown) and len(checked) > len(shown):
-                    yield checked[len(shown):]
-                    shown = checked
+                if len(spans) >= 2 and spans[-2][1] > finished:
+                    finished = spans[-2][1]
+                    checked = ground(raw[:finished], sources, thresholds)
+                    if checked.startswith(shown) and len(checked) > len(shown):
+                        new, shown = checked[len(shown):], checked
+                # Every token yields, shown or not (a claim the check drops shows nothing),
+                # so that a consumer that stops ends the model's work at the next token.
+                yield new
         timings["generate"] = _ms(gen_started)
         self._finish(answer, raw, sources, context, nodes)
         if unnamed:

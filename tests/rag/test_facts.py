@@ -114,3 +114,38 @@ def test_only_checked_text_is_ever_streamed(engine) -> None:
     assert answer is not None and not answer.abstained
     assert "never" not in answer.answer and "Camden" not in answer.answer
     assert answer.answer.startswith(shown.strip())
+
+
+class RamblingBackend:
+    """A model that writes 200 claims the check drops ("... 9.9 billion ...")."""
+
+    name = "rambling"
+    written = 0
+    closed = False
+
+    def __init__(self, settings) -> None:
+        pass
+
+    def condense(self, question, history):
+        return question
+
+    def generate(self, question, sources, context):
+        try:
+            for _ in range(200):
+                RamblingBackend.written += 1
+                yield "Camden spent £9.9 billion. [1] "
+        finally:
+            RamblingBackend.closed = True
+
+
+def test_closing_the_stream_ends_the_models_work_while_nothing_is_shown(engine) -> None:
+    from rag import register_backend
+
+    register_backend("rambling", RamblingBackend)
+    events = engine.stream("How much do independent SEND placements cost?", backend="rambling")
+    for event in events:
+        if RamblingBackend.written >= 5:
+            break
+        assert event == ""  # every claim is dropped, but each token still comes back
+    events.close()  # what the web chat's Stop does
+    assert RamblingBackend.closed and RamblingBackend.written < 10
