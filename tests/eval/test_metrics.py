@@ -53,6 +53,7 @@ def test_summary_metrics() -> None:
 
 def test_the_gap_interval_holds_zero_for_alike_parts_and_not_for_unalike_ones() -> None:
     quote = "placements can cost £80,000 to £110,000 per child"
+
     def answered(i: int, answer: str) -> QuestionResult:
         return QuestionResult.score(q(str(i)), answer, False, [quote], [{"text": quote, "section": ""}], 10)
     right = [answered(i, "It costs £80,000 [1].") for i in range(20)]
