@@ -133,10 +133,11 @@ def measure(engines: dict, backend: str | None = None, quiet: bool = False,
     range each gap takes by chance (``eval.metrics.gap_interval``), the development
     questions' features and outcomes, and the fitted model."""
     from eval.metrics import gap, gap_interval, summarise
+    from eval.report import interval_text
 
     runs = collect(engines, backend)
     calibration = refit(runs)
-    table: dict[str, dict[str, float]] = {}
+    table: dict[str, dict[str, float | str]] = {}
     rows = []
     pooled: dict[str, list] = {"dev": [], "untouched": []}
     by_part: dict[str, list] = {}
@@ -159,8 +160,7 @@ def measure(engines: dict, backend: str | None = None, quiet: bool = False,
         table[f"{corpus} gap"] = gap(table[dev], table[untouched])
         if intervals:
             chance = gap_interval(by_part[dev], by_part[untouched])
-            table[f"{corpus} gap 95%"] = {c: f"{chance[c][0]:+.3f}..{chance[c][1]:+.3f}" if c in chance else "-"
-                                          for c in COLUMNS}
+            table[f"{corpus} gap 95%"] = {c: interval_text(chance[c]) if c in chance else "-" for c in COLUMNS}
     return table, rows, calibration
 
 

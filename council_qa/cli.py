@@ -260,7 +260,7 @@ def evaluate(ctx, set_paths, split, backend, as_json, report_dir, baseline, cali
     from eval.dataset import BUNDLED_SET, EvalSetError, load_questions
     from eval.gate import gate_failures, load_thresholds
     from eval.metrics import gap, gap_interval, summarise
-    from eval.report import metrics_table, write_report
+    from eval.report import interval_text, metrics_table, write_report
     from eval.runner import run_questions
     from index import Manifest
 
@@ -324,7 +324,7 @@ def evaluate(ctx, set_paths, split, backend, as_json, report_dir, baseline, cali
     if len(parts) == 2:
         shown["gap"] = gap(columns[names[0]], columns[names[1]])
         interval = gap_interval(by_part[names[0]], by_part[names[1]])
-        shown["gap, 95% interval"] = {k: f"{low:+.3f} to {high:+.3f}" for k, (low, high) in interval.items()}
+        shown["gap, 95% interval"] = {k: interval_text(v) for k, v in interval.items()}
     if as_json:
         if len(parts) == 1:
             metrics = columns[names[0]]

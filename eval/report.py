@@ -72,6 +72,12 @@ def plot_categories(results: list[QuestionResult], path: Path) -> None:
     plt.close(fig)
 
 
+def interval_text(interval: tuple[float, float]) -> str:
+    """A gap's chance range as the tables print it: "-0.163 to +0.195"."""
+    low, high = interval
+    return f"{low:+.3f} to {high:+.3f}"
+
+
 def _fmt(value) -> str:
     if value is None:
         return "-"
