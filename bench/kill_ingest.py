@@ -71,17 +71,24 @@ def main() -> None:
     clean_seconds = time.perf_counter() - started
     expected = state(work / "reference")
     home = work / "killed"
-    moments = []
-    for _ in range(args.kills * 3):  # a run may finish before its moment comes: go on until N kills
+    moments: list[float] = []
+    finished = 0
+    horizon = clean_seconds  # a run shortens as the killed home fills: draw moments within the last one seen
+    for _ in range(args.kills * 4):
         if len(moments) == args.kills:
             break
         process = ingest(home, folder)
-        moment = rng.uniform(0.3, clean_seconds)
-        time.sleep(moment)
-        if process.poll() is None:
+        began = time.perf_counter()
+        moment = rng.uniform(min(0.3, horizon / 2), horizon)
+        try:
+            process.wait(timeout=moment)
+        except subprocess.TimeoutExpired:
             os.kill(process.pid, signal.SIGKILL)
+            process.wait()
             moments.append(round(moment, 2))
-        process.wait()
+        else:
+            finished += 1
+            horizon = max(0.5, time.perf_counter() - began)
     final = ingest(home, folder)
     final.wait()
     got = state(home)
@@ -90,6 +97,7 @@ def main() -> None:
         "clean_ingest_s": round(clean_seconds, 1),
         "kills": len(moments),
         "kill_moments_s": moments,
+        "runs_finished_before_their_moment": finished,
         "final_exit": final.returncode,
         "chunks_expected": len(expected["ids"]),
         "chunks": len(got["ids"]),
