@@ -35,6 +35,12 @@ def _without_rule_signals(*args, **kwargs):
     return evidence_features(*args, **kwargs) | {"typed_answer": 1.0, "names_found": 1.0}
 
 
+def _without_numbers_signal(*args, **kwargs):
+    from rag.evidence import evidence_features
+
+    return evidence_features(*args, **kwargs) | {"numbers_found": 1.0}
+
+
 def _naming_any(sources, asked):
     """``naming_sources`` keeping a source that names any one of the names asked."""
     from rag.evidence import naming_sources
@@ -46,6 +52,7 @@ def _naming_any(sources, asked):
 RULES: dict[str, list[tuple[str, object]]] = {
     "question types": [("rag.lexical.answer_type", lambda question: "")],
     "typed-answer and rare-name signals": [("rag.engine.evidence_features", _without_rule_signals)],
+    "numbers signal": [("rag.engine.evidence_features", _without_numbers_signal)],
     "rare-name rule": [("rag.lexical.named_terms", lambda question: [])],
     "adds to best": [("rag.backends.extractive.adds_to_best", lambda chosen, terms: chosen)],
     "named section focus": [("rag.backends.extractive.named_sections", lambda *args: set())],

@@ -7,6 +7,8 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
+from functools import lru_cache
 
 import numpy as np
 
@@ -18,10 +20,11 @@ from rag.types import Sentence, Source
 Embed = Callable[[list[str]], list[list[float]]]
 DEFAULT_WEIGHTS = SentenceWeights()
 FEATURES = ("top_cosine", "sentence_cosine", "sentence_coverage", "chunk_coverage", "unknown_terms", "typed_support",
-            "answer_score", "typed_answer", "names_found")
+            "answer_score", "typed_answer", "names_found", "numbers_found")
 # More of each feature must mean more (+1) or less (-1) evidence, whatever a small set suggests.
 FEATURE_SIGNS = {"top_cosine": 1, "sentence_cosine": 1, "sentence_coverage": 1, "chunk_coverage": 1,
-                 "unknown_terms": -1, "typed_support": 1, "answer_score": 1, "typed_answer": 1, "names_found": 1}
+                 "unknown_terms": -1, "typed_support": 1, "answer_score": 1, "typed_answer": 1, "names_found": 1,
+                 "numbers_found": 1}
 
 
 class SentenceVectors:
@@ -103,6 +106,33 @@ def terms_of(source: Source) -> list[str]:
     return content_terms(source.node.get_content() + " " + " ".join(source.heading_path))
 
 
+@lru_cache(maxsize=4096)
+def _paper_terms(title: str, body: str, meeting_date: str) -> frozenset[str]:
+    try:
+        day = date.fromisoformat(meeting_date)
+        spoken = f"{day.day} {day:%B %Y}"
+    except ValueError:
+        spoken = meeting_date
+    return frozenset(content_terms(" ".join((title, body, spoken))))
+
+
+def paper_terms(source: Source) -> frozenset[str]:
+    """The words a source's paper says of itself: its title, body and meeting date."""
+    meta = source.node.metadata
+    return _paper_terms(str(meta.get("title", "")), str(meta.get("body", "")), str(meta.get("meeting_date", "")))
+
+
+def numbers_held(question_terms: set[str], source: Source) -> float:
+    """The share of the question's numbers (a year, a date, an item or a sum) that one
+    source or its paper holds. A question one detail off what the papers say ("in
+    2026/27", "at the July meeting") matches a passage as closely as an answerable one in
+    every other word."""
+    numbers = {t for t in question_terms if t.isdigit()}
+    if not numbers:
+        return 1.0
+    return len(numbers & (set(terms_of(source)) | paper_terms(source))) / len(numbers)
+
+
 def naming_sources(sources: list[Source], asked: list[frozenset[str]]) -> tuple[list[Source], frozenset[str]]:
     """The sources that mention every rare proper name a question (or one part of a
     compound question) asks about, renumbered, and the names no source mentions: "EHCPs
@@ -162,6 +192,7 @@ def evidence_features(sources: list[Source], sentences: list[Sentence], terms: Q
         "typed_answer": float(typed_answer),
         # A rare name the question asks about ("Enfield") that none of the sources mentions.
         "names_found": float(terms.names <= source_terms),
+        "numbers_found": max((numbers_held(set(terms.weights), s) for s in sources[:3]), default=0.0),
         "top_cosine": top_cosine,
         "sentence_cosine": max((s.cosine for s in near), default=0.0),
         "sentence_coverage": known * max((terms.coverage(s.terms) for s in near), default=0.0),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from llama_index.core.schema import TextNode
 
-from rag.evidence import sentence_score, source_sentences, word_credit
+from rag.evidence import numbers_held, sentence_score, source_sentences, word_credit
 from rag.lexical import QueryTerms, content_terms
 from rag.types import Sentence, Source
 
@@ -56,3 +56,15 @@ def test_sentence_weights_are_settings_not_constants() -> None:
     assert sentence_score(vote, terms) > sentence_score(vote, terms, settings.sentence_weights)
     with pytest.raises(ValueError, match="COUNCIL_QA_SENTENCE_WEIGHTS"):
         Settings.from_env({"COUNCIL_QA_SENTENCE_WEIGHTS": '{"no_such_weight": 1}'})
+
+
+def test_a_question_one_year_off_finds_its_numbers_missing() -> None:
+    text = "The revenue outturn for the Transport theme in 2025/26 was 14,652, against a budget of 15,750."
+    source = Source(n=1, node=TextNode(text=text, metadata={"title": "Budget outturn report", "meeting_date": "2026-06-05"}),
+                    score=1.0)
+    asked = set(content_terms("What was the Transport revenue outturn for 2025/26?"))
+    one_year_off = set(content_terms("What was the Transport revenue outturn for 2026/27?"))
+    assert numbers_held(asked, source) == 1.0
+    assert numbers_held(one_year_off, source) == 0.5  # 2026 is the paper's own meeting year; 27 is nowhere
+    assert numbers_held(set(content_terms("What did the 5 June 2026 meeting decide?")), source) == 1.0
+    assert numbers_held(set(content_terms("What was the Transport revenue outturn?")), source) == 1.0
