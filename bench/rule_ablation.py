@@ -52,6 +52,7 @@ def _naming_any(sources, asked):
 RULES: dict[str, list[tuple[str, object]]] = {
     "question types": [("rag.lexical.answer_type", lambda question: "")],
     "typed-answer and rare-name signals": [("rag.engine.evidence_features", _without_rule_signals)],
+    "named chunks first": [("rag.retrieval.HybridRetriever._named_first", lambda self, nodes, names: nodes)],
     "numbers signal": [("rag.engine.evidence_features", _without_numbers_signal)],
     "rare-name rule": [("rag.lexical.named_terms", lambda question: [])],
     "adds to best": [("rag.backends.extractive.adds_to_best", lambda chosen, terms: chosen)],

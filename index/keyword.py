@@ -304,6 +304,17 @@ class KeywordIndex:
 
     # -- searching ----------------------------------------------------------------
 
+    def holding(self, stems: Iterable[str]) -> frozenset[str]:
+        """The ids of the chunks whose title, heading or text hold every one of ``stems``."""
+        mask = np.ones(self.size, dtype=bool)
+        for term in stems:
+            row = self._vocabulary.get(term)
+            found = np.zeros(self.size, dtype=bool)
+            if row is not None:
+                found[self._chunks[self._starts[row]:self._starts[row + 1]]] = True
+            mask &= found
+        return frozenset(self.ids[mask].tolist())
+
     def search(self, query: str, top_k: int, filters: MetadataFilters | None = None) -> list[tuple[str, float]]:
         """The ids and BM25 scores of the ``top_k`` chunks sharing a word with the query
         (and passing ``filters``), best first."""

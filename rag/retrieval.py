@@ -23,6 +23,7 @@ from council_qa.config import AnswerThresholds, Settings
 from index import CouncilIndex
 from ingest import SECTION_SEPARATOR
 from rag.lexical import QueryTerms, content_terms
+from rag.parts import question_parts
 from rag.types import Filters
 
 MODES = ("hybrid", "dense", "keyword")
@@ -316,4 +317,17 @@ class HybridRetriever:
             use_async=False,
         )
         result.nodes = fusion.retrieve(bundle)
+        names = QueryTerms.of(query, self.index.keyword, settings.answer_thresholds).proper_names
+        one_part = len(question_parts(query, settings.answer_thresholds, settings.answer_shape.parts)) == 1
+        if names and one_part and mode != "dense":  # a compound question's parts name theirs
+            result.nodes = self._named_first(result.nodes, names)
         return result
+
+    def _named_first(self, nodes: list[NodeWithScore], names: frozenset[str]) -> list[NodeWithScore]:
+        """The fused chunks that name every rare name the question asks about ("Charfield
+        Station", "Norwalk") first, then the rest, each in fused order: only a chunk that
+        names the place or scheme can answer for it, and a name held by a handful of chunks
+        is easily outranked by talk of its topic. Chunks fusion did not find are not added:
+        one that names the place in passing ("Camden" in a list of boroughs) would answer."""
+        holders = self.index.keyword.holding(names)
+        return sorted(nodes, key=lambda hit: hit.node.node_id not in holders)

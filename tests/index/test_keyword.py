@@ -134,6 +134,16 @@ def test_only_chunks_sharing_a_word_are_found_and_an_empty_index_finds_nothing()
     assert KeywordIndex().search("health", 5) == [] and KeywordIndex().size == 0
 
 
+def test_the_chunks_holding_a_name_are_those_whose_words_hold_it() -> None:
+    index = KeywordIndex.build(STRATEGY + MEETING, generation=1)
+    named = {node.node_id for node in STRATEGY + MEETING if "finchley" in terms(node.get_content(MetadataMode.EMBED))}
+    both = {node.node_id for node in STRATEGY + MEETING
+            if {"carer", "young"} <= set(terms(node.get_content(MetadataMode.EMBED)))}
+    assert named and index.holding(["finchley"]) == named
+    assert both and index.holding(["carer", "young"]) == both and both < index.holding(["carer"])
+    assert index.holding(["finchley", "zzzz"]) == frozenset() and KeywordIndex().holding(["finchley"]) == frozenset()
+
+
 def test_irregular_past_forms_count_as_their_verb() -> None:
     assert terms("The board met in January") == terms("the board meet in January")
     assert "meet" in terms("meeting") and "meet" in terms("met")

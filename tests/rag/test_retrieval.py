@@ -10,6 +10,7 @@ from eval.runner import shown_text
 from index import DocumentEntry, KeywordIndex, Manifest
 from ingest import DocumentMetadata, DocumentRecord, SectionRecord
 from rag import Filters
+from rag.lexical import QueryTerms
 from rag.retrieval import MODES, outline_items
 
 # A question naming a heading: only chunks under the strategy's own "Key Area 3" hold
@@ -42,6 +43,15 @@ def test_every_mode_respects_filters(engine, mode) -> None:
 def test_keyword_retrieval_returns_only_matching_chunks(engine) -> None:
     retrieved = engine.retriever.retrieve("xylophone quokka", mode="keyword")
     assert retrieved.nodes == []
+
+
+def test_chunks_naming_the_place_asked_about_come_first(engine) -> None:
+    # Fusion alone ranks three chunks about hospitals and care above the one naming Finchley.
+    question = "What happens at Finchley Memorial Hospital?"
+    names = QueryTerms.of(question, engine.index.keyword).proper_names
+    holders = engine.index.keyword.holding(names)
+    naming = [hit.node.node_id in holders for hit in engine.retriever.retrieve(question).nodes]
+    assert names and naming[0] and naming == sorted(naming, reverse=True), naming
 
 
 def headings(items) -> list[str]:
