@@ -14,7 +14,7 @@ import numpy as np
 
 from council_qa.config import SentenceWeights
 from ingest import sentence_spans
-from rag.lexical import QueryTerms, content_terms
+from rag.lexical import QueryTerms, content_terms, numbers_in
 from rag.types import Sentence, Source
 
 Embed = Callable[[list[str]], list[list[float]]]
@@ -107,30 +107,27 @@ def terms_of(source: Source) -> list[str]:
 
 
 @lru_cache(maxsize=4096)
-def _paper_terms(title: str, body: str, meeting_date: str) -> frozenset[str]:
+def _paper_numbers(title: str, body: str, meeting_date: str) -> frozenset[str]:
     try:
         day = date.fromisoformat(meeting_date)
         spoken = f"{day.day} {day:%B %Y}"
     except ValueError:
         spoken = meeting_date
-    return frozenset(content_terms(" ".join((title, body, spoken))))
+    return numbers_in(" ".join((title, body, spoken)))
 
 
-def paper_terms(source: Source) -> frozenset[str]:
-    """The words a source's paper says of itself: its title, body and meeting date."""
-    meta = source.node.metadata
-    return _paper_terms(str(meta.get("title", "")), str(meta.get("body", "")), str(meta.get("meeting_date", "")))
-
-
-def numbers_held(question_terms: set[str], source: Source) -> float:
-    """The share of the question's numbers (a year, a date, an item or a sum) that one
-    source or its paper holds. A question one detail off what the papers say ("in
-    2026/27", "at the July meeting") matches a passage as closely as an answerable one in
-    every other word."""
-    numbers = {t for t in question_terms if t.isdigit()}
+def numbers_held(numbers: frozenset[str], source: Source) -> float:
+    """The share of the question's numbers (a year, a date, an item or a sum, each whole:
+    "2026/27" is not held by "27" on some page) that one source or its paper's own title,
+    body and meeting date hold. A question one detail off what the papers say ("in
+    2026/27", "at the 15 July meeting") matches a passage as closely as an answerable one
+    in every other word."""
     if not numbers:
         return 1.0
-    return len(numbers & (set(terms_of(source)) | paper_terms(source))) / len(numbers)
+    meta = source.node.metadata
+    held = numbers_in(source.node.get_content() + " " + " ".join(source.heading_path)) | _paper_numbers(
+        str(meta.get("title", "")), str(meta.get("body", "")), str(meta.get("meeting_date", "")))
+    return len(numbers & held) / len(numbers)
 
 
 def naming_sources(sources: list[Source], asked: list[frozenset[str]]) -> tuple[list[Source], frozenset[str]]:
@@ -192,7 +189,7 @@ def evidence_features(sources: list[Source], sentences: list[Sentence], terms: Q
         "typed_answer": float(typed_answer),
         # A rare name the question asks about ("Enfield") that none of the sources mentions.
         "names_found": float(terms.names <= source_terms),
-        "numbers_found": max((numbers_held(set(terms.weights), s) for s in sources[:3]), default=0.0),
+        "numbers_found": max((numbers_held(terms.numbers, s) for s in sources[:3]), default=0.0),
         "top_cosine": top_cosine,
         "sentence_cosine": max((s.cosine for s in near), default=0.0),
         "sentence_coverage": known * max((terms.coverage(s.terms) for s in near), default=0.0),

@@ -191,6 +191,15 @@ def asks_for_list(question: str) -> bool:
     return bool(_LIST_QUESTION.search(question))
 
 
+_NUMBER = re.compile(r"\d+(?:[.,/\u2013-]\d+)*")
+
+
+def numbers_in(text: str) -> frozenset[str]:
+    """The numbers ``text`` writes, each whole ("2026/27", "2,467,388", "5.5"), with
+    thousands commas dropped and a span's separator made one ("2026/27" is "2026-27")."""
+    return frozenset(re.sub(r"[/\u2013]", "-", n.replace(",", "")) for n in _NUMBER.findall(text))
+
+
 def content_terms(text: str) -> list[str]:
     """Stemmed terms of ``text`` without stop words, in order, repeats kept."""
     raw = re.findall(TOKEN_PATTERN, text.lower())
@@ -212,6 +221,7 @@ class QueryTerms:
     months: frozenset[str] = frozenset()  # "on what date in March": the day asked for is in March
     unmentioned: tuple[str, ...] = ()  # names no chunk holds a word of (see unmentioned_names)
     anchor_window: int = AnswerThresholds.anchor_window
+    numbers: frozenset[str] = frozenset()  # the question's numbers as written ("2026-27", "15"): see numbers_in
 
     @classmethod
     def of(cls, question: str, keyword: KeywordIndex,
@@ -232,7 +242,7 @@ class QueryTerms:
         months = frozenset(m.group(0).lower()[:3] for m in _MONTH.finditer(question)) if exact else frozenset()
         proper = names & frozenset(named_terms(question, acronyms=False))
         return cls(weights, answer_type(question), exact, share, names, proper, anchors, months,
-                   unmentioned_names(question, known), thresholds.anchor_window)
+                   unmentioned_names(question, known), thresholds.anchor_window, numbers_in(question))
 
     @property
     def total(self) -> float:
