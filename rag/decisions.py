@@ -104,6 +104,8 @@ DECISION_QUESTION = re.compile(
     r"decisions?|resolv(?:e|ed)|approv(?:e|ed|al)|agreed|amendments?|motions?|recommendations?|abstain\w*|"
     r"in favour|against)\b", re.I)
 
+_VOTE_ASKED = re.compile(r"\bvot(?:e|ed|es|ing)\b|\bhow many\b.*\b(?:for|against|favour)\b", re.I)
+
 
 def register_of(index: CouncilIndex) -> list[RegisterEntry]:
     """The whole register of an open index, read once per index generation."""
@@ -135,9 +137,10 @@ def matching_decision(question: str, terms: QueryTerms, entries: list[RegisterEn
     It must be of the meeting month and year the question names, if any, and hold most of
     the question's words, more of them than any other item's decision (a neighbouring
     item's vote is never taken for it). Within an item ("Recommendation 2A", "2B", an
-    amendment) the decision of the kind the question names, then the one whose own passage
-    holds most of its words, wins; the minutes and the
-    decision notice of one meeting record the same item, and the one with the vote wins."""
+    amendment) the decision of the kind the question names, then, for a question about the
+    vote, one that records the counts, then the one whose own passage holds most of its
+    words, wins; the minutes and the decision notice of one meeting record the same item,
+    and the one with the vote wins."""
     if not entries or not DECISION_QUESTION.search(question):
         return None
     months = months_named(question)
@@ -147,9 +150,10 @@ def matching_decision(question: str, terms: QueryTerms, entries: list[RegisterEn
     items: dict[tuple[str, str], set[str]] = {}  # an item's words: all its decisions' passages
     for e in dated:
         items.setdefault((e.source, e.decision.item_number), set()).update(_entry_terms(e))
+    counts_asked = bool(_VOTE_ASKED.search(question))  # "What was the vote?": the record with the counts
     scored = sorted(((terms.coverage(items[e.source, e.decision.item_number]), e.decision.kind in asked_kinds,
-                      terms.coverage(_passage_terms(e)), e.votes != "", bool(e.decision.proposer),
-                      -i) for i, e in enumerate(dated)), reverse=True)
+                      counts_asked and e.votes != "", terms.coverage(_passage_terms(e)), e.votes != "",
+                      bool(e.decision.proposer), -i) for i, e in enumerate(dated)), reverse=True)
     if not scored or scored[0][0] < thresholds.decision_match:
         return None
     best = dated[-scored[0][-1]]
