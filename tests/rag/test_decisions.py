@@ -54,9 +54,11 @@ def test_a_question_about_the_vote_gets_the_record_of_the_item_with_the_counts()
                    "decide which roads go forward to the TRO process.", outcome="lost")
     counted = entry("8", "20 mph review", "On being put to the vote, recommendation 3 FELL (2 voting for, 7 voting "
                     "against).", outcome="fell", votes=(2, 7, None))
-    question = "How did members vote on recommendation 3, letting the Executive Director decide which roads go to the TRO process?"
+    question = ("How did members vote on recommendation 3, letting the Executive Director decide which roads go to "
+                "the TRO process?")
     assert matching_decision(question, terms(question), [stated, counted]) is counted
-    question = "What did the committee decide on letting the Executive Director choose which roads go to the TRO process?"
+    question = ("What did the committee decide on letting the Executive Director choose which roads go to the TRO "
+                "process?")
     assert matching_decision(question, terms(question), [stated, counted]) is stated
 
 

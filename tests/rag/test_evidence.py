@@ -60,8 +60,8 @@ def test_sentence_weights_are_settings_not_constants() -> None:
 
 def test_a_question_one_year_off_finds_its_numbers_missing() -> None:
     text = "The revenue outturn for the Transport theme in 2025/26 was 14,652, against a budget of 15,750 (page 27)."
-    source = Source(n=1, node=TextNode(text=text, metadata={"title": "Budget outturn report", "meeting_date": "2026-06-05"}),
-                    score=1.0)
+    paper = {"title": "Budget outturn report", "meeting_date": "2026-06-05"}
+    source = Source(n=1, node=TextNode(text=text, metadata=paper), score=1.0)
     assert numbers_held(numbers_in("What was the Transport outturn for 2025-26?"), source) == 1.0
     # 2026 and 27 are both on the page, but not as the year asked for.
     assert numbers_held(numbers_in("What was the Transport outturn for 2026/27?"), source) == 0.0
