@@ -57,6 +57,7 @@ class InputLimits:
     pdf_pages: int = 1500
     unzipped_mb: float = 200.0  # a DOCX is a zip: its parts once decompressed
     parse_seconds: float = 300.0  # one file's parsing, in a child process (ingest.loaders.isolated)
+    start_seconds: float = 120.0  # that child's start and its loader's imports, before parsing counts
     parse_memory_mb: float = 3072.0  # the memory that child may take beyond its own code
 
 

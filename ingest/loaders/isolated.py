@@ -47,8 +47,12 @@ class IsolatedLoader:
         conn = self._start()
         try:
             conn.send((str(path), reference))
-            finished = conn.poll(self.limits.parse_seconds)
-            status, value = conn.recv() if finished else ("timeout", None)
+            # The clock starts when the child starts parsing: a fresh child's start and the
+            # loader's imports (seconds on a busy machine) are not the file's doing.
+            status, value = conn.recv() if conn.poll(self.limits.start_seconds) else ("no start", None)
+            if status == "parsing":
+                finished = conn.poll(self.limits.parse_seconds)
+                status, value = conn.recv() if finished else ("timeout", None)
         except (EOFError, OSError):
             status, value = "died", None
         if status == "ok":
@@ -73,6 +77,8 @@ class IsolatedLoader:
     def _failure(self, status: str) -> str:
         if status == "timeout":
             return f"parsing took longer than the {self.limits.parse_seconds:g} s limit"
+        if status == "no start":
+            return f"the parser did not start within {self.limits.start_seconds:g} s"
         if status == "memory":
             return f"parsing needed more than the {self.limits.parse_memory_mb:g} MB memory limit"
         assert self._child is not None
@@ -182,6 +188,7 @@ def serve(argv: list[str]) -> None:
         except (ImportError, AttributeError, ValueError) as exc:
             conn.send(("error", f"cannot import its loader {reference} ({exc})"))
             continue
+        conn.send(("parsing", None))
         try:
             conn.send(("ok", load_document(path, limits, loader)))
         except LoadError as exc:

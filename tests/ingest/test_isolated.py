@@ -54,6 +54,18 @@ def test_a_file_past_the_limits_is_refused_and_the_next_one_loads(
         assert "agreed the plan" in load(good).text
 
 
+def test_the_time_limit_counts_parsing_not_the_childs_start(tmp_path: Path) -> None:
+    good = tmp_path / "good.md"
+    good.write_text("# Minutes\n\nThe board agreed the plan.\n", encoding="utf-8")
+    # A fresh child takes a second or two to start and import its loader (CI once refused
+    # a small text file for that under a 2 s limit).
+    with IsolatedLoader(InputLimits(parse_seconds=0.5)) as load:
+        assert "agreed the plan" in load(good).text
+    with IsolatedLoader(InputLimits(start_seconds=0.01)) as load, \
+            pytest.raises(LoadError, match="the parser did not start within 0.01 s"):
+        load(good)
+
+
 def test_the_childs_own_refusals_keep_their_reasons(tmp_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
