@@ -356,6 +356,12 @@ def parse_date(text: str) -> str:
     return found[0].isoformat() if found else ""
 
 
+def long_date(iso: str) -> str:
+    """An ISO date as papers print it: "2025-05-15" is "15 May 2025"."""
+    day = date.fromisoformat(iso)
+    return f"{day.day} {day:%B %Y}"
+
+
 def dates_in(text: str) -> list[date]:
     """Every date written in any common UK form ("15 May 2025", "May 15, 2025",
     "2025-05-15", "15/05/2025"), in the order the text gives them."""

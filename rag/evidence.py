@@ -7,13 +7,12 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
 from functools import lru_cache
 
 import numpy as np
 
 from council_qa.config import SentenceWeights
-from ingest import sentence_spans
+from ingest import long_date, sentence_spans
 from rag.lexical import QueryTerms, content_terms, numbers_in
 from rag.types import Sentence, Source
 
@@ -109,8 +108,7 @@ def terms_of(source: Source) -> list[str]:
 @lru_cache(maxsize=4096)
 def _paper_numbers(title: str, body: str, meeting_date: str) -> frozenset[str]:
     try:
-        day = date.fromisoformat(meeting_date)
-        spoken = f"{day.day} {day:%B %Y}"
+        spoken = long_date(meeting_date)
     except ValueError:
         spoken = meeting_date
     return numbers_in(" ".join((title, body, spoken)))

@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ingest.loaders import supported_extensions
-from ingest.metadata import SIDECAR_SUFFIX, normalise_body, parse_date
+from ingest.metadata import SIDECAR_SUFFIX, long_date, normalise_body, parse_date
 from ingest.sources.http import FetchError, file_sha256, write_atomically
 from ingest.sources.moderngov import AgendaItem, Attachment, Committee, Meeting, MeetingDetail, ModernGovSite
 
@@ -166,7 +166,7 @@ class CommitteeFetcher:
         for kind, part in (("minutes", "minutes_html"), ("agenda", "text_html")):
             items = [i for i in detail.items if getattr(i, part).strip() and not i.restricted]
             if items:
-                title = f"{committee.title}: {kind} of the meeting on {_long_date(detail.date)}"
+                title = f"{committee.title}: {kind} of the meeting on {long_date(detail.date)}"
                 jobs.append(_Job(f"{kind}.html", kind, title, page, _meeting_page(title, items, part),
                                  {**self._base_meta(committee, body, detail), "title": title, "doc_type": kind,
                                   "source_url": page}))
@@ -335,11 +335,6 @@ def _attachment_name(attachment: Attachment) -> str:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
-def _long_date(iso: str) -> str:
-    day = date.fromisoformat(iso)
-    return f"{day.day} {day:%B %Y}"
 
 
 def _read_json(path: Path) -> dict:
