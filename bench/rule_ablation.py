@@ -54,7 +54,7 @@ RULES: dict[str, list[tuple[str, object]]] = {
     "typed-answer and rare-name signals": [("rag.engine.evidence_features", _without_rule_signals)],
     "named chunks first": [("rag.retrieval.HybridRetriever._named_first", lambda self, nodes, names: nodes)],
     "numbers signal": [("rag.engine.evidence_features", _without_numbers_signal)],
-    "rare-name rule": [("rag.lexical.named_terms", lambda question: [])],
+    "rare-name rule": [("rag.lexical.named_terms", lambda question, **options: [])],
     "adds to best": [("rag.backends.extractive.adds_to_best", lambda chosen, terms: chosen)],
     "named section focus": [("rag.backends.extractive.named_sections", lambda *args: set())],
     "list questions": [("rag.engine.asks_for_list", lambda q: False),
