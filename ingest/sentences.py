@@ -70,11 +70,24 @@ def _name_wraps(before: str, after: str) -> bool:
     return bool(last) and last[0].isupper() and first not in _STARTS_SENTENCE
 
 
+# A line that opens with an amount, not an item number: "£1million over 5 years", "11.7m towards".
+_AMOUNT_START = re.compile(r"[ \t]*(£|\d(?![\d,]*[.)]\s))")
+_WORD_END = re.compile(r"[a-z]$")
+
+
+def _amount_runs_on(before: str, after: str) -> bool:
+    """ "being\n£1million over 5 years": a line ending in a lower-case word runs on into
+    an amount on the next (a list's next item opens with a word, a number "2." or a bullet)."""
+    return bool(_WORD_END.search(before)) and bool(_AMOUNT_START.match(after))
+
+
 def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans, cursor = [], start
     for m in _ITEM_BREAK.finditer(text, start, end):
         before = text[cursor:m.start()].rstrip()
-        if before and not _CONTINUES.search(before) and not _name_wraps(before, text[m.end():m.end() + 40]):
+        after = text[m.end():m.end() + 40]
+        if before and not _CONTINUES.search(before) and not _name_wraps(before, after) \
+                and not _amount_runs_on(before, after):
             spans.append((cursor, m.start()))
             cursor = m.end()
     spans.append((cursor, end))

@@ -1,0 +1,25 @@
+from ingest import sentence_spans
+
+
+def sentences(text: str) -> list[str]:
+    return [" ".join(text[start:end].split()) for start, end in sentence_spans(text)]
+
+
+def test_a_line_ending_mid_clause_runs_on_into_an_amount() -> None:
+    # As a Bristol decision report wraps it: the sum is the answer, on the next line.
+    text = ("Authorises the Executive Director to re-procure the Vehicle Towing Contract, in line with the\n"
+            "maximum budget envelopes outlined in this report being\n"
+            "\u00a31million over 5 years.\n"
+            "Authorises the Executive Director to invoke any extensions.")
+    assert sentences(text) == [
+        "Authorises the Executive Director to re-procure the Vehicle Towing Contract, in line with the maximum "
+        "budget envelopes outlined in this report being \u00a31million over 5 years.",
+        "Authorises the Executive Director to invoke any extensions.",
+    ]
+
+
+def test_a_numbered_item_or_a_capitalised_line_still_starts_a_new_item() -> None:
+    assert sentences("Apologies for absence\n2. Minutes of the last meeting") == [
+        "Apologies for absence", "2.", "Minutes of the last meeting"]
+    assert sentences("the board noted the report\nThe chair closed the meeting") == [
+        "the board noted the report", "The chair closed the meeting"]
