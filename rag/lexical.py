@@ -31,6 +31,9 @@ _QUESTION_TYPES = [
                           r"\bname of the (chair|leader|officer|director|person|councillor|member)\b|"
                           r"\bwhich (officer|councillor|person|member|director|speaker)\b", re.I)),
     # "Which company runs the leisure centres?", "the name of the GP federation": a name, not a description.
+    # "How did the committee vote on ...?", "By what vote was it carried?": the vote's outcome or counts.
+    ("vote", re.compile(r"\bhow did\b[^?]*\bvote\b|\b(result|outcome) of the vote\b|\bby what (vote|majority)\b|"
+                        r"\bhow many\b[^?]*\bvot(es|ed|ing)\b|\bhow was the vote\b", re.I)),
     ("organisation", re.compile(r"\b(which|what) (company|companies|firm|organi[sz]ations?|providers?|charity|"
                                 r"charities|contractors?|suppliers?|operators?)\b|\bname of the\b", re.I)),
     ("money", re.compile(r"(?=.*\b(how (much|large|big)|what (is|was|does|did|will)\b.*\b(cost|budget|salary|price|"
@@ -88,7 +91,10 @@ _PERSON = re.compile(r"\b(Cllr|Councillor|Dr|Professor|Mr|Mrs|Ms|Miss|Lord|Lady|
                      r"\b[A-Z][a-z]+ [A-Z][a-z]+(?= from\b| of the\b| said\b| presented\b)")
 # An organisation or a person: two capitalised words together, not at the start of the sentence.
 _AGENT = re.compile(r"(?<=\S )(?:[A-Z][\w&'-]+ )+(?:(?:of|and|for|&) )?[A-Z][\w'-]+|\b[A-Z]{2,}\b")
-_KIND_PATTERNS = {"rating": [_RATING], "time": [_CLOCK], "money": [_MONEY], "percentage": [_SHARE],
+# A vote's outcome or its record: "CARRIED (5 voting FOR, 4 AGAINST)", "Motion passed. Ayes: ...".
+_VOTE = re.compile(r"\b(carried|lost|fell|defeated|passed|rejected|unanimous(ly)?|in favou?r|against|abstain\w*|"
+                   r"abstentions?|ayes?|noes|nays?|roll call)\b", re.I)
+_KIND_PATTERNS = {"rating": [_RATING], "vote": [_VOTE], "time": [_CLOCK], "money": [_MONEY], "percentage": [_SHARE],
                   "duration": [_DURATION], "period": [_DAY_MONTH, _MONTH_OR_YEAR, _DURATION], "person": [_PERSON],
                   "organisation": [_AGENT], "count": [_COUNT],
                   "quantity": [_MONEY, _SHARE, _COUNT]}

@@ -43,6 +43,9 @@ from rag.lexical import QueryTerms, answer_type, has_answer_type, named_terms, s
     ("What period poverty work has been done with schools?", ""),
     ("Which period products should schools make available?", ""),
     ("How did they consult residents when writing the plan?", ""),
+    ("How did the committee vote on the bus gate amendment?", "vote"),
+    ("By what vote was the recommendation carried?", "vote"),
+    ("How many members voted against recommendation 3?", "vote"),
     ("What are the priorities of the strategy?", ""),
 ])
 def test_answer_type(question: str, kind: str) -> None:
@@ -78,6 +81,9 @@ def test_answer_type(question: str, kind: str) -> None:
     ("Thursday 22nd January, 2026 9.30 am", "time", True),
     ("Sarah Campbell from Healthwatch Barnet mentioned an event.", "person", True),
     ("Partners form the statutory Health and Wellbeing Board (HWBB).", "person", False),
+    ("On being put to the vote the recommendation was CARRIED (5 voting FOR, 4 AGAINST).", "vote", True),
+    ("Motion passed. Ayes: Ramirez, Ayala. Noes: none.", "vote", True),
+    ("RESOLUTION (2019-45) To Delegate Authority to the Health Commissioner.", "vote", False),
 ])
 def test_has_answer_type(text: str, kind: str, holds: bool) -> None:
     assert has_answer_type(text, kind) is holds
