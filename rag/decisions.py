@@ -16,7 +16,7 @@ from index import CouncilIndex, Manifest, RecordStore
 from ingest.decisions import KINDS, Decision
 from ingest.metadata import page_url, parse_date
 from rag.export import csv_text
-from rag.lexical import QueryTerms, content_terms, months_named
+from rag.lexical import QueryTerms, content_terms, has_answer_type, months_named
 
 
 @dataclass(frozen=True)
@@ -104,6 +104,7 @@ DECISION_QUESTION = re.compile(
     r"decisions?|resolv(?:e|ed)|approv(?:e|ed|al)|agreed|amendments?|motions?|recommendations?|abstain\w*|"
     r"in favour|against)\b", re.I)
 
+_PUT_TO_THE_MEETING = ("carried", "lost", "fell", "approved", "agreed")  # not noted, deferred or withdrawn
 _VOTE_ASKED = re.compile(r"\bvot(?:e|ed|es|ing)\b|\bhow many\b.*\b(?:for|against|favour)\b", re.I)
 
 
@@ -140,7 +141,7 @@ def matching_decision(question: str, terms: QueryTerms, entries: list[RegisterEn
     amendment) the decision of the kind the question names, then, for a question about the
     vote, one that records the counts, then the one whose own passage holds most of its
     words, wins; the minutes and the decision notice of one meeting record the same item,
-    and the one with the vote wins."""
+    and the one with the vote wins. A question about the vote takes only a record of one."""
     if not entries or not DECISION_QUESTION.search(question):
         return None
     months = months_named(question)
@@ -159,6 +160,9 @@ def matching_decision(question: str, terms: QueryTerms, entries: list[RegisterEn
     best = dated[-scored[0][-1]]
     if any(_item_of(dated[-row[-1]]) != _item_of(best) for row in scored[1:] if row[0] >= scored[0][0]):
         return None
+    if terms.answer_type == "vote" and not (best.votes or best.decision.outcome in _PUT_TO_THE_MEETING
+                                            or has_answer_type(best.decision.passage, "vote")):
+        return None  # "How did they vote?" of an item the meeting only noted or deferred
     return best
 
 

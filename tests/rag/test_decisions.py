@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from council_qa.cli import cli
 from ingest.decisions import Decision
 from rag.decisions import DecisionFilter, RegisterEntry, matching_decision
-from rag.lexical import QueryTerms, content_terms
+from rag.lexical import QueryTerms, answer_type, content_terms
 
 
 def entry(item: str, title: str, passage: str, kind: str = "recommendation", outcome: str = "carried",
@@ -30,7 +30,7 @@ ENTRIES = [
 
 
 def terms(question: str) -> QueryTerms:
-    return QueryTerms({t: 1.0 for t in content_terms(question)})
+    return QueryTerms({t: 1.0 for t in content_terms(question)}, answer_type=answer_type(question))
 
 
 def test_the_decision_a_question_names_is_found_within_its_item() -> None:
@@ -60,6 +60,14 @@ def test_a_question_about_the_vote_gets_the_record_of_the_item_with_the_counts()
     question = ("What did the committee decide on letting the Executive Director choose which roads go to the TRO "
                 "process?")
     assert matching_decision(question, terms(question), [stated, counted]) is stated
+
+
+def test_a_question_about_the_vote_takes_no_record_that_holds_none() -> None:
+    noted = entry("5", "Better Care Fund", "The board noted the Better Care Fund plan for 2025-26.", outcome="noted")
+    question = "How many votes were cast for and against the Better Care Fund plan?"
+    assert matching_decision(question, terms(question), [noted]) is None
+    question = "What did the board decide about the Better Care Fund plan?"
+    assert matching_decision(question, terms(question), [noted]) is noted
 
 
 def test_how_much_of_the_question_a_decision_must_hold_is_a_setting() -> None:
