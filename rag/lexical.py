@@ -45,10 +45,6 @@ _QUESTION_TYPES = [
                             r"\bhow many (minutes|hours|days|weeks|months|years)\b", re.I)),
     ("rating", re.compile(r"\b(what|which) (rating|grade|judgement)\b|\bhow (was|were|is|are) .* (rated|judged)\b",
                           re.I)),
-    # "What period / what years does the plan cover?": years ("2020-2041") or a length ("four years").
-    ("period", re.compile(r"\b(what|which) (time ?)?(period|timeframe|time frame)s? (does|do|did|will|would|is|was|are|"
-                          r"were|has|have)\b|\b(what|which) years (does|do|did|will|would)\b|\b(over|during|in|for|"
-                          r"within) (what|which) (time ?)?(period|timeframe|time frame)\b", re.I)),
     ("time", re.compile(r"\bwhat time\b(?! ?(period|frame|scale))|\b(opening|closing) (hours|times)\b|\bwhat hours\b",
                         re.I)),
     ("count", re.compile(r"\bhow many\b|\bwhat number\b|\bnumber of\b|\bpopulation\b", re.I)),
@@ -95,7 +91,7 @@ _AGENT = re.compile(r"(?<=\S )(?:[A-Z][\w&'-]+ )+(?:(?:of|and|for|&) )?[A-Z][\w'
 _VOTE = re.compile(r"\b(carried|lost|fell|defeated|passed|rejected|unanimous(ly)?|in favou?r|against|abstain\w*|"
                    r"abstentions?|ayes?|noes|nays?|roll call)\b", re.I)
 _KIND_PATTERNS = {"rating": [_RATING], "vote": [_VOTE], "time": [_CLOCK], "money": [_MONEY], "percentage": [_SHARE],
-                  "duration": [_DURATION], "period": [_DAY_MONTH, _MONTH_OR_YEAR, _DURATION], "person": [_PERSON],
+                  "duration": [_DURATION], "person": [_PERSON],
                   "organisation": [_AGENT], "count": [_COUNT],
                   "quantity": [_MONEY, _SHARE, _COUNT]}
 _TYPED = frozenset(_KIND_PATTERNS) | {"date"}
@@ -163,7 +159,7 @@ def surface_names(question: str, stems: Iterable[str]) -> tuple[str, ...]:
 
 
 def answer_type(question: str) -> str:
-    """"person", "organisation", "money", "percentage", "duration", "period", "rating", "time",
+    """"person", "organisation", "money", "percentage", "duration", "rating", "time",
     "count", "quantity", "date", or "" when the question asks for no particular kind of answer."""
     for kind, pattern in _QUESTION_TYPES:
         if pattern.search(question):
