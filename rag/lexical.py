@@ -30,10 +30,10 @@ _QUESTION_TYPES = [
                           r"executive)s?\b|"
                           r"\bname of the (chair|leader|officer|director|person|councillor|member)\b|"
                           r"\bwhich (officer|councillor|person|member|director|speaker)\b", re.I)),
-    # "Which company runs the leisure centres?", "the name of the GP federation": a name, not a description.
     # "How did the committee vote on ...?", "By what vote was it carried?": the vote's outcome or counts.
     ("vote", re.compile(r"\bhow did\b[^?]*\bvote\b|\b(result|outcome) of the vote\b|\bby what (vote|majority)\b|"
                         r"\bhow many\b[^?]*\bvot(es|ed|ing)\b|\bhow was the vote\b", re.I)),
+    # "Which company runs the leisure centres?", "the name of the GP federation": a name, not a description.
     ("organisation", re.compile(r"\b(which|what) (company|companies|firm|organi[sz]ations?|providers?|charity|"
                                 r"charities|contractors?|suppliers?|operators?)\b|\bname of the\b", re.I)),
     ("money", re.compile(r"(?=.*\b(how (much|large|big)|what (is|was|does|did|will)\b.*\b(cost|budget|salary|price|"
@@ -159,7 +159,7 @@ def surface_names(question: str, stems: Iterable[str]) -> tuple[str, ...]:
 
 
 def answer_type(question: str) -> str:
-    """"person", "organisation", "money", "percentage", "duration", "rating", "time",
+    """"person", "vote", "organisation", "money", "percentage", "duration", "rating", "time",
     "count", "quantity", "date", or "" when the question asks for no particular kind of answer."""
     for kind, pattern in _QUESTION_TYPES:
         if pattern.search(question):
