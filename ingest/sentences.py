@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 
+# Abbreviations whose full stop ends no sentence: "Agreement No. 47696", "Mr. Ramirez".
+_ABBREVIATION = r"(?<!\bNo\.)(?<!\bNos\.)(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)"
 SENTENCE_END = re.compile(
-    r"(?:(?<=[.!?])|(?<=[.!?][\"\u201d\u2019)]))\s+(?=[A-Z0-9\u00a3\u201c\u2018\"(\u2022-])"
+    _ABBREVIATION + r"(?:(?<=[.!?])|(?<=[.!?][\"\u201d\u2019)]))\s+(?=[A-Z0-9\u00a3\u201c\u2018\"(\u2022-])"
 )
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 # A sentence that introduces a list: "This was done through:", "These key areas are: 1." (not "at 18:30.")

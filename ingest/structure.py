@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from ingest.document import ExtractedDocument
 from ingest.furniture import is_furniture
+from ingest.numbering import item_numbers
 from ingest.sentences import CLAUSE_START
 
 SECTION_SEPARATOR = " > "
@@ -420,10 +421,15 @@ def _sections(lines: list[_Line], furniture: list[bool], headings: list[_Heading
 
 def _keep_empty_headings(bodies: list[_Body], own_lines: dict[int, list[int]]) -> None:
     """A heading with neither text nor sub-headings under it would lose its words: they
-    open the next section's text instead (the last section's, at the end)."""
+    open the next section's text instead (the last section's, at the end). A numbered
+    item keeps them as its own section: an agenda item with nothing printed under it
+    ("XIII. PUBLIC HEARINGS") is still that item."""
     parents = {body[0][:n] for body in bodies if body[1] for n in range(1, len(body[0]))}
     for index, (path, blocks) in enumerate(bodies):
         if blocks or not path or path in parents or index not in own_lines:
+            continue
+        if item_numbers(path[-1]):
+            blocks.append(own_lines[index])
             continue
         later = next((b for b in bodies[index + 1:] if b[1]), None)
         if later is not None:

@@ -19,11 +19,12 @@ from ingest.layout import (
     Char, Line, Table, TypeStyle, body_style, build_lines, find_tables, furniture_keys, furniture_kind,
     heading_levels, heading_style, render_table,
 )
+from ingest.numbering import ListNesting, item_numbers
 from ingest.sentences import CLAUSE_START
 from ingest.textblocks import TextBuilder
 
-# An item's number as minutes and agendas print it: "7", "290.", "Item 7", "(a)", "iv)".
-_ITEM_NUMBER = re.compile(r"^(item\s+)?(\d{1,3}[.)]?|\(?([a-z]|[ivx]{1,4})[.)])\s", re.IGNORECASE)
+_ABBREVIATION_END = re.compile(r"\b(?:[A-Za-z]\.){2,}$")  # "P.M.", "U.S."
+_RANKS_PER_TYPE = 16  # room for lists nested 8 deep in one type, each with unnumbered headings
 _FORCE_BOLD = 0x40000
 _LOOSE_BOX_EMS = 1.15  # a font's ascent to descent, in ems, for common fonts
 _BOLD_NAMES = ("bold", "black", "heavy", "semibold", "demi")
@@ -142,7 +143,7 @@ def _assemble(path: Path, pages: list[list[Line]], title: str) -> ExtractedDocum
         _write_page(builder, lines, tables, styles, levels, headings, marks)
         spans.append(PageSpan(number, min(start + (2 if start else 0), len(builder)), len(builder)))
     return ExtractedDocument(
-        source=path, text=builder.text(), format="pdf", pages=spans, headings=_nest_unnumbered(headings) or None,
+        source=path, text=builder.text(), format="pdf", pages=spans, headings=_nest_items(headings) or None,
         title_hint=title, removed=removed, tables=marks,
     )
 
@@ -193,21 +194,26 @@ def _write_page(
     builder.paragraph_break()
 
 
-def _nest_unnumbered(headings: list[HeadingMark]) -> list[HeadingMark]:
-    """Where one type sets numbered items ("7 Annual Business Report"), a heading in that
-    type without a number sits under the item before it, one rank down."""
-    is_item = [bool(_ITEM_NUMBER.match(mark.title)) for mark in headings]
+def _nest_items(headings: list[HeadingMark]) -> list[HeadingMark]:
+    """Headings in one type, ranked by their numbering: a list of another scheme that
+    starts under an item ("L. Items for Approval", "1. ...") is nested in it, and where
+    that type sets numbered items ("7 Annual Business Report"), a heading without a number
+    sits under the item before it."""
+    readings = [item_numbers(mark.title) for mark in headings]
     numbered: dict[int, int] = {}
-    for mark, item in zip(headings, is_item):
-        numbered[mark.level] = numbered.get(mark.level, 0) + item
-    out, seen = [], set()
-    for mark, item in zip(headings, is_item):
-        level = mark.level * 2
-        if numbered[mark.level] >= 3 and not item and mark.level in seen:
-            level += 1
-        if item:
-            seen.add(mark.level)
-        out.append(HeadingMark(mark.start, mark.end, level, mark.title))
+    for mark, found in zip(headings, readings):
+        numbered[mark.level] = numbered.get(mark.level, 0) + bool(found)
+    lists: dict[int, ListNesting] = {}
+    depth: dict[int, int] = {}  # the depth of the last item in each type
+    out = []
+    for mark, found in zip(headings, readings):
+        rank = mark.level * _RANKS_PER_TYPE
+        if found:
+            depth[mark.level] = min(lists.setdefault(mark.level, ListNesting()).place(found), 7)
+            rank += 2 * depth[mark.level]
+        elif numbered[mark.level] >= 3 and mark.level in depth:
+            rank += 2 * depth[mark.level] + 1
+        out.append(HeadingMark(mark.start, mark.end, rank, mark.title))
     return out
 
 
@@ -227,7 +233,11 @@ def _heading_run(
     if (run > 3 or len(words) > 20 or title.rstrip().endswith((":", ":-", ",", ";")) or title[:1].islower()
             or CLAUSE_START.match(title)):
         return run, False
-    return run, not (title.rstrip().endswith(".") and len(words) >= 3)
+    # A numbered item's title may end in an abbreviation ("XIII. PUBLIC HEARINGS - TO
+    # COMMENCE AT 6:30 P.M."), whose full stop ends no sentence.
+    abbreviated_item = bool(_ABBREVIATION_END.search(title.rstrip()) and item_numbers(title))
+    ends_sentence = title.rstrip().endswith(".") and not abbreviated_item
+    return run, not (ends_sentence and len(words) >= 3)
 
 
 def _new_paragraph(previous: Line, line: Line) -> bool:

@@ -135,3 +135,20 @@ def test_the_council_a_paper_names_is_right_when_one_is_named(prepared) -> None:
           f"(precision {len(right) / len(read):.3f}); wrong: {[r for r in read if r not in right]}")
     assert len(right) / len(read) >= MIN_FIELD_ACCURACY
     assert len(read) >= 15
+
+
+def _paths(prepared, name: str) -> list[tuple[str, ...]]:
+    return [section.path for section in prepared[name].outline.sections]
+
+
+def test_an_agendas_numbered_items_nest_under_its_lettered_and_roman_items(prepared) -> None:
+    """One type sets "L. Items for Approval" and its "1." to "5.": the printed order nests
+    them; an item with nothing printed under it ("XIII. PUBLIC HEARINGS - TO COMMENCE AT
+    6:30 P.M.") is still a section of its own."""
+    ladwp = _paths(prepared, "ladwp-board-of-commissioners_2022-01-25_agenda.pdf")
+    under_l = [p[-1] for p in ladwp if len(p) >= 2 and p[-2] == "L. Items for Approval"]
+    assert [t.split(".")[0] for t in under_l] == ["1", "2", "3", "4", "5"]
+    assert under_l[-1] == "5. Recommended by Water System"
+    assert any(p[-1] == "M. Closed Session" and "L. Items for Approval" not in p for p in ladwp)
+    hermosa = _paths(prepared, "hermosa-beach-city-council_2023-01-10_agenda.pdf")
+    assert any(p[-1] == "XIII. PUBLIC HEARINGS - TO COMMENCE AT 6:30 P.M." for p in hermosa)
