@@ -31,7 +31,7 @@ from rag.lexical import QueryTerms, asks_for_list, content_terms, surface_names
 from rag.meetings import other_meetings
 from rag.parts import part_queries
 from rag.rerank import create_reranker
-from rag.retrieval import HybridRetriever, Retrieved, nodes_of, outline_items
+from rag.retrieval import HybridRetriever, OutlineItem, Retrieved, nodes_of, outline_items
 from rag.spelling import speller_for
 from rag.types import REFUSAL, Answer, Citation, Filters
 
@@ -213,7 +213,9 @@ class AnswerEngine:
         raw = ""
         gen_started = time.perf_counter()
         if sources and evidence >= self.threshold() and not unnamed:
-            if not parts and asks_for_list(standalone):
+            if not parts and retrieved.item is not None:
+                sources = self._item_sources(retrieved.item, sources, context)
+            elif not parts and asks_for_list(standalone):
                 sources = self._outline_sources(standalone, filters, context) or sources
             shown, finished = "", 0
             for delta in writer.generate(standalone, sources, context):
@@ -295,6 +297,15 @@ class AnswerEngine:
         if len(firsts) < len(items):
             return []
         return [Source(n=i + 1, node=node, score=1.0 / (i + 1)) for i, node in enumerate(firsts)]
+
+    @staticmethod
+    def _item_sources(item: OutlineItem, sources: list[Source], context: AnswerContext) -> list[Source]:
+        """For "What is item L.5?": the item's own title and opening, from its first chunk
+        (retrieval put it first)."""
+        if not sources or sources[0].node.node_id != item.entries[0]["node_id"]:
+            return sources
+        context.outline = [item]
+        return sources[:1]
 
     def _finish(self, answer: Answer, raw: str, sources: list[Source], context: AnswerContext,
                 nodes: list[NodeWithScore]) -> None:

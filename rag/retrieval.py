@@ -22,6 +22,7 @@ from llama_index.core.vector_stores.types import MetadataFilter, MetadataFilters
 from council_qa.config import AnswerThresholds, Settings
 from index import CouncilIndex
 from ingest import SECTION_SEPARATOR
+from ingest.numbering import ItemNumber, item_numbers
 from rag.lexical import QueryTerms, content_terms
 from rag.parts import question_parts
 from rag.types import Filters
@@ -37,6 +38,7 @@ class Retrieved:
     dense_cosine: dict[str, float] = field(default_factory=dict)
     keyword_score: dict[str, float] = field(default_factory=dict)
     query_embedding: list[float] | None = None
+    item: OutlineItem | None = None  # the item the question names by number, when found
 
     @property
     def top_cosine(self) -> float:
@@ -279,6 +281,50 @@ def _named_children(outline: _Outline, kept: _KeptChunks, terms: QueryTerms, thr
     return (words, list(children.values())) if len(children) > 1 else (set(), [])
 
 
+# "item 16", "agenda item XIII", "item L.5": an item by the number its agenda gives it.
+_ITEM_REFERENCE = re.compile(
+    r"\b(?i:item)\s+(?:(?i:no)\.?\s*)?((?:\d{1,3}|[A-Z]|[IVXLC]{2,7})(?:\.(?:\d{1,3}|[A-Za-z]))*)(?![\w%£$])"
+)
+ITEM_CHUNKS = 2  # the opening chunks of an item named by its number: its title and what it is
+
+
+def item_reference(question: str) -> list[set[tuple[str, int]]] | None:
+    """The item number a question asks about, outermost first ("L.5" -> L, then 5), each
+    as every (scheme, value) it could be read as; None when it names no item."""
+    match = _ITEM_REFERENCE.search(question)
+    if not match or (match.group(1) == "I" and re.match(r"\s+[a-z]", question[match.end():])):
+        return None  # "the item I asked about"
+    parts = [_readings(item_numbers(f"{token}. x")) for token in match.group(1).split(".")]
+    return parts if all(parts) else None
+
+
+def _readings(numbers: list[ItemNumber]) -> set[tuple[str, int]]:
+    return {(n.scheme.split("-")[0], n.value) for n in numbers}  # "XIII" names "xiii." too
+
+
+def _numbered_as(path: tuple[str, ...], reference: list[set[tuple[str, int]]]) -> bool:
+    """Whether the path's last headings carry the reference's numbers, in order."""
+    if len(path) < len(reference):
+        return False
+    tail = path[len(path) - len(reference):]
+    return all(_readings(item_numbers(title)) & wanted for title, wanted in zip(tail, reference))
+
+
+def named_item(index: CouncilIndex, reference: list[set[tuple[str, int]]], ranked_docs: list[str],
+               filters: MetadataFilters | None = None) -> OutlineItem | None:
+    """The item a question names by number, with its opening chunks, in the best-ranked
+    document that has such an item (an agenda item's number is unique only in its paper)."""
+    outline = _outline_for(index)
+    kept = _KeptChunks(outline, filters)
+    rank = {doc: k for k, doc in enumerate(dict.fromkeys(ranked_docs))}
+    found = [key for key in outline.chunks if key[0] in rank and _numbered_as(key[1], reference) and kept(key)]
+    if not found:
+        return None
+    key = min(found, key=lambda k: (rank[k[0]], len(k[1])))
+    own = [e for e in kept(key) if e["path"] == key[1]] or kept(key)
+    return OutlineItem(key[1][-1], key[1], own[:ITEM_CHUNKS])
+
+
 class HybridRetriever:
     def __init__(self, index: CouncilIndex, settings: Settings) -> None:
         self.index = index
@@ -321,7 +367,23 @@ class HybridRetriever:
         one_part = len(question_parts(query, settings.answer_thresholds, settings.answer_shape.parts)) == 1
         if names and one_part and mode != "dense":  # a compound question's parts name theirs
             result.nodes = self._named_first(result.nodes, names)
+        reference = item_reference(query)
+        if reference and result.nodes:
+            self._item_first(result, reference, metadata_filters)
         return result
+
+    def _item_first(self, result: Retrieved, reference: list[set[tuple[str, int]]],
+                    filters: MetadataFilters | None) -> None:
+        """The opening chunks of the item asked for by its number ("item 16") first: the
+        words of a number match nothing, so neither ranker finds an item by it."""
+        ranked_docs = [hit.node.metadata.get("doc_id", "") for hit in result.nodes]
+        result.item = named_item(self.index, reference, ranked_docs, filters)
+        if result.item is None:
+            return
+        top = result.nodes[0].score
+        front = [NodeWithScore(node=node, score=top) for node in nodes_of(self.index, result.item.entries)]
+        ids = {hit.node.node_id for hit in front}
+        result.nodes = front + [hit for hit in result.nodes if hit.node.node_id not in ids]
 
     def _named_first(self, nodes: list[NodeWithScore], names: frozenset[str]) -> list[NodeWithScore]:
         """The fused chunks that name every rare name the question asks about ("Charfield

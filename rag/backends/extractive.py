@@ -191,7 +191,7 @@ _ENUMERATOR = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}[.)])\s+(?=\S)
 def outline_answer(sources: list[Source], context: AnswerContext) -> Iterator[str]:
     """One line per heading asked for: the heading, and when its first chunk sits right
     under it, that chunk's opening sentence (what the commitment or principle is)."""
-    separator = ""
+    separator, bullet = "", "- " if len(context.outline) > 1 else ""
     for item, source in zip(context.outline, sources):
         line = _ENUMERATOR.sub("", item.heading.strip()) or item.heading.strip()
         if not line:
@@ -199,10 +199,10 @@ def outline_answer(sources: list[Source], context: AnswerContext) -> Iterator[st
         opening = opening_sentence(source.node.get_content()) if item.leaf else ""
         if opening:
             context.quotes.setdefault(source.n, opening)
-            line = f"{line}: {opening}"
+            line = opening if line.lower() in opening.lower() else f"{line}: {opening}"
         if line[-1] not in ".!?":
             line += "."
-        yield f"{separator}- {line} [{source.n}]"
+        yield f"{separator}{bullet}{line} [{source.n}]"
         separator = "\n"
 
 

@@ -11,7 +11,7 @@ from index import DocumentEntry, KeywordIndex, Manifest
 from ingest import DocumentMetadata, DocumentRecord, SectionRecord
 from rag import Filters
 from rag.lexical import QueryTerms
-from rag.retrieval import MODES, outline_items
+from rag.retrieval import MODES, item_reference, outline_items
 
 # A question naming a heading: only chunks under the strategy's own "Key Area 3" hold
 # this passage (the evaluation set's section-003). Dense retrieval alone ranks it low;
@@ -170,3 +170,34 @@ def test_filters_say_which_of_them_shuts_out_every_paper() -> None:
     assert Filters().why_nothing([]) is None
     assert Filters(body="Health and Wellbeing Board", date_from="2026-01-01").describe() == [
         'board "Health & Wellbeing Board"', "meetings from 2026-01-01"]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What is item 7 on the agenda?", [{("figure", 7)}]),
+        ("What was agenda item XIV about?", [{("roman", 14)}]),
+        ("What is item L.5?", [{("letter", 12), ("roman", 50)}, {("figure", 5)}]),
+        ("Which item for approval came first?", None),
+        ("Is the item I raised on the agenda?", None),
+        ("Was the item 20% over budget?", None),
+    ],
+)
+def test_an_item_named_by_its_number_is_read_from_the_question(question, expected) -> None:
+    assert item_reference(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        ("What is item M.1 on the LADWP board agenda for 25 January 2022?", "CONFERENCE WITH LEGAL COUNSEL"),
+        ("What was item 12 at the Bristol transport committee on 15 May 2025?", "Southern Gateway and Friary"),
+        ("What is item XI on the Hermosa Beach City Council agenda of 10 January 2023?", "CONSENT CALENDAR"),
+    ],
+)
+def test_an_item_asked_for_by_its_number_is_answered_with_that_item(real_engine, question, words) -> None:
+    """Numbers are words no ranker weighs; the paper's own numbering finds the item."""
+    answer = real_engine.ask(question)
+    assert not answer.abstained
+    assert words.lower() in answer.answer.lower()
+    assert answer.citations and words.lower() in answer.citations[0].quote.lower() + answer.citations[0].section.lower()
