@@ -47,6 +47,7 @@ class HeadingMark:
     end: int
     level: int
     title: str
+    in_body_type: bool = False  # an item line set like the body ("I. ROLL CALL"): never a title
 
 
 @dataclass(frozen=True)

@@ -136,7 +136,7 @@ class FrontPage:
         end = document.pages[0].end if document.pages and document.pages[0].end > 200 else _FRONT_CHARS
         end = min(end, _FRONT_CHARS * 2)
         lines = tuple(" ".join(ln.split()) for ln in document.text[:end].splitlines())
-        marks = [h for h in document.headings or [] if h.start < end]
+        marks = [h for h in document.headings or [] if h.start < end and not h.in_body_type]
         top = min((h.level for h in marks), default=0)
         return cls(tuple(ln for ln in lines if not is_furniture(ln)),
                    tuple(_clean(h.title) for h in marks if h.level == top))

@@ -8,6 +8,7 @@ footers and page numbers, which are left out and counted.
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import re
 from pathlib import Path
 
@@ -135,13 +136,17 @@ def _assemble(path: Path, pages: list[list[Line]], title: str) -> ExtractedDocum
     marks: list[TableMark] = []
     spans: list[PageSpan] = []
     carried: Table | None = None
+    item_lines: list[HeadingMark] = []  # body-type lines that open with a capital item number
     for number, lines in enumerate(content, start=1):
         start = len(builder)
         builder.paragraph_break()
         tables = find_tables(lines, carried)
         carried = tables[-1] if tables else (carried if not lines else None)
-        _write_page(builder, lines, tables, styles, levels, headings, marks)
+        _write_page(builder, lines, tables, styles, levels, headings, marks, item_lines)
         spans.append(PageSpan(number, min(start + (2 if start else 0), len(builder)), len(builder)))
+    if headings:  # a paper without typed headings has its outline read from its text
+        below_every_type = max(levels.values()) + 1
+        headings = sorted(headings + _body_items(item_lines, below_every_type), key=lambda mark: mark.start)
     return ExtractedDocument(
         source=path, text=builder.text(), format="pdf", pages=spans, headings=_nest_items(headings) or None,
         title_hint=title, removed=removed, tables=marks,
@@ -156,6 +161,7 @@ def _write_page(
     levels: dict[TypeStyle, int],
     headings: list[HeadingMark],
     marks: list[TableMark],
+    item_lines: list[HeadingMark],
 ) -> None:
     table_at = {t.first: t for t in tables}
     in_table = {i for t in tables for i in range(t.first, t.last + 1)}
@@ -189,9 +195,35 @@ def _write_page(
         else:
             builder.line_break()
         builder.inline(line.text)
+        if any(n.scheme.endswith("upper") for n in item_numbers(line.text)):
+            end = len(builder) - line.text[-1:].isspace()
+            item_lines.append(HeadingMark(end - len(" ".join(line.text.split())), end, 0, " ".join(line.text.split())))
         previous = line
         i += 1
     builder.paragraph_break()
+
+
+def _body_items(lines: list[HeadingMark], level: int) -> list[HeadingMark]:
+    """Agenda items printed in body type ("I. ROLL CALL", "A. RESOLUTION (2019-37) ..."):
+    lines opening with a capital letter or Roman numeral that count up from A or I, three
+    items or more of one scheme in the paper. Figures are left alone: in body type they
+    number resolutions and lists far more often than items."""
+    chains: dict[str, list[list[HeadingMark]]] = {}
+    last: dict[str, int] = {}
+    for mark in lines:
+        readings = [n for n in item_numbers(mark.title) if n.scheme.endswith("upper")]
+        follows = next((n for n in readings if last.get(n.scheme) == n.value - 1), None)
+        reading = follows or next((n for n in readings if n.value == 1), None)
+        if reading is None:
+            continue
+        if follows is None:
+            chains.setdefault(reading.scheme, []).append([])
+        chains[reading.scheme][-1].append(mark)
+        last[reading.scheme] = reading.value
+    items = [mark for runs in chains.values() for run in runs if len(run) >= 2 for mark in run]
+    schemes = {scheme for scheme, runs in chains.items() if sum(len(run) for run in runs if len(run) >= 2) >= 3}
+    keep = {id(mark) for scheme in schemes for run in chains[scheme] if len(run) >= 2 for mark in run}
+    return [HeadingMark(m.start, m.end, level, m.title, in_body_type=True) for m in items if id(m) in keep]
 
 
 def _nest_items(headings: list[HeadingMark]) -> list[HeadingMark]:
@@ -213,7 +245,7 @@ def _nest_items(headings: list[HeadingMark]) -> list[HeadingMark]:
             rank += 2 * depth[mark.level]
         elif numbered[mark.level] >= 3 and mark.level in depth:
             rank += 2 * depth[mark.level] + 1
-        out.append(HeadingMark(mark.start, mark.end, rank, mark.title))
+        out.append(dataclasses.replace(mark, level=rank))
     return out
 
 

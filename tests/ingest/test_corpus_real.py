@@ -152,3 +152,17 @@ def test_an_agendas_numbered_items_nest_under_its_lettered_and_roman_items(prepa
     assert any(p[-1] == "M. Closed Session" and "L. Items for Approval" not in p for p in ladwp)
     hermosa = _paths(prepared, "hermosa-beach-city-council_2023-01-10_agenda.pdf")
     assert any(p[-1] == "XIII. PUBLIC HEARINGS - TO COMMENCE AT 6:30 P.M." for p in hermosa)
+
+
+def test_agenda_items_printed_in_body_type_are_sections_of_their_own(prepared) -> None:
+    """"I. Call to Order & Roll Call" ... "VI. Adjournment" in the body's type, counting up
+    from I: each is an item a question can name by its number."""
+    illinois = _paths(prepared, "illinois-finance-authority_2020-12-08_agenda.pdf")
+    items = [p[-1] for p in illinois if p and p[-1].split(".")[0] in {"I", "II", "III", "IV", "V", "VI"}]
+    assert items[:3] == ["I. Call to Order & Roll Call",
+                         "II. Review and Adoption of the Conduit Financing Committee Meeting Minutes",
+                         "III. Presentation and Consideration of New Business Items (see attached)"]
+    assert items[-1] == "VI. Adjournment"
+    # A lone capital-lettered line is no item list ("V. Within the Employment Areas ..." in a policy).
+    broxbourne = _paths(prepared, "broxbourne-borough-council_2023-11_employment-skills-spd.pdf")
+    assert not any(p and p[-1].startswith("V. ") for p in broxbourne)
