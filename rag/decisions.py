@@ -105,6 +105,11 @@ DECISION_QUESTION = re.compile(
     r"in favour|against)\b", re.I)
 
 _PUT_TO_THE_MEETING = ("carried", "lost", "fell", "approved", "agreed")  # not noted, deferred or withdrawn
+_ADOPTED = ("carried", "approved", "agreed")
+# "What did the board decide about ...?": what it resolved, not a motion it turned down;
+# unless the question asks about an outcome or the vote itself.
+_DECIDED_ASKED = re.compile(r"\bdecid(?:e|ed)\b|\bdecisions?\b", re.I)
+_OUTCOME_ASKED = re.compile(r"\b(?:carried|passed|lost|fell|failed|rejected|defeated|withdrawn|deferred|vot\w*)\b", re.I)
 _VOTE_ASKED = re.compile(r"\bvot(?:e|ed|es|ing)\b|\bhow many\b.*\b(?:for|against|favour)\b", re.I)
 
 
@@ -139,7 +144,8 @@ def matching_decision(question: str, terms: QueryTerms, entries: list[RegisterEn
     the question's words, more of them than any other item's decision (a neighbouring
     item's vote is never taken for it). Within an item ("Recommendation 2A", "2B", an
     amendment) the decision of the kind the question names, then, for a question about the
-    vote, one that records the counts, then the one whose own passage holds most of its
+    vote, one that records the counts, then, for "what did they decide", one that was
+    adopted (not a motion turned down), then the one whose own passage holds most of its
     words, wins; the minutes and the decision notice of one meeting record the same item,
     and the one with the vote wins. A question about the vote takes only a record of one."""
     if not entries or not DECISION_QUESTION.search(question):
@@ -152,8 +158,10 @@ def matching_decision(question: str, terms: QueryTerms, entries: list[RegisterEn
     for e in dated:
         items.setdefault((e.source, e.decision.item_number), set()).update(_entry_terms(e))
     counts_asked = bool(_VOTE_ASKED.search(question))  # "What was the vote?": the record with the counts
+    adopted_asked = bool(_DECIDED_ASKED.search(question)) and not _OUTCOME_ASKED.search(question)
     scored = sorted(((terms.coverage(items[e.source, e.decision.item_number]), e.decision.kind in asked_kinds,
-                      counts_asked and e.votes != "", terms.coverage(_passage_terms(e)), e.votes != "",
+                      counts_asked and e.votes != "", adopted_asked and e.decision.outcome in _ADOPTED,
+                      terms.coverage(_passage_terms(e)), e.votes != "",
                       bool(e.decision.proposer), -i) for i, e in enumerate(dated)), reverse=True)
     if not scored or scored[0][0] < thresholds.decision_match:
         return None

@@ -62,6 +62,20 @@ def test_a_question_about_the_vote_gets_the_record_of_the_item_with_the_counts()
     assert matching_decision(question, terms(question), [stated, counted]) is stated
 
 
+def test_what_was_decided_is_what_was_adopted_unless_the_question_asks_about_the_outcome() -> None:
+    carried = entry("7", "Pay and Display changes", "Approved a rounded inflationary increase to the pay and "
+                    "display rate. Recommendation 4B was CARRIED (8 for, 0 against).", votes=(8, 0, None))
+    lost = entry("7", "Pay and Display changes", "Approved the principle of an additional uplift to pay and display "
+                 "rates in specified residents parking areas. Recommendation 4C was LOST (4 for, 5 against).",
+                 outcome="lost", votes=(4, 5, None))
+    question = "What did the committee decide about pay and display rates in residents parking areas?"
+    assert matching_decision(question, terms(question), [lost, carried]) is carried
+    question = "Which change to pay and display rates in residents parking areas was lost?"
+    assert matching_decision(question, terms(question), [lost, carried]) is lost
+    question = "How did the committee vote on the uplift to pay and display rates in residents parking areas?"
+    assert matching_decision(question, terms(question), [lost, carried]) is lost
+
+
 def test_a_question_about_the_vote_takes_no_record_that_holds_none() -> None:
     noted = entry("5", "Better Care Fund", "The board noted the Better Care Fund plan for 2025-26.", outcome="noted")
     question = "How many votes were cast for and against the Better Care Fund plan?"
