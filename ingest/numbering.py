@@ -20,7 +20,8 @@ _MAX_SKIP = 3  # items a list may appear to skip (a heading the layout did not r
 
 @dataclass(frozen=True)
 class ItemNumber:
-    """One reading of an item number: its scheme ("figure", "LETTER", "roman", ...) and value."""
+    """One reading of an item number: its scheme ("figure", "letter-upper", "roman-lower", ...)
+    and its value."""
 
     scheme: str
     value: int
@@ -35,9 +36,9 @@ def item_numbers(title: str) -> list[ItemNumber]:
     if not match:
         return []
     token = match.group(1)
-    case = "upper" if token.isupper() else "lower"
     if not (token.isupper() or token.islower()):
-        return []
+        return []  # "Xi." numbers nothing
+    case = "upper" if token.isupper() else "lower"
     readings = []
     if len(token) == 1:
         readings.append(ItemNumber(f"letter-{case}", ord(token.lower()) - ord("a") + 1))

@@ -208,7 +208,7 @@ def _body_items(lines: list[HeadingMark], level: int) -> list[HeadingMark]:
     lines opening with a capital letter or Roman numeral that count up from A or I, three
     items or more of one scheme in the paper. Figures are left alone: in body type they
     number resolutions and lists far more often than items."""
-    chains: dict[str, list[list[HeadingMark]]] = {}
+    runs: dict[str, list[list[HeadingMark]]] = {}  # per scheme, the runs that count up by one
     last: dict[str, int] = {}
     for mark in lines:
         readings = [n for n in item_numbers(mark.title) if n.scheme.endswith("upper")]
@@ -217,13 +217,16 @@ def _body_items(lines: list[HeadingMark], level: int) -> list[HeadingMark]:
         if reading is None:
             continue
         if follows is None:
-            chains.setdefault(reading.scheme, []).append([])
-        chains[reading.scheme][-1].append(mark)
+            runs.setdefault(reading.scheme, []).append([])
+        runs[reading.scheme][-1].append(mark)
         last[reading.scheme] = reading.value
-    items = [mark for runs in chains.values() for run in runs if len(run) >= 2 for mark in run]
-    schemes = {scheme for scheme, runs in chains.items() if sum(len(run) for run in runs if len(run) >= 2) >= 3}
-    keep = {id(mark) for scheme in schemes for run in chains[scheme] if len(run) >= 2 for mark in run}
-    return [HeadingMark(m.start, m.end, level, m.title, in_body_type=True) for m in items if id(m) in keep]
+    items = []
+    for scheme_runs in runs.values():
+        listed = [mark for run in scheme_runs if len(run) >= 2 for mark in run]
+        if len(listed) >= 3:
+            items += listed
+    return sorted((dataclasses.replace(mark, level=level, in_body_type=True) for mark in items),
+                  key=lambda mark: mark.start)
 
 
 def _nest_items(headings: list[HeadingMark]) -> list[HeadingMark]:
