@@ -29,15 +29,16 @@ class ItemNumber:
 
 def item_numbers(title: str) -> list[ItemNumber]:
     """Every reading of the number that opens ``title`` ("I." is a letter or a Roman one)."""
-    figure = _FIGURE.match(title)
-    if figure:
-        return [ItemNumber("figure", int(figure.group(1)))]
-    match = _LETTER_OR_ROMAN.match(title)
-    if not match:
-        return []
-    token = match.group(1)
+    match = _FIGURE.match(title) or _LETTER_OR_ROMAN.match(title)
+    return number_readings(match.group(1)) if match else []
+
+
+def number_readings(token: str) -> list[ItemNumber]:
+    """Every reading of an item number written alone ("16", "L", "xiii")."""
+    if token.isdigit():
+        return [ItemNumber("figure", int(token))]
     if not (token.isupper() or token.islower()):
-        return []  # "Xi." numbers nothing
+        return []  # "Xi" numbers nothing
     case = "upper" if token.isupper() else "lower"
     readings = []
     if len(token) == 1:

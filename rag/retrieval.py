@@ -22,7 +22,7 @@ from llama_index.core.vector_stores.types import MetadataFilter, MetadataFilters
 from council_qa.config import AnswerThresholds, Settings
 from index import CouncilIndex
 from ingest import SECTION_SEPARATOR
-from ingest.numbering import ItemNumber, item_numbers
+from ingest.numbering import ItemNumber, item_numbers, number_readings
 from rag.lexical import QueryTerms, content_terms
 from rag.parts import question_parts
 from rag.types import Filters
@@ -294,7 +294,7 @@ def item_reference(question: str) -> list[set[tuple[str, int]]] | None:
     match = _ITEM_REFERENCE.search(question)
     if not match or (match.group(1) == "I" and re.match(r"\s+[a-z]", question[match.end():])):
         return None  # "the item I asked about"
-    parts = [_readings(item_numbers(f"{token}. x")) for token in match.group(1).split(".")]
+    parts = [_readings(number_readings(token)) for token in match.group(1).split(".")]
     return parts if all(parts) else None
 
 
