@@ -67,12 +67,25 @@ def source_sentences(sources: list[Source], query_embedding: list[float] | None,
                 found.append(Sentence(source, position, sentence, set(content_terms(sentence))))
         for i, sentence in enumerate(found):
             sentence.context = set().union(*(s.terms for s in found[max(0, i - neighbours):i + neighbours + 1]))
+        frame_rows(found)
         sentences += found
     if sentences and query_embedding is not None and vectors is not None and embed is not None:
         matrix = np.array(vectors.get([s.text for s in sentences], embed))
         for sentence, cosine in zip(sentences, matrix @ np.array(query_embedding)):
             sentence.cosine = float(cosine)
     return sentences
+
+
+def frame_rows(sentences: list[Sentence], lines: int = 2) -> None:
+    """Each table row ("Parking Income | Value £: 10,896,732.60") framed by the prose lines
+    just before its table ("The income and expenditure for ... 2023/2024 was as follows:"):
+    a row says nothing alone that its caption does not name."""
+    prose: list[Sentence] = []
+    for sentence in sentences:
+        if " | " in sentence.text:
+            sentence.frame = set().union(*(s.terms for s in prose[-lines:]))
+        else:
+            prose.append(sentence)
 
 
 def word_credit(cosine: float, weights: SentenceWeights = DEFAULT_WEIGHTS) -> float:
@@ -89,7 +102,7 @@ def sentence_score(sentence: Sentence, terms: QueryTerms, weights: SentenceWeigh
     source's rank."""
     section_terms = set(content_terms(" ".join(sentence.source.heading_path)))
     words = len(sentence.text.split())
-    word_matches = (weights.own_words * terms.coverage(sentence.terms)
+    word_matches = (weights.own_words * terms.coverage(sentence.terms | sentence.frame)
                     + weights.heading_words * terms.coverage(sentence.terms | section_terms)
                     + weights.neighbour_words * terms.coverage(sentence.context | sentence.terms | section_terms))
     return (

@@ -52,6 +52,7 @@ class Sentence:
     terms: set[str]
     cosine: float = 0.0
     context: set[str] = field(default_factory=set)  # its neighbours' terms in the same chunk
+    frame: set[str] = field(default_factory=set)  # a table row's: the words of the lines that introduce its table
 
 
 @dataclass

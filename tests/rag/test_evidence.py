@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from llama_index.core.schema import TextNode
 
-from rag.evidence import numbers_held, sentence_score, source_sentences, word_credit
-from rag.lexical import QueryTerms, content_terms, numbers_in
+from rag.evidence import evidence_features, numbers_held, sentence_score, source_sentences, word_credit
+from rag.lexical import QueryTerms, answer_type, content_terms, numbers_in
 from rag.types import Sentence, Source
 
 def scored_sentence(text: str, cosine: float, question: str) -> float:
@@ -69,3 +69,21 @@ def test_a_question_one_year_off_finds_its_numbers_missing() -> None:
     assert numbers_held(numbers_in("What did the 5 June 2026 meeting decide?"), source) == 1.0  # the paper's own date
     assert numbers_held(numbers_in("What did the 6 June 2026 meeting decide?"), source) == 0.5
     assert numbers_held(numbers_in("What was the Transport revenue outturn?"), source) == 1.0
+
+
+def test_a_table_row_is_read_with_the_lines_that_introduce_its_table() -> None:
+    # The row holds the sum but few of the question's words; its lead-in holds the rest.
+    text = ("The income and expenditure for Parking Regulation and Compliance in addition to Parking Services "
+            "for the financial year 2023/2024 was as follows:\n\n"
+            "Financial income and expenditure 2023/2024\n\n"
+            "Description | Value £\nParking Income | Value £: 10,896,732.60\n"
+            "Penalty Charge Notice Income | Value £: 2,343,350.68\nTotal Income | Value £: 22,292,940.85")
+    source = Source(n=1, node=TextNode(text=text, metadata={"section": "Financial Information"}), score=1.0)
+    sentences = source_sentences([source], None, None, None)
+    question = "How much parking income did the Parking Regulation and Compliance and Parking Services record in 2023/2024?"
+    # As in a paper about parking: its row label's words are common, its lead-in's rare.
+    asked = {t: 0.3 if t in content_terms("parking income") else 2.0 for t in content_terms(question)}
+    terms = QueryTerms(asked, answer_type(question), anchors=frozenset(asked))
+    assert evidence_features([source], sentences, terms, 0.8)["typed_answer"] == 1.0
+    row = next(s for s in sentences if s.text.startswith("Parking Income"))
+    assert set(content_terms("Regulation and Compliance")) <= row.frame - row.terms
