@@ -280,7 +280,7 @@ def find_tables(lines: list[Line], carried: Table | None = None) -> list[Table]:
         if data_rows < 2:
             i = j + 1
             continue
-        first, headers = _header_above(lines, i, columns, tables[-1].last if tables else -1)
+        first, headers = _header_above(lines, i, j, columns, tables[-1].last if tables else -1)
         at_top = first == 0  # nothing but this table's rows above it on the page
         if not any(headers) and carried is not None and at_top and _same_columns(carried.columns, columns):
             headers = carried.headers
@@ -329,37 +329,57 @@ def _same_columns(a: list[tuple[float, float]], b: list[tuple[float, float]]) ->
 
 
 def _header_above(
-    lines: list[Line], first_row: int, columns: list[tuple[float, float]], floor: int
+    lines: list[Line], first_row: int, last_row: int, columns: list[tuple[float, float]], floor: int
 ) -> tuple[int, list[str]]:
-    """Header fragments above the first row, each placed over the column it sits above."""
+    """Header fragments above the first row, each placed over the column it sits above.
+
+    The lines are read nearest first by position, not in the PDF's content order: a heading
+    centred on a two-line header ("TOTAL" beside "Market / Housing") may be printed last."""
+    labels_end = max((c.x1 for ln in lines[first_row:last_row + 1] for c in ln.cells if c.x1 <= columns[0][0]),
+                     default=columns[0][0])  # where the row labels end: headings right of it head figures
     headers = [""] * len(columns)
     label_header = ""
-    taken = first_row
     top_row = lines[first_row]
     top = top_row.baseline
-    for k in range(first_row - 1, max(floor, first_row - 30), -1):
+    above = [k for k in range(first_row - 1, max(floor, first_row - 30), -1)
+             if lines[k].page == top_row.page and lines[k].baseline < top - 0.9 * top_row.size]  # not its own wraps
+    taken: set[int] = set()
+    for k in sorted(above, key=lambda k: -lines[k].baseline):
         line = lines[k]
-        if line.page != top_row.page or top - line.baseline > 1.9 * top_row.size:
+        if top - line.baseline > 1.9 * top_row.size:
             break
         if len(line.cells) == 1 and len(line.text.split()) > 6:
             break  # prose above the table
-        placed = False
+        placed: list[tuple[int | None, str]] = []
         for cell in line.cells:
             column = _column_of(cell, columns)
-            if column is None:
-                if cell.x1 <= columns[0][0]:
-                    label_header = f"{cell.text} {label_header}".strip()
-                    placed = True
-                continue
-            headers[column] = f"{cell.text} {headers[column]}".strip()
-            placed = True
+            if column is None and cell.x0 > labels_end:
+                column = _column_ending_after(cell, columns)
+            if column is not None or cell.x1 <= columns[0][0]:
+                placed.append((column, cell.text))
         if not placed:
             break
-        taken = k
+        for column, text in placed:
+            if column is None:
+                label_header = f"{text} {label_header}".strip()
+            else:
+                headers[column] = f"{text} {headers[column]}".strip()
+        taken.add(k)
         top = min(top, line.baseline)
     if not any(headers):
         return first_row, [""] * (len(columns) + 1)
-    return taken, [label_header] + headers
+    first = first_row
+    while first - 1 in taken:  # the header's lines run straight into the table
+        first -= 1
+    return first, [label_header] + headers
+
+
+def _column_ending_after(cell: Cell, columns: list[tuple[float, float]]) -> int | None:
+    """The column a heading right of every row label heads when it overlaps none: the
+    first whose figures end after its centre (figures set right, "Market Housing" over
+    "6,565" but printed to its left)."""
+    centre = (cell.x0 + cell.x1) / 2
+    return next((n for n, (_, end) in enumerate(columns) if centre <= end + 4), None)
 
 
 def _column_of(cell: Cell, columns: list[tuple[float, float]]) -> int | None:

@@ -166,3 +166,16 @@ def test_agenda_items_printed_in_body_type_are_sections_of_their_own(prepared) -
     # A lone capital-lettered line is no item list ("V. Within the Employment Areas ..." in a policy).
     broxbourne = _paths(prepared, "broxbourne-borough-council_2023-11_employment-skills-spd.pdf")
     assert not any(p and p[-1].startswith("V. ") for p in broxbourne)
+
+
+@pytest.mark.parametrize(("name", "row"), [
+    # Headings printed to the left of right-set figures, and a two-line header whose
+    # centred "TOTAL" the PDF draws last.
+    ("buckinghamshire-council_2025-09-08_housing-needs-executive-summary.pdf",
+     "General Needs Housing 1 bedroom | Market Housing: 6,565 | Affordable Housing: 8,047 | TOTAL: 14,612"),
+    ("weca_2026-06-05_budget-outturn-report.pdf",
+     "Money Market Funds | 31-Mar-25 Actual Portfolio £m: 39.3 | Net Movement £m: -12.9 | "
+     "31-Mar-26 Actual Portfolio £m: 26.4 | 31-Mar-26 Average Rate %: 4.0"),
+])
+def test_a_table_row_carries_its_column_headings(prepared, name: str, row: str) -> None:
+    assert row in prepared[name].document.text.splitlines()
