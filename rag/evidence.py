@@ -101,13 +101,10 @@ def sentence_score(sentence: Sentence, terms: QueryTerms, weights: SentenceWeigh
     its heading's, its meaning, whether it holds the kind of answer asked for, and its
     source's rank."""
     section_terms = set(content_terms(" ".join(sentence.source.heading_path)))
-    meta = sentence.source.node.metadata
-    paper = paper_terms(str(meta.get("title", "")), str(meta.get("body", "")))
     words = len(sentence.text.split())
-    word_matches = (weights.own_words * terms.coverage(sentence.terms | sentence.frame, besides=paper)
-                    + weights.heading_words * terms.coverage(sentence.terms | section_terms, besides=paper)
-                    + weights.neighbour_words * terms.coverage(sentence.context | sentence.terms | section_terms,
-                                                               besides=paper))
+    word_matches = (weights.own_words * terms.coverage(sentence.terms | sentence.frame)
+                    + weights.heading_words * terms.coverage(sentence.terms | section_terms)
+                    + weights.neighbour_words * terms.coverage(sentence.context | sentence.terms | section_terms))
     return (
         word_credit(sentence.cosine, weights) * word_matches
         + weights.meaning * sentence.cosine
@@ -115,14 +112,6 @@ def sentence_score(sentence: Sentence, terms: QueryTerms, weights: SentenceWeigh
         + weights.source_rank / sentence.source.n
         - weights.length_penalty * max(0, words - weights.long_after)
     )
-
-
-@lru_cache(maxsize=4096)
-def paper_terms(title: str, body: str) -> frozenset[str]:
-    """The words that name a paper (its title and body). Within the paper they say which
-    paper, not which of its sentences: "To: Development Finance Authority of Summit County"
-    answers nothing about the authority's October meetings."""
-    return frozenset(content_terms(f"{title} {body}"))
 
 
 def terms_of(source: Source) -> list[str]:

@@ -250,16 +250,12 @@ class QueryTerms:
     def total(self) -> float:
         return sum(self.weights.values())
 
-    def coverage(self, text_terms: set[str], besides: frozenset[str] = frozenset()) -> float:
-        """Share of the question's weight that ``text_terms`` contain (0-1), counting only
-        the question's words outside ``besides`` when any are."""
-        weights = self.weights
-        if besides and any(t not in besides for t in weights):
-            weights = {t: w for t, w in weights.items() if t not in besides}
-        total = sum(weights.values())
+    def coverage(self, text_terms: set[str]) -> float:
+        """Share of the question's weight that ``text_terms`` contain (0-1)."""
+        total = self.total
         if not total:
             return 0.0
-        return sum(w for t, w in weights.items() if t in text_terms) / total
+        return sum(w for t, w in self.weights.items() if t in text_terms) / total
 
     def fits(self, text: str, topic: str = "") -> bool:
         """Whether ``text`` holds the kind of answer asked for (a number for "how much"),

@@ -87,19 +87,3 @@ def test_a_table_row_is_read_with_the_lines_that_introduce_its_table() -> None:
     assert evidence_features([source], sentences, terms, 0.8)["typed_answer"] == 1.0
     row = next(s for s in sentences if s.text.startswith("Parking Income"))
     assert set(content_terms("Regulation and Compliance")) <= row.frame - row.terms
-
-
-def test_the_words_naming_a_paper_do_not_choose_among_its_sentences() -> None:
-    # The memo's address line repeats its body's name; the sentence that answers does not.
-    text = ("To: Harbour Finance Authority of Kent County Board Members.\n\n"
-            "In March the board meeting moves to Tuesday 12 March because of the holiday.")
-    meta = {"section": "Re: Meeting Schedule", "title": "Meeting Schedule",
-            "body": "Harbour Finance Authority of Kent County"}
-    source = Source(n=1, node=TextNode(text=text, metadata=meta), score=1.0)
-    address, answer = source_sentences([source], None, None, None)
-    terms = QueryTerms({t: 1.0 for t in content_terms(
-        "When will the Harbour Finance Authority of Kent County board meet in March?")})
-    assert sentence_score(answer, terms) > sentence_score(address, terms)
-    # Outside the paper's own name the share is taken of the question's other words.
-    assert terms.coverage({"march"}, besides=frozenset(content_terms("Harbour Finance Authority Kent County"))) > \
-        terms.coverage({"march"})
