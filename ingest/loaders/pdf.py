@@ -196,8 +196,8 @@ def _write_page(
             builder.line_break()
         builder.inline(line.text)
         if any(n.scheme.endswith("upper") for n in item_numbers(line.text)):
-            end = len(builder) - line.text[-1:].isspace()
-            item_lines.append(HeadingMark(end - len(" ".join(line.text.split())), end, 0, " ".join(line.text.split())))
+            title, end = " ".join(line.text.split()), len(builder) - line.text[-1:].isspace()
+            item_lines.append(HeadingMark(end - len(title), end, 0, title))
         previous = line
         i += 1
     builder.paragraph_break()
