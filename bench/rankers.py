@@ -88,6 +88,31 @@ class Corpus:
             self.e5_matrix = e5.passage([n.get_content(metadata_mode=MetadataMode.EMBED) for n in nodes])
             print(f"e5: {len(nodes)} chunks in {time.perf_counter() - started:.0f} s", file=sys.stderr)
             np.savez(cache, ids=np.array(self.ids), vectors=self.e5_matrix)
+        self.sentence_owner, self.sentence_matrix = self._sentences(home, nodes)
+        page = index.store._collection.get(ids=self.ids, include=["embeddings"])
+        order = {i: n for n, i in enumerate(page["ids"])}
+        self.chunk_matrix = np.array([page["embeddings"][order[i]] for i in self.ids], dtype=np.float32)
+
+    def _sentences(self, home: Path, nodes: list) -> tuple[np.ndarray, np.ndarray]:
+        """MiniLM vectors of every chunk's sentences (three words or more), and whose each is."""
+        from ingest.sentences import sentence_spans
+
+        owner, texts = [], []
+        for number, node in enumerate(nodes):
+            text = node.get_content()
+            for start, end in sentence_spans(text):
+                sentence = " ".join(text[start:end].split())
+                if len(sentence.split()) >= 3:
+                    owner.append(number)
+                    texts.append(sentence)
+        cache = home / "sentence-vectors.npz"
+        if cache.exists() and list(np.load(cache)["ids"]) == self.ids:
+            return np.array(owner), np.load(cache)["vectors"]
+        started = time.perf_counter()
+        matrix = np.array(self.engine.index.embedder.embed_texts(texts), dtype=np.float32)
+        print(f"sentences: {len(texts)} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        np.savez(cache, ids=np.array(self.ids), vectors=matrix)
+        return np.array(owner), matrix
 
     def scores(self, question: str) -> dict[str, dict[str, float]]:
         index = self.engine.index
@@ -97,15 +122,29 @@ class Corpus:
         e5_scores = self.e5_matrix @ self.e5.query(question)
         top = np.argsort(-e5_scores)[:DEPTH]
         e5 = {self.ids[i]: float(e5_scores[i]) for i in top}
+        query = np.array(self.engine.index.embedder.embed_query(question), dtype=np.float32)
+        best = np.full(len(self.ids), -1.0, dtype=np.float32)
+        np.maximum.at(best, self.sentence_owner, self.sentence_matrix @ query)
+        top = np.argsort(-best)[:DEPTH]
+        sentence = {self.ids[i]: float(best[i]) for i in top}
         nodes, _ = self.engine.retrieve(question)
         current = {h.node.node_id: float(len(nodes) - i) for i, h in enumerate(nodes[:DEPTH])}
-        return {"minilm": minilm, "e5": e5, "bm25": bm25, "current": current}
+        either = {i: max(minilm.get(i, -1.0), sentence.get(i, -1.0)) for i in {*minilm, *sentence}}
+        position = {i: n for n, i in enumerate(self.ids)}
+        chunk_cosine = self.chunk_matrix @ query
+        pool20 = {i: max(minilm[i], float(best[position[i]])) for i in minilm}
+        pool_union = {i: max(float(chunk_cosine[position[i]]), float(best[position[i]])) for i in {*minilm, *bm25}}
+        return {"minilm": minilm, "e5": e5, "bm25": bm25, "sentence": sentence, "max(minilm,sentence)": either,
+                "pool20": pool20, "pool_union": pool_union,
+                "current": current}
 
 
 def rankings(scores: dict[str, dict[str, float]]) -> dict[str, list[str]]:
     order = {name: sorted(s, key=s.__getitem__, reverse=True) for name, s in scores.items()}
     out = dict(order)
-    for combo in (("minilm", "bm25"), ("e5", "bm25"), ("minilm", "e5"), ("minilm", "e5", "bm25")):
+    for combo in (("minilm", "bm25"), ("e5", "bm25"), ("minilm", "e5"), ("minilm", "e5", "bm25"),
+                  ("sentence", "bm25"), ("minilm", "sentence", "bm25"), ("max(minilm,sentence)", "bm25"),
+                  ("pool20", "bm25"), ("pool_union", "bm25")):
         label = "+".join(combo)
         out[f"rrf({label})"] = rrf([order[c] for c in combo])
         out[f"rel({label})"] = relative([scores[c] for c in combo])
