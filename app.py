@@ -37,7 +37,7 @@ from rag.decisions import to_csv as decisions_to_csv
 
 EXAMPLES = [
     "How much do independent SEND placements cost?",
-    "What are the commitments under Key Area 2?",
+    "What will the board do to get everyone moving?",
     "What did the board say about neighbourhood health?",
     "What is planned next to prevent long term conditions?",
     "What will the March meeting's deep dive cover?",

@@ -100,9 +100,7 @@ class AnswerThresholds:
     decision_match: float = 0.6  # share of a question's (IDF-weighted) words a decision must hold to answer it
     decision_claims: int = 3  # a resolution's points quoted at most, those nearest the question
     claim_support: float = 0.6  # share of a claim's content words its cited source must hold
-    heading_match: float = 0.45  # F-score of question and heading words for a heading to count as named
     heading_tolerance: float = 0.1  # a shallower heading this close to the best match is the one named
-    outline_unknown: float = 0.2  # share of a question's weight on words the papers lack: a topic of its own
     part_min_terms: int = 2  # a part of a compound question with fewer content words stays with the one before
     part_standalone_terms: int = 3  # a later part with fewer is about the first part's topic
     sentence_share: float = 0.7  # a further sentence scores at least this share of the best one

@@ -27,11 +27,11 @@ from rag.citations import MARKER, best_quote, claim_spans, claims_by_marker, nor
 from rag.evidence import (SentenceVectors, evidence_features, has_typed_answer, naming_sources,
                           source_sentences, terms_of)
 from rag.facts import SourceFacts
-from rag.lexical import QueryTerms, asks_for_list, content_terms, surface_names
+from rag.lexical import QueryTerms, content_terms, surface_names
 from rag.meetings import other_meetings
 from rag.parts import part_queries
 from rag.rerank import create_reranker
-from rag.retrieval import HybridRetriever, OutlineItem, Retrieved, nodes_of, outline_items
+from rag.retrieval import HybridRetriever, OutlineItem, Retrieved
 from rag.spelling import speller_for
 from rag.types import REFUSAL, Answer, Citation, Filters
 
@@ -215,8 +215,6 @@ class AnswerEngine:
         if sources and evidence >= self.threshold() and not unnamed:
             if not parts and retrieved.item is not None:
                 sources = self._item_sources(retrieved.item, sources, context)
-            elif not parts and asks_for_list(standalone):
-                sources = self._outline_sources(standalone, filters, context) or sources
             shown, finished = "", 0
             for delta in writer.generate(standalone, sources, context):
                 raw += delta
@@ -284,27 +282,13 @@ class AnswerEngine:
         answer.citations = [make_citation(numbers[node_id], node, claim, 1.0) for node_id, (node, claim) in firsts.items()]
         return answer
 
-    def _outline_sources(self, question: str, filters: Filters | None, context: AnswerContext) -> list[Source]:
-        """For "What are the commitments under Key Area 1?": the first chunk under each
-        heading asked for, so that every item is answered and cited, not only those the
-        ranking happened to keep."""
-        items = outline_items(self.index, question, filters.to_metadata_filters() if filters else None,
-                              context.terms, self.settings.answer_thresholds)
-        if len(items) < 2:
-            return []
-        context.outline = items
-        firsts = nodes_of(self.index, [item.entries[0] for item in items])
-        if len(firsts) < len(items):
-            return []
-        return [Source(n=i + 1, node=node, score=1.0 / (i + 1)) for i, node in enumerate(firsts)]
-
     @staticmethod
     def _item_sources(item: OutlineItem, sources: list[Source], context: AnswerContext) -> list[Source]:
         """For "What is item L.5?": the item's own title and opening, from its first chunk
         (retrieval put it first)."""
         if not sources or sources[0].node.node_id != item.entries[0]["node_id"]:
             return sources
-        context.outline = [item]
+        context.item = item
         return sources[:1]
 
     def _finish(self, answer: Answer, raw: str, sources: list[Source], context: AnswerContext,

@@ -1,4 +1,4 @@
-"""Dense and keyword retrieval over the index, fused by reciprocal rank.
+"""Dense and keyword retrieval over the index, fused (by relative score unless set otherwise).
 
 The vector index and the BM25 index are opened once per process; the LlamaIndex
 retriever objects built per query are thin views over them (they carry the query's
@@ -11,7 +11,6 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from llama_index.core import VectorStoreIndex
 from llama_index.core.llms import MockLLM
@@ -19,11 +18,11 @@ from llama_index.core.retrievers import BaseRetriever, QueryFusionRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 from llama_index.core.vector_stores.types import MetadataFilter, MetadataFilters
 
-from council_qa.config import AnswerThresholds, Settings
+from council_qa.config import Settings
 from index import CouncilIndex
 from ingest import SECTION_SEPARATOR
 from ingest.numbering import ItemNumber, item_numbers, number_readings
-from rag.lexical import QueryTerms, content_terms
+from rag.lexical import QueryTerms
 from rag.parts import question_parts
 from rag.types import Filters
 
@@ -75,27 +74,12 @@ def entry_filter(filters: MetadataFilters | None) -> Callable[[dict], bool] | No
     return build_metadata_filter_fn(lambda entry: entry, filters)
 
 
-def _match(terms: QueryTerms, heading_terms: set[str]) -> float:
-    """F-score of question and heading words: recall by IDF weight, precision by count."""
-    recall = terms.coverage(heading_terms)
-    if recall <= 0:
-        return 0.0
-    precision = sum(t in terms.weights for t in heading_terms) / len(heading_terms)
-    return 2 * recall * precision / (recall + precision)
-
-
-_LABEL = re.compile(r"^((?:[A-Za-z]+\s+){1,2}(?:\d+|[IVXLC]+|[A-Z]))(?:\s*[:.\u2013-]|$)")  # "Key Area 2:", "Theme B"
-
-
 Key = tuple[str, tuple[str, ...]]  # a document and a heading path in it
 
 
 @dataclass
 class _Outline:
-    heading_terms: dict[Key, list[set[str]]]  # a heading, and its label ("Key Area 2")
     chunks: dict[Key, list[dict]]  # every chunk under a heading, in document order
-    children: dict[Key, list[Key]]  # a heading's direct sub-headings, in order
-    families: dict[tuple[str, tuple[str, ...], str], list[Key]]  # (doc, parent, "key area") -> Key Area 1, 2, ...
     by_section: dict[tuple[str, str], Key]  # a chunk's displayed heading path, back to its key
 
 
@@ -105,10 +89,7 @@ _FILTERED_FIELDS = ("doc_type", "body", "meeting_date", "meeting_day", "title")
 def _build_outline(index: CouncilIndex) -> _Outline:
     """Every indexed document's outline, from the records ingest kept: heading paths as
     ingest recognised them, with the ids of the chunks under each."""
-    heading_terms: dict[Key, list[set[str]]] = {}
     chunks: dict[Key, list[dict]] = {}
-    children: dict[Key, list[Key]] = {}
-    families: dict[tuple[str, tuple[str, ...], str], list[Key]] = {}
     by_section: dict[tuple[str, str], Key] = {}
     ready = index.manifest.ready()
     for record in index.records.records(list(ready)):
@@ -125,21 +106,9 @@ def _build_outline(index: CouncilIndex) -> _Outline:
                 order += 1
             if not path:
                 chunks.setdefault((record.doc_id, ()), []).extend(entries)
-            for depth in range(len(path)):
-                key = (record.doc_id, path[: depth + 1])
-                if key not in chunks:  # a heading's first appearance: document order
-                    variants = [set(content_terms(path[depth]))]
-                    label = _LABEL.match(path[depth])
-                    if label:
-                        variants.append(set(content_terms(label.group(1))))
-                        stem = " ".join(label.group(1).split()[:-1]).lower()
-                        families.setdefault((record.doc_id, path[:depth], stem), []).append(key)
-                    heading_terms[key] = [v for v in variants if v]
-                    if depth:
-                        children.setdefault((record.doc_id, path[:depth]), []).append(key)
-                chunks.setdefault(key, []).extend(entries)
-    heading_terms = {k: v for k, v in heading_terms.items() if v}
-    return _Outline(heading_terms, chunks, children, families, by_section)
+            for depth in range(len(path)):  # a heading's first appearance sets its place: document order
+                chunks.setdefault((record.doc_id, path[: depth + 1]), []).extend(entries)
+    return _Outline(chunks, by_section)
 
 
 def _outline_for(index: CouncilIndex) -> _Outline:
@@ -165,7 +134,8 @@ def nodes_of(index: CouncilIndex, entries: list[dict]) -> list[TextNode]:
 
 @dataclass(frozen=True)
 class OutlineItem:
-    """One heading a list question asks for, with the chunks under it in document order."""
+    """An item of a paper's outline (the one a question names by number), with the chunks
+    under it in document order."""
 
     heading: str  # the heading's own words ("Create a healthier environment")
     path: tuple[str, ...]  # its whole heading path
@@ -175,35 +145,6 @@ class OutlineItem:
     def leaf(self) -> bool:
         """Whether its first chunk sits directly under it (so its opening sentence says what it is)."""
         return bool(self.entries) and self.entries[0]["path"] == self.path
-
-
-OUTLINE_ITEMS = 8
-# Words that ask for a list rather than name a topic ("the commitments", "the three areas").
-_LIST_WORDS = frozenset(content_terms(
-    "commitments priorities principles areas themes actions plans aims objectives outcomes goals focus measures "
-    "items steps pillars ambitions key strategy headings sections parts one two three four five six seven eight "
-    "nine ten"))
-
-
-def outline_items(index: CouncilIndex, question: str, filters: MetadataFilters | None = None,
-                  terms: QueryTerms | None = None,
-                  thresholds: AnswerThresholds = AnswerThresholds()) -> list[OutlineItem]:
-    """The headings a list question asks for, in document order: a numbered family it
-    names without a number ("the three Key Areas"), or the sub-headings of the heading it
-    names ("the commitments under Key Area 1", "the five principles"). Empty when the
-    question names neither; when it also names a topic of its own ("the actions to reduce
-    smoking under Key Area 1"), which the heading's text answers better than its outline;
-    or when the heading's parts are only question-style sub-headings ("What have we done
-    so far?")."""
-    outline = _outline_for(index)
-    terms = terms or QueryTerms.of(question, index.keyword, thresholds)  # the caller's, when it has them already
-    if not terms.weights or terms.unknown_share > thresholds.outline_unknown:
-        return []
-    kept = _KeptChunks(outline, filters)
-    named, keys = _named_family(outline, kept, question) or _named_children(outline, kept, terms, thresholds)
-    if terms.anchors - named - _LIST_WORDS:
-        return []
-    return [OutlineItem(key[1][-1], key[1], kept(key)) for key in keys[:OUTLINE_ITEMS]]
 
 
 class _KeptChunks:
@@ -221,64 +162,6 @@ class _KeptChunks:
         if key not in self._cache:
             self._cache[key] = [e for e in found if self._keep(e)]
         return self._cache[key]
-
-
-@lru_cache(maxsize=256)
-def _plural(label: str) -> re.Pattern[str]:
-    """ "key area" -> "key areas", "priority" -> "priorities"."""
-    *first, last = label.split()
-    ending = f"(?:{last[:-1]}ies|{last}s)" if last.endswith("y") else f"{last}(?:s|es)"
-    return re.compile(r"\b" + r"\s+".join([*map(re.escape, first), ending]) + r"\b", re.IGNORECASE)
-
-
-Named = tuple[set[str], list[Key]]  # the words the question names them by, the headings
-
-
-def _named_family(outline: _Outline, kept: _KeptChunks, question: str) -> Named | None:
-    """Numbered sibling headings ("Key Area 1", "Key Area 2", ...) named together by
-    their label in the plural ("the three Key Areas", not "a key area"); the shallowest
-    such family when a document repeats it."""
-    named = {}
-    for family, members in outline.families.items():
-        members = [key for key in members if kept(key)]
-        if len(members) > 1 and _plural(family[2]).search(question):
-            named[family] = members
-    if not named:
-        return None
-    shallowest = min(named, key=lambda f: (len(f[1]), f[0], f[1]))
-    return set(content_terms(shallowest[2])), named[shallowest]
-
-
-def _same_heading(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """Whether two heading paths end in the same heading, restated ("Key Area 3: Ensuring
-    delivery of ..." in the body, "Key Area 3: Ensuring ..." in the appendix)."""
-    a, b = a[-1], b[-1]
-    label_a, label_b = _LABEL.match(a), _LABEL.match(b)
-    if label_a and label_b:
-        return label_a.group(1).lower() == label_b.group(1).lower()
-    terms_a, terms_b = set(content_terms(a)), set(content_terms(b))
-    return len(terms_a & terms_b) >= 0.7 * len(terms_a | terms_b)
-
-
-def _named_children(outline: _Outline, kept: _KeptChunks, terms: QueryTerms, thresholds: AnswerThresholds) -> Named:
-    """The sub-headings, in document order, of the heading a question names; where a
-    document restates that heading (an appendix), the shallower one."""
-    scored = [(max(_match(terms, v) for v in variants), key) for key, variants in outline.heading_terms.items()]
-    scored = [(score, key) for score, key in scored if score > 0 and kept(key)]
-    best = max((score for score, _ in scored), default=0.0)
-    if best < thresholds.heading_match:
-        return set(), []
-    named = next(key for score, key in scored if score == best)
-    near = [(len(key[1]), -score, key) for score, key in scored
-            if score >= best - thresholds.heading_tolerance and key[0] == named[0] and _same_heading(key[1], named[1])]
-    heading = min(near)[2]
-    children: dict[str, Key] = {}
-    for child in outline.children.get(heading, []):
-        title = child[1][-1]
-        if kept(child) and not title.rstrip().endswith("?"):
-            children.setdefault(" ".join(title.lower().split()), child)
-    words = set(content_terms(" ".join(heading[1])))
-    return (words, list(children.values())) if len(children) > 1 else (set(), [])
 
 
 # "item 16", "agenda item XIII", "item L.5": an item by the number its agenda gives it.

@@ -30,8 +30,8 @@ class AnswerContext:
     sentences: list[Sentence] = field(default_factory=list)  # of the sources, with cosines
     quotes: dict[int, str] = field(default_factory=dict)  # source n -> supporting sentence
     parts: list[QuestionPart] = field(default_factory=list)  # set when the question asks several things
-    # Set when a list question names headings: source n is the first chunk under outline[n - 1].
-    outline: list[OutlineItem] = field(default_factory=list)
+    # Set when the question names an item by its number: source 1 is the item's first chunk.
+    item: OutlineItem | None = None
 
 
 @dataclass

@@ -108,8 +108,8 @@ class ExtractiveBackend:
         return self.select(scored, wants_list, terms, focused=bool(focus))
 
     def generate(self, question: str, sources: list[Source], context: AnswerContext) -> Iterator[str]:
-        if context.outline:
-            yield from outline_answer(sources, context)
+        if context.item is not None and sources:
+            yield item_answer(sources[0], context)
             return
         wants_list = asks_for_list(question)
         if context.parts:  # each part of a compound question answered in turn
@@ -188,22 +188,19 @@ def adds_to_best(chosen: list[ScoredSentence], terms: QueryTerms) -> list[Scored
 _ENUMERATOR = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}[.)])\s+(?=\S)")  # "1. ", "2.1 ", "3) "
 
 
-def outline_answer(sources: list[Source], context: AnswerContext) -> Iterator[str]:
-    """One line per heading asked for: the heading, and when its first chunk sits right
-    under it, that chunk's opening sentence (what the commitment or principle is)."""
-    separator, bullet = "", "- " if len(context.outline) > 1 else ""
-    for item, source in zip(context.outline, sources):
-        line = _ENUMERATOR.sub("", item.heading.strip()) or item.heading.strip()
-        if not line:
-            continue
-        opening = opening_sentence(source.node.get_content()) if item.leaf else ""
-        if opening:
-            context.quotes.setdefault(source.n, opening)
-            line = opening if line.lower() in opening.lower() else f"{line}: {opening}"
-        if line[-1] not in ".!?":
-            line += "."
-        yield f"{separator}{bullet}{line} [{source.n}]"
-        separator = "\n"
+def item_answer(source: Source, context: AnswerContext) -> str:
+    """The item's title and, when its first chunk sits right under it, that chunk's
+    opening sentence (what the item is)."""
+    item = context.item
+    heading = item.heading.strip()
+    line = _ENUMERATOR.sub("", heading) or heading
+    opening = opening_sentence(source.node.get_content()) if item.leaf else ""
+    if opening:
+        context.quotes.setdefault(source.n, opening)
+        line = opening if line.lower() in opening.lower() else f"{line}: {opening}"
+    if line and line[-1] not in ".!?":
+        line += "."
+    return f"{line} [{source.n}]" if line else ""
 
 
 def opening_sentence(text: str) -> str:

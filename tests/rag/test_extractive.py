@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from llama_index.core.schema import TextNode
 
 from council_qa.config import AnswerThresholds, Settings
@@ -133,33 +134,34 @@ def test_the_answer_shape_setting_sets_how_many_sentences_an_answer_gives() -> N
         candidates[0].text]
 
 
-def test_an_outline_answer_gives_each_heading_and_a_leafs_opening_sentence() -> None:
+def test_an_item_answer_gives_its_title_and_a_leafs_opening_sentence() -> None:
     from rag.backends import AnswerContext
     from rag.retrieval import OutlineItem
 
     area = "Key Area 1: Creating a healthier place"
-    sources = [source(1, f"{area} > Integrate", "We will put health in all policies. More detail follows here."),
-               source(2, "Key Area 2: Ageing well > Get moving", "We will improve choices for activity.")]
-    context = AnswerContext(terms=query("What are the key areas?"), outline=[
-        OutlineItem("1. Integrate", (area, "Integrate"), [{"path": (area, "Integrate")}]),
-        OutlineItem("Key Area 2: Ageing well", ("Key Area 2: Ageing well",),
-                    [{"path": ("Key Area 2: Ageing well", "Get")}]),
-    ])
-    text = "".join(ExtractiveBackend(Settings()).generate("What are the key areas?", sources, context))
-    assert text == "- Integrate: We will put health in all policies. [1]\n- Key Area 2: Ageing well. [2]"
+    leaf = source(1, f"{area} > Integrate", "We will put health in all policies. More detail follows here.")
+    context = AnswerContext(terms=query("What is item 1.1?"),
+                            item=OutlineItem("1. Integrate", (area, "Integrate"), [{"path": (area, "Integrate")}]))
+    text = "".join(ExtractiveBackend(Settings()).generate("What is item 1.1?", [leaf], context))
+    assert text == "Integrate: We will put health in all policies. [1]"
     assert context.quotes == {1: "We will put health in all policies."}
+    parent = source(1, "Key Area 2: Ageing well > Get moving", "We will improve choices for activity.")
+    context = AnswerContext(terms=query("What is item 2?"), item=OutlineItem(
+        "Key Area 2: Ageing well", ("Key Area 2: Ageing well",), [{"path": ("Key Area 2: Ageing well", "Get")}]))
+    assert "".join(ExtractiveBackend(Settings()).generate("What is item 2?", [parent], context)) == \
+        "Key Area 2: Ageing well. [1]"
 
 
-def test_outline_lines_drop_list_numbering_but_not_numbers_that_are_words() -> None:
+@pytest.mark.parametrize(("heading", "line"), [("2.1 Housing and homelessness", "Housing and homelessness."),
+                                               ("5 ways to wellbeing", "5 ways to wellbeing."),
+                                               ("3) Buses", "Buses.")])
+def test_an_item_title_drops_its_numbering_but_not_numbers_that_are_words(heading, line) -> None:
     from rag.backends import AnswerContext
     from rag.retrieval import OutlineItem
 
-    sections = ["2.1 Housing and homelessness", "5 ways to wellbeing", "3) Buses"]
-    sources = [source(i + 1, s, "Text.") for i, s in enumerate(sections)]
-    context = AnswerContext(terms=query("What are the priorities?"),
-                            outline=[OutlineItem(s, (s,), [{"path": (s, "x")}]) for s in sections])
-    text = "".join(ExtractiveBackend(Settings()).generate("What are the priorities?", sources, context))
-    assert text == "- Housing and homelessness. [1]\n- 5 ways to wellbeing. [2]\n- Buses. [3]"
+    context = AnswerContext(terms=query("What is the item?"), item=OutlineItem(heading, (heading,), [{"path": (heading, "x")}]))
+    text = "".join(ExtractiveBackend(Settings()).generate("What is the item?", [source(1, heading, "Text.")], context))
+    assert text == f"{line} [1]"
 
 
 def test_a_column_heading_names_its_parent_as_the_topic() -> None:

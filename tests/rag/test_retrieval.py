@@ -1,17 +1,12 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from llama_index.core.schema import TextNode
 
 from eval.metrics import holds_quote
 from eval.runner import shown_text
-from index import DocumentEntry, KeywordIndex, Manifest
-from ingest import DocumentMetadata, DocumentRecord, SectionRecord
 from rag import Filters
 from rag.lexical import QueryTerms
-from rag.retrieval import MODES, item_reference, outline_items
+from rag.retrieval import MODES, item_reference
 
 # A question naming a heading: only chunks under the strategy's own "Key Area 3" hold
 # this passage (the evaluation set's section-003). Dense retrieval alone ranks it low;
@@ -52,112 +47,6 @@ def test_chunks_naming_the_place_asked_about_come_first(engine) -> None:
     holders = engine.index.keyword.holding(names)
     naming = [hit.node.node_id in holders for hit in engine.retriever.retrieve(question).nodes]
     assert names and naming[0] and naming == sorted(naming, reverse=True), naming
-
-
-def headings(items) -> list[str]:
-    return [item.heading for item in items]
-
-
-def test_a_list_question_naming_a_heading_gets_its_sub_headings_in_order(engine) -> None:
-    items = outline_items(engine.index, "What are the commitments under Key Area 1?")
-    assert headings(items) == ["Integrate healthier places in all policies", "Create a healthier environment",
-                               "Strengthen community capacity and secure investment to deliver healthier places"]
-    assert all(item.leaf and item.path[0].startswith("Key Area 1:") for item in items)  # the body, not the appendix
-    principles = outline_items(engine.index, "What were the five principles of the strategy?")
-    assert len(principles) == 5 and principles[-1].heading == "5. Co-design approach"
-
-
-def test_a_numbered_family_is_named_by_its_label_in_the_plural(engine) -> None:
-    items = outline_items(engine.index, "What are the three Key Areas of focus?")
-    assert [h.split(":")[0] for h in headings(items)] == ["Key Area 1", "Key Area 2", "Key Area 3"]
-    assert not any(item.leaf for item in items)  # their chunks sit under sub-headings
-    assert outline_items(engine.index, "Which area is named as a key area with over-reported crime?") == []
-
-
-def test_question_style_sub_headings_are_not_an_outline(engine) -> None:
-    # The appendix splits each commitment into "What have we done so far?" and the like.
-    assert outline_items(engine.index, "What has been done so far to support a healthier workforce?") == []
-
-
-def test_outline_respects_filters(engine) -> None:
-    question = "What are the commitments under Key Area 1?"
-    assert outline_items(engine.index, question, Filters(doc_type="minutes").to_metadata_filters()) == []
-
-
-def test_a_restated_heading_is_the_same_heading_but_a_neighbour_is_not() -> None:
-    from rag.retrieval import _same_heading
-
-    assert _same_heading(("Key Area 3: Ensuring delivery of coordinated care",),
-                         ("Appendix I", "Key Area 3: Ensuring coordinated care"))
-    assert not _same_heading(("Key Area 1: Creating a healthier place",), ("Key Area 3: Creating a healthier place",))
-    assert not _same_heading(("Our five principles",), ("Our vision and guiding principles",))
-
-
-class _Outlines:
-    """An index that holds only what the outline needs: each document's record (heading
-    paths and chunk ids) and the keyword statistics of its chunks."""
-
-    def __init__(self, entries: list[dict]) -> None:
-        self.keyword = KeywordIndex.build(
-            [TextNode(text=" ".join(e["path"]) + " " + e.get("text", ""), metadata={"doc_id": e["doc_id"]},
-                      excluded_embed_metadata_keys=["doc_id"]) for e in entries], generation=0)
-        by_doc: dict[str, list[dict]] = {}
-        for e in entries:
-            by_doc.setdefault(e["doc_id"], []).append(e)
-        records = {
-            doc_id: DocumentRecord(doc_id, DocumentMetadata(doc_id, found[0]["doc_type"]), tuple(
-                SectionRecord(e["path"], i, i + 1, (f"{doc_id}-{i}",)) for i, e in enumerate(found)))
-            for doc_id, found in by_doc.items()
-        }
-        self.manifest = Manifest(Path("unused"), generation=len(entries))
-        self.manifest.documents = {d: DocumentEntry(d, "", "", "", "", "", 1, state="ready") for d in by_doc}
-        self.records = _Records(records)
-        self.derived: dict = {}
-
-
-class _Records(dict):
-    def records(self, doc_ids) -> list[DocumentRecord]:
-        return [self[d] for d in doc_ids]
-
-
-def two_councils() -> _Outlines:
-    entries = []
-    for doc_id, doc_type, names in (("m", "minutes", ("Rough sleeping", "Repairs")),
-                                    ("s", "strategy", ("New homes", "Warm homes", "Empty homes"))):
-        for i, name in enumerate(names):
-            entries.append({"doc_id": doc_id, "doc_type": doc_type, "path": ("Priority 1: Housing", name),
-                            "text": f"Our commitment is to work on {name.lower()}."})
-        entries.append({"doc_id": doc_id, "doc_type": doc_type, "path": ("Priority 2: Transport", "Buses"),
-                        "text": "We will run more buses."})
-    entries += [{"doc_id": "x", "doc_type": "other", "path": (f"Budget {i}",), "text": "Money."}
-                for i in range(30)]  # other chunks, so the housing words are rare
-    return _Outlines(entries)
-
-
-def test_filters_choose_the_heading_among_the_documents_they_keep() -> None:
-    keyword = two_councils()
-    question = "What are the commitments under Priority 1?"
-    assert headings(outline_items(keyword, question, Filters(doc_type="strategy").to_metadata_filters())) == [
-        "New homes", "Warm homes", "Empty homes"]
-    assert headings(outline_items(keyword, question, Filters(doc_type="minutes").to_metadata_filters())) == [
-        "Rough sleeping", "Repairs"]
-
-
-def test_a_question_with_a_topic_of_its_own_is_not_answered_by_the_outline() -> None:
-    keyword = two_councils()
-    assert outline_items(keyword, "What are the commitments under Priority 1?")
-    assert outline_items(keyword, "What are the commitments on rough sleeping under Priority 1?") == []
-    assert outline_items(keyword, "What are the commitments on damp and mould under Priority 1?") == []
-
-
-def test_families_numbered_by_letter_or_with_bare_labels_are_found() -> None:
-    entries = [{"doc_id": "s", "doc_type": "strategy", "path": (section,), "text": "Our theme."}
-               for section in ["Theme A: Homes", "Theme B: Jobs", "Theme C: Health", "Priority 1", "Priority 2"]]
-    entries += [{"doc_id": "x", "doc_type": "other", "path": (f"Note {i}",), "text": "Text."} for i in range(20)]
-    keyword = _Outlines(entries)
-    assert headings(outline_items(keyword, "What are the themes?")) == ["Theme A: Homes", "Theme B: Jobs",
-                                                                      "Theme C: Health"]
-    assert headings(outline_items(keyword, "What are the priorities?")) == ["Priority 1", "Priority 2"]
 
 
 def test_filters_say_which_of_them_shuts_out_every_paper() -> None:
