@@ -95,6 +95,7 @@ class Corpus:
         page = index.store._collection.get(ids=self.ids, include=["embeddings"])
         order = {i: n for n, i in enumerate(page["ids"])}
         self.chunk_matrix = np.array([page["embeddings"][order[i]] for i in self.ids], dtype=np.float32)
+        self.position = {node_id: n for n, node_id in enumerate(self.ids)}
 
     def _sentences(self, home: Path, nodes: list) -> tuple[np.ndarray, np.ndarray]:
         """MiniLM vectors of every chunk's sentences (three words or more), and whose each is."""
@@ -125,18 +126,18 @@ class Corpus:
         e5_scores = self.e5_matrix @ self.e5.query(question)
         top = np.argsort(-e5_scores)[:DEPTH]
         e5 = {self.ids[i]: float(e5_scores[i]) for i in top}
-        query = np.array(self.engine.index.embedder.embed_query(question), dtype=np.float32)
+        query = np.array(dense.query_embedding, dtype=np.float32)
         best = np.full(len(self.ids), -1.0, dtype=np.float32)
         np.maximum.at(best, self.sentence_owner, self.sentence_matrix @ query)
         top = np.argsort(-best)[:DEPTH]
         sentence = {self.ids[i]: float(best[i]) for i in top}
         nodes, _ = self.engine.retrieve(question)
         current = {h.node.node_id: float(len(nodes) - i) for i, h in enumerate(nodes[:DEPTH])}
-        either = {i: max(minilm.get(i, -1.0), sentence.get(i, -1.0)) for i in {*minilm, *sentence}}
-        position = {i: n for n, i in enumerate(self.ids)}
-        chunk_cosine = self.chunk_matrix @ query
+        either = {i: max(minilm.get(i, -1.0), sentence.get(i, -1.0)) for i in dict.fromkeys([*minilm, *sentence])}
+        chunk_cosine, position = self.chunk_matrix @ query, self.position
         pool20 = {i: max(minilm[i], float(best[position[i]])) for i in minilm}
-        pool_union = {i: max(float(chunk_cosine[position[i]]), float(best[position[i]])) for i in {*minilm, *bm25}}
+        pool_union = {i: max(float(chunk_cosine[position[i]]), float(best[position[i]]))
+                      for i in dict.fromkeys([*minilm, *bm25])}
         return {"minilm": minilm, "e5": e5, "bm25": bm25, "sentence": sentence, "max(minilm,sentence)": either,
                 "pool20": pool20, "pool_union": pool_union,
                 "current": current}
