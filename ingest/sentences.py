@@ -11,8 +11,12 @@ import re
 
 # Abbreviations whose full stop ends no sentence: "Agreement No. 47696", "Mr. Ramirez".
 _ABBREVIATION = r"(?<!\bNo\.)(?<!\bNos\.)(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)"
+# An item's number at the start of a line ("\n2. Award a contract ...") opens its item; its full stop ends nothing.
+_ITEM_NUMBER = r"(?<!^\d\.)(?<!^\d\d\.)"
 SENTENCE_END = re.compile(
-    _ABBREVIATION + r"(?:(?<=[.!?])|(?<=[.!?][\"\u201d\u2019)]))\s+(?=[A-Z0-9\u00a3\u201c\u2018\"(\u2022-])"
+    _ABBREVIATION + _ITEM_NUMBER
+    + r"(?:(?<=[.!?])|(?<=[.!?][\"\u201d\u2019)]))\s+(?=[A-Z0-9\u00a3\u201c\u2018\"(\u2022-])",
+    re.MULTILINE,
 )
 PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 # A sentence that introduces a list: "This was done through:", "These key areas are: 1." (not "at 18:30.")
@@ -24,7 +28,7 @@ _CONTINUES = re.compile(
     re.IGNORECASE,
 )
 _ITEM_BREAK = re.compile(r"\n(?=[ \t]*[\u2022\-\u2013*]?\s*[A-Z0-9\u00a3\u2018\u201c])")
-_BULLET = re.compile(r"^[\s\u2022\-\u2013*\uf0b7]+")
+_BULLET = re.compile(r"[\s\u2022\-\u2013*\uf0b7]+|\d{1,2}[.)]\s+")  # a bullet, or an item's number
 
 
 def split_spans(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
@@ -46,7 +50,7 @@ def split_spans(text: str, start: int, end: int, pattern: re.Pattern[str]) -> li
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Sentences and list items of ``text[start:end]``, bullets stripped."""
+    """Sentences and list items of ``text[start:end]``, bullets and item numbers stripped."""
     end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
     for p_start, p_end in split_spans(text, start, end, PARAGRAPH_BREAK):
@@ -75,6 +79,9 @@ def _name_wraps(before: str, after: str) -> bool:
 # A line that opens with an amount, not an item number: "£1million over 5 years", "11.7m towards".
 _AMOUNT_START = re.compile(r"[ \t]*(£|\d(?![\d,]*[.)]\s))")
 _WORD_END = re.compile(r"[a-z]$")
+# A line that opens with an item's number ("2. Award ...") starts an item, whatever ends the line before.
+_NUMBERED = re.compile(r"[ \t]*\d{1,2}[.)]\s")
+_NUMBER_ONLY = re.compile(r"\d{1,2}[.)]")  # a paragraph's number on a line of its own
 
 
 def _amount_runs_on(before: str, after: str) -> bool:
@@ -88,8 +95,8 @@ def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     for m in _ITEM_BREAK.finditer(text, start, end):
         before = text[cursor:m.start()].rstrip()
         after = text[m.end():m.end() + 40]
-        if before and not _CONTINUES.search(before) and not _name_wraps(before, after) \
-                and not _amount_runs_on(before, after):
+        if before and not _NUMBER_ONLY.fullmatch(before.lstrip()) and (_NUMBERED.match(after) or not _CONTINUES.search(before) and not _name_wraps(before, after)
+                       and not _amount_runs_on(before, after)):
             spans.append((cursor, m.start()))
             cursor = m.end()
     spans.append((cursor, end))

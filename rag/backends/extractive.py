@@ -154,11 +154,13 @@ def whole_records(chosen: list[ScoredSentence], record_words: int) -> list[Score
 
 
 def paragraph_of(text: str, sentence: str) -> str:
-    """The paragraph of ``text`` (blank-line separated) that holds ``sentence``, folded."""
+    """The paragraph of ``text`` (blank-line separated) that holds ``sentence``, folded,
+    without the paragraph's number or bullet ("53. Major changes ...")."""
     folded = " ".join(sentence.split())
     for paragraph in re.split(r"\n\s*\n", text):
         if folded in " ".join(paragraph.split()):
-            return " ".join(paragraph.split())
+            spans = sentence_spans(paragraph)
+            return " ".join(paragraph[spans[0][0]:spans[-1][1]].split()) if spans else ""
     return ""
 
 

@@ -20,6 +20,26 @@ def test_a_line_ending_mid_clause_runs_on_into_an_amount() -> None:
 
 def test_a_numbered_item_or_a_capitalised_line_still_starts_a_new_item() -> None:
     assert sentences("Apologies for absence\n2. Minutes of the last meeting") == [
-        "Apologies for absence", "2.", "Minutes of the last meeting"]
+        "Apologies for absence", "Minutes of the last meeting"]
     assert sentences("the board noted the report\nThe chair closed the meeting") == [
         "the board noted the report", "The chair closed the meeting"]
+
+
+def test_a_numbered_item_is_one_sentence_after_a_lead_in_or_a_semicolon() -> None:
+    # As a Hermosa Beach staff report prints its recommendations: each item is one sentence
+    # (its number stripped like a bullet), not "City Council: 1." and "... (Attachment 5); 2.".
+    text = ("Recommendation: Staff recommends City Council:\n"
+            "1. Award a contract for on-call plan check services to Transtech Engineers, Inc. at a\n"
+            "not-to-exceed amount of $500,000 (Attachment 5);\n"
+            "2. Award a contract for on-call plan check services to Bureau Veritas, Inc. at a\n"
+            "not-to-exceed amount of $500,000 (Attachment 6).")
+    assert sentences(text) == [
+        "Recommendation: Staff recommends City Council:",
+        "Award a contract for on-call plan check services to Transtech Engineers, Inc. at a not-to-exceed "
+        "amount of $500,000 (Attachment 5);",
+        "Award a contract for on-call plan check services to Bureau Veritas, Inc. at a not-to-exceed "
+        "amount of $500,000 (Attachment 6).",
+    ]
+    # A number inside a line is no item: the sentence ending "... was 5." still ends there.
+    assert sentences("The total was 5. The next meeting is in May.") == [
+        "The total was 5.", "The next meeting is in May."]

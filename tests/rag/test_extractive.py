@@ -203,3 +203,17 @@ def test_a_chosen_sentence_is_given_with_its_short_paragraph_but_a_long_one_is_n
                                         "in favour, 5 against).", 0.9),
                             scored(src, "The committee discussed parking at length.", 0.8)], record_words)
     assert [c.text for c in chosen] == [" ".join(motion.split()), "The committee discussed parking at length."]
+
+
+def test_a_paragraph_given_whole_leaves_out_its_printed_number() -> None:
+    from rag.backends.extractive import whole_records
+
+    # As WECA's outturn report numbers its paragraphs: "53." is the paper's, not the answer's,
+    # and quoted inline it would be read as a claim of its own ("General & Usable Reserves: 53.").
+    paragraph = ("53. Major changes since 2025/26 budget setting include reductions for Bristol to Bath\n"
+                 "Strategic Corridor (\u00a318.0m) and Charfield Station (\u00a38.5m).")
+    src = source(1, "General & Usable Reserves (\u00a3000s)", f"Earlier text of the report.\n\n{paragraph}")
+    sentence = ("Major changes since 2025/26 budget setting include reductions for Bristol to Bath Strategic "
+                "Corridor (\u00a318.0m) and Charfield Station (\u00a38.5m).")
+    chosen = whole_records([scored(src, sentence, 1.0)], Settings().answer_shape.record_words)
+    assert [c.text for c in chosen] == [sentence]
