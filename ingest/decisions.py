@@ -16,11 +16,11 @@ import re
 from dataclasses import asdict, dataclass
 
 from ingest.document import ExtractedDocument
-from ingest.sentences import sentence_spans
+from ingest.sentences import numbered_start, sentence_spans
 from ingest.structure import Outline
 
 KINDS = ("motion", "amendment", "recommendation", "resolution")
-VERSION = 3  # raised when extraction changes, so that ingest reads every paper's decisions again
+VERSION = 4  # raised when extraction changes, so that ingest reads every paper's decisions again
 
 # A vote put, and the word that gives its result (minutes print it in capitals).
 _VOTE = re.compile(r"\bput to (?:the |a )?vote\b|\bvote was (?:then )?(?:held|taken)\b|\bRESULT\s*:|\bvoted on\b", re.I)
@@ -106,6 +106,7 @@ def _minutes_decisions(document: ExtractedDocument, outline: Outline) -> list[De
         extending = bare_number = False  # the last decision's numbered points may follow
         pending: int | None = None  # a vote put whose result is in the next sentence
         for s_start, s_end in sentence_spans(text, start, end):
+            s_start = numbered_start(text, s_start, start)  # "4a. Approved ...": the number marks a point
             sentence = " ".join(text[(pending if pending is not None else s_start):s_end].split())
             if extending and (_ENUMERATED.match(sentence) or bare_number) and not _VOTE.search(sentence):
                 decisions[-1] = _extend(decisions[-1], text, s_end)

@@ -11,8 +11,10 @@ import re
 
 # Abbreviations whose full stop ends no sentence: "Agreement No. 47696", "Mr. Ramirez".
 _ABBREVIATION = r"(?<!\bNo\.)(?<!\bNos\.)(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)"
-# An item's number at the start of a line ("\n2. Award a contract ...") opens its item; its full stop ends nothing.
-_ITEM_NUMBER = r"(?<!^\d\.)(?<!^\d\d\.)"
+# An item's number or letter ("2.", "4a.", "b)"); at the start of a line ("\n2. Award a contract ...")
+# it opens its item, and its full stop ends nothing.
+ITEM_NUMBER = r"(?:\d{1,2}[a-z]?|[a-z])[.)]"
+_ITEM_NUMBER = r"(?<!^\d\.)(?<!^\d\d\.)(?<!^\d[a-z]\.)(?<!^\d\d[a-z]\.)(?<!^[a-z]\.)"
 SENTENCE_END = re.compile(
     _ABBREVIATION + _ITEM_NUMBER
     + r"(?:(?<=[.!?])|(?<=[.!?][\"\u201d\u2019)]))\s+(?=[A-Z0-9\u00a3\u201c\u2018\"(\u2022-])",
@@ -27,8 +29,15 @@ _CONTINUES = re.compile(
     r"(,|;|:|-|\u2013|\(|&|\b(and|or|of|the|to|for|in|a|an|with|by|on|at|from|as|such|that|which|is|are|be|our|their|its|into|including|e\.g\.|i\.e\.))$",
     re.IGNORECASE,
 )
-_ITEM_BREAK = re.compile(r"\n(?=[ \t]*[\u2022\-\u2013*]?\s*[A-Z0-9\u00a3\u2018\u201c])")
-_BULLET = re.compile(r"[\s\u2022\-\u2013*\uf0b7]+|\d{1,2}[.)]\s+")  # a bullet, or an item's number
+_ITEM_BREAK = re.compile(r"\n(?=[ \t]*[\u2022\-\u2013*]?\s*[A-Z0-9\u00a3\u2018\u201c]|[ \t]*[a-z][.)]\s)")
+_BULLET = re.compile(r"[\s\u2022\-\u2013*\uf0b7]+|" + ITEM_NUMBER + r"\s+")  # a bullet, or an item's number
+
+
+def numbered_start(text: str, position: int, floor: int = 0) -> int:
+    """Where the item number stripped before ``position`` begins ("4a. " of "4a. Approved ..."),
+    or ``position`` when only its line's start comes before it."""
+    line_start = max(text.rfind("\n", floor, position) + 1, floor)
+    return line_start if _NUMBERED.fullmatch(text[line_start:position].rstrip() + " ") else position
 
 
 def split_spans(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
@@ -80,8 +89,8 @@ def _name_wraps(before: str, after: str) -> bool:
 _AMOUNT_START = re.compile(r"[ \t]*(£|\d(?![\d,]*[.)]\s))")
 _WORD_END = re.compile(r"[a-z]$")
 # A line that opens with an item's number ("2. Award ...") starts an item, whatever ends the line before.
-_NUMBERED = re.compile(r"[ \t]*\d{1,2}[.)]\s")
-_NUMBER_ONLY = re.compile(r"\d{1,2}[.)]")  # a paragraph's number on a line of its own
+_NUMBERED = re.compile(r"[ \t]*" + ITEM_NUMBER + r"\s")
+_NUMBER_ONLY = re.compile(ITEM_NUMBER)  # a paragraph's number on a line of its own
 
 
 def _amount_runs_on(before: str, after: str) -> bool:

@@ -60,6 +60,24 @@ def test_each_vote_its_counts_movers_and_resolution_within_its_item() -> None:
     assert (finance.votes_for, finance.proposer) == (None, "")
 
 
+def test_a_resolution_printed_as_a_numbered_point_is_the_votes_passage_to_its_end() -> None:
+    # As Bristol prints one vote per recommendation: the point "4a. ..." after "It was
+    # APPROVED:" is the decision itself, not a number to stop at.
+    text = ("Transport Committee - 12 September 2024\n\n7 Parking charges\n\n"
+            "Recommendation 4A was moved by Councillor Plowden and seconded by Councillor Morris. On being put\n"
+            "to the vote the recommendation was CARRIED unanimously.\n\nIt was APPROVED:\n"
+            "4a. RPS Pay and Display changes - Approved a rounded 22% inflationary increase to RPS Pay and\n"
+            "Display rate to \u00a32 per hour.\n\n"
+            "Recommendation 4B was moved by Councillor Plowden and seconded by Councillor Bryher. On being put\n"
+            "to the vote the recommendation was CARRIED unanimously.\n\nIt was APPROVED\n"
+            "b. Approved the principle of an additional uplift to Pay and Display rates.\n")
+    first, second = decisions_of(text)
+    assert first.passage.endswith("Display rate to \u00a32 per hour.")
+    assert (first.proposer, first.seconder) == ("Plowden", "Morris")
+    assert second.passage.endswith("an additional uplift to Pay and Display rates.")
+    assert second.seconder == "Bryher"
+
+
 def test_minutes_with_no_votes_give_decisions_without_counts_and_other_papers_none() -> None:
     text = "Board - 1 May 2025\n\n3 Minutes\n\nRESOLVED that the minutes be approved.\n\n4 Budget\n\n" \
            "Members noted that costs of £5m for 300 homes rose. The Board noted the budget.\n"

@@ -43,3 +43,11 @@ def test_a_numbered_item_is_one_sentence_after_a_lead_in_or_a_semicolon() -> Non
     # A number inside a line is no item: the sentence ending "... was 5." still ends there.
     assert sentences("The total was 5. The next meeting is in May.") == [
         "The total was 5.", "The next meeting is in May."]
+
+
+def test_lettered_points_are_items_too() -> None:
+    text = ("It was APPROVED:\n4a. Approved a rounded 22% increase to the Pay and Display rate.\n"
+            "b. Approved the principle of an additional uplift.\n"
+            "e.g. the Clifton Village scheme")
+    assert sentences(text) == ["It was APPROVED:", "Approved a rounded 22% increase to the Pay and Display rate.",
+                               "Approved the principle of an additional uplift. e.g. the Clifton Village scheme"]
