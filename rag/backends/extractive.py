@@ -125,7 +125,7 @@ class ExtractiveBackend:
         previous_label = ""
         for i, sentence in enumerate(chosen):
             context.quotes.setdefault(sentence.source.n, sentence.text)
-            text = sentence.text if sentence.text[-1] in ".!?" else sentence.text + "."
+            text = sentence.text if sentence.text[-1] in ".!?:;" else sentence.text + "."  # ":" leads in: no ":."
             label = heading_label(sentence.source) if labelled else ""
             if label and label != previous_label and label.lower() not in text.lower():
                 text = f"{label}: {text}"
@@ -154,13 +154,13 @@ def whole_records(chosen: list[ScoredSentence], record_words: int) -> list[Score
 
 
 def paragraph_of(text: str, sentence: str) -> str:
-    """The paragraph of ``text`` (blank-line separated) that holds ``sentence``, folded,
-    without the paragraph's number or bullet ("53. Major changes ...")."""
+    """The paragraph of ``text`` (blank-line separated) that holds ``sentence``: its
+    sentences folded into one line, without their numbers or bullets ("53. Major changes
+    ...", "Council:\n1. Award ..."), which inline would read as sentences of their own."""
     folded = " ".join(sentence.split())
     for paragraph in re.split(r"\n\s*\n", text):
         if folded in " ".join(paragraph.split()):
-            spans = sentence_spans(paragraph)
-            return " ".join(paragraph[spans[0][0]:spans[-1][1]].split()) if spans else ""
+            return " ".join(" ".join(paragraph[start:end].split()) for start, end in sentence_spans(paragraph))
     return ""
 
 

@@ -217,3 +217,25 @@ def test_a_paragraph_given_whole_leaves_out_its_printed_number() -> None:
                 "Corridor (\u00a318.0m) and Charfield Station (\u00a38.5m).")
     chosen = whole_records([scored(src, sentence, 1.0)], Settings().answer_shape.record_words)
     assert [c.text for c in chosen] == [sentence]
+
+
+def test_a_lead_in_ending_in_a_colon_is_quoted_without_a_full_stop_after_it() -> None:
+    from rag.backends import AnswerContext
+
+    text = "Recommendation: Staff recommends City Council:\n\n1. Award a contract for plan checks to Transtech."
+    src = source(1, "Plan checking services", text)
+    sentences = [Sentence(src, 0, "Recommendation: Staff recommends City Council:", {"recommend", "staff", "council"}),
+                 Sentence(src, 1, "Award a contract for plan checks to Transtech.", {"award", "contract", "plan"})]
+    for s in sentences:
+        s.cosine = 0.6
+    question = "What does staff recommend for plan checks?"
+    answer = "".join(ExtractiveBackend(Settings()).generate(
+        question, [src], AnswerContext(terms=query(question), sentences=sentences)))
+    assert "Council: [1]" in answer and ":." not in answer
+    # Given whole with its point, the number inside the paragraph is left out too.
+    src = source(1, "Plan checking services", text.replace("\n\n", "\n"))
+    for s in sentences:
+        s.source = src
+    answer = "".join(ExtractiveBackend(Settings()).generate(
+        question, [src], AnswerContext(terms=query(question), sentences=sentences)))
+    assert answer == "Recommendation: Staff recommends City Council: Award a contract for plan checks to Transtech. [1]"
