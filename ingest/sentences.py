@@ -35,7 +35,7 @@ _BULLET = re.compile(r"[\s\u2022\-\u2013*\uf0b7]+|" + ITEM_NUMBER + r"\s+")  # a
 
 def numbered_start(text: str, position: int, floor: int = 0) -> int:
     """Where the item number stripped before ``position`` begins ("4a. " of "4a. Approved ..."),
-    or ``position`` when only its line's start comes before it."""
+    or ``position`` itself when no item number opens its line."""
     line_start = max(text.rfind("\n", floor, position) + 1, floor)
     return line_start if _NUMBERED.fullmatch(text[line_start:position].rstrip() + " ") else position
 
@@ -99,13 +99,23 @@ def _amount_runs_on(before: str, after: str) -> bool:
     return bool(_WORD_END.search(before)) and bool(_AMOUNT_START.match(after))
 
 
+def _item_ends(before: str, after: str) -> bool:
+    """Whether a line break ends the item whose text so far is ``before``: never after a
+    paragraph's number alone ("10."), always before an item's number, else unless the line
+    runs on (a comma, "and", a wrapped name, an amount)."""
+    if not before or _NUMBER_ONLY.fullmatch(before.lstrip()):
+        return False
+    if _NUMBERED.match(after):
+        return True
+    return not (_CONTINUES.search(before) or _name_wraps(before, after) or _amount_runs_on(before, after))
+
+
 def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans, cursor = [], start
     for m in _ITEM_BREAK.finditer(text, start, end):
         before = text[cursor:m.start()].rstrip()
         after = text[m.end():m.end() + 40]
-        if before and not _NUMBER_ONLY.fullmatch(before.lstrip()) and (_NUMBERED.match(after) or not _CONTINUES.search(before) and not _name_wraps(before, after)
-                       and not _amount_runs_on(before, after)):
+        if _item_ends(before, after):
             spans.append((cursor, m.start()))
             cursor = m.end()
     spans.append((cursor, end))

@@ -46,6 +46,7 @@ def test_a_numbered_item_is_one_sentence_after_a_lead_in_or_a_semicolon() -> Non
 
 
 def test_lettered_points_are_items_too() -> None:
+    # "e.g." opening a line is no lettered point: it runs on from the line before.
     text = ("It was APPROVED:\n4a. Approved a rounded 22% increase to the Pay and Display rate.\n"
             "b. Approved the principle of an additional uplift.\n"
             "e.g. the Clifton Village scheme")
