@@ -20,7 +20,7 @@ from ingest.sentences import numbered_start, sentence_spans
 from ingest.structure import Outline
 
 KINDS = ("motion", "amendment", "recommendation", "resolution")
-VERSION = 4  # raised when extraction changes, so that ingest reads every paper's decisions again
+VERSION = 5  # raised when extraction changes, so that ingest reads every paper's decisions again
 
 # A vote put, and the word that gives its result (minutes print it in capitals).
 _VOTE = re.compile(r"\bput to (?:the |a )?vote\b|\bvote was (?:then )?(?:held|taken)\b|\bRESULT\s*:|\bvoted on\b", re.I)

@@ -11,9 +11,9 @@ import re
 
 # Abbreviations whose full stop ends no sentence: "Agreement No. 47696", "Mr. Ramirez".
 _ABBREVIATION = r"(?<!\bNo\.)(?<!\bNos\.)(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)"
-# An item's number or letter ("2.", "4a.", "b)"); at the start of a line ("\n2. Award a contract ...")
-# it opens its item, and its full stop ends nothing.
-ITEM_NUMBER = r"(?:\d{1,2}[a-z]?|[a-z])[.)]"
+# An item's number or letter ("2.", "4a.", "b)", "(c)", "(iv)"); at the start of a line ("\n2. Award a
+# contract ...") it opens its item, and its full stop ends nothing.
+ITEM_NUMBER = r"(?:(?:\d{1,2}[a-z]?|[a-z])[.)]|\((?:\d{1,2}|[a-z]|[ivx]{1,4})\))"
 _ITEM_NUMBER = r"(?<!^\d\.)(?<!^\d\d\.)(?<!^\d[a-z]\.)(?<!^\d\d[a-z]\.)(?<!^[a-z]\.)"
 SENTENCE_END = re.compile(
     _ABBREVIATION + _ITEM_NUMBER
@@ -29,7 +29,7 @@ _CONTINUES = re.compile(
     r"(,|;|:|-|\u2013|\(|&|\b(and|or|of|the|to|for|in|a|an|with|by|on|at|from|as|such|that|which|is|are|be|our|their|its|into|including|e\.g\.|i\.e\.))$",
     re.IGNORECASE,
 )
-_ITEM_BREAK = re.compile(r"\n(?=[ \t]*[\u2022\-\u2013*]?\s*[A-Z0-9\u00a3\u2018\u201c]|[ \t]*[a-z][.)]\s)")
+_ITEM_BREAK = re.compile(r"\n(?=[ \t]*[\u2022\-\u2013*]?\s*[A-Z0-9\u00a3\u2018\u201c]|[ \t]*" + ITEM_NUMBER + r"\s)")
 _BULLET = re.compile(r"[\s\u2022\-\u2013*\uf0b7]+|" + ITEM_NUMBER + r"\s+")  # a bullet, or an item's number
 
 

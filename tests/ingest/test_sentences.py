@@ -52,3 +52,13 @@ def test_lettered_points_are_items_too() -> None:
             "e.g. the Clifton Village scheme")
     assert sentences(text) == ["It was APPROVED:", "Approved a rounded 22% increase to the Pay and Display rate.",
                                "Approved the principle of an additional uplift. e.g. the Clifton Village scheme"]
+
+
+def test_points_lettered_in_brackets_are_items_but_a_bracketed_aside_is_not() -> None:
+    # As Bristol's constitution lists them, each "(a)" point on a line of its own is an item.
+    text = ("information is exempt if it is required to be registered under:\n(a) the Companies Act 1985\n"
+            "(b) the Friendly Societies Act 1974; or\n(iv) the Charities Act 1993.")
+    assert sentences(text) == ["information is exempt if it is required to be registered under:",
+                               "the Companies Act 1985", "the Friendly Societies Act 1974; or", "the Charities Act 1993."]
+    assert sentences("as set out in the report\n(Appendix A) and agreed.") == [
+        "as set out in the report (Appendix A) and agreed."]
