@@ -37,7 +37,7 @@ def numbered_start(text: str, position: int, floor: int = 0) -> int:
     """Where the item number stripped before ``position`` begins ("4a. " of "4a. Approved ..."),
     or ``position`` itself when no item number opens its line."""
     line_start = max(text.rfind("\n", floor, position) + 1, floor)
-    return line_start if _NUMBERED.fullmatch(text[line_start:position].rstrip() + " ") else position
+    return line_start if _NUMBER_ONLY.fullmatch(text[line_start:position].strip()) else position
 
 
 def split_spans(text: str, start: int, end: int, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
