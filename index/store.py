@@ -7,8 +7,11 @@ shared deployments) is a different client behind the same interface.
 
 from __future__ import annotations
 
+import fcntl
 import logging
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Protocol
 
 from llama_index.core.schema import TextNode
@@ -46,8 +49,35 @@ class ChunkStore(Protocol):
     def vectors_by(self, key: str, values: Sequence[str]) -> dict[str, list[float]]: ...
 
 
+# Chroma keeps a small collection's vectors only in its log until this many records have
+# come in; until then every process that opens the index replays the log and rewrites the
+# vector files, and two opening at once could load them half-written (a search then
+# silently missed chunks). Past it, the files are saved with their log position and
+# readers leave them alone. 100 is Chroma's own batch size; it cost under 10% of the
+# store's write time on 10,000 chunks (the embedding is the slow part of an ingest).
+PERSIST_EVERY = 100
+
+
+@contextmanager
+def store_lock(folder: Path | None):
+    """One process at a time loads or writes a local Chroma folder's vector files."""
+    if folder is None:
+        yield
+        return
+    with open(folder / ".store.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 class ChromaChunkStore:
-    """A Chroma collection that records which embedding model built it."""
+    """A Chroma collection that records which embedding model built it.
+
+    A local collection's vector files are read and written under a lock on its folder:
+    Chroma is not safe for several processes (the web chat and a CLI command) at once.
+    """
 
     def __init__(self, settings: Settings, embed_model_name: str, dimension: int) -> None:
         offline_environment()
@@ -59,6 +89,7 @@ class ChromaChunkStore:
         if settings.store != "persistent":
             raise StoreError(f"unknown store {settings.store!r}: only 'persistent' is available")
         chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        self._folder: Path | None = None
         if settings.chroma_url:
             self._client = _server_client(settings.chroma_url, chroma_settings)
         else:
@@ -66,13 +97,21 @@ class ChromaChunkStore:
                 settings.chroma_path.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(f"cannot create the index in {settings.home}: {exc.strerror or exc}") from None
-            self._client = chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+            self._folder = settings.chroma_path
+        with self._locked():
+            if self._folder is not None:
+                self._client = chromadb.PersistentClient(path=str(self._folder), settings=chroma_settings)
+            self._open_collection(settings, embed_model_name, dimension)
+        self.vector_store = ChromaVectorStore(chroma_collection=self._collection)
+
+    def _open_collection(self, settings: Settings, embed_model_name: str, dimension: int) -> None:
         # Chroma's default embedding function downloads a model; vectors always come from us.
+        wanted = {"ef_search": settings.dense_ef_search, "sync_threshold": PERSIST_EVERY}
         self._collection = self._client.get_or_create_collection(
             settings.collection,
             embedding_function=None,
             metadata={"embed_model": embed_model_name, "embed_dim": dimension},
-            configuration={"hnsw": {"space": "cosine", "ef_search": settings.dense_ef_search}},
+            configuration={"hnsw": {"space": "cosine", "batch_size": PERSIST_EVERY, **wanted}},
         )
         recorded = (self._collection.metadata or {}).get("embed_model")
         if recorded != embed_model_name:
@@ -80,21 +119,38 @@ class ChromaChunkStore:
                 f"the index in {settings.home} was built with embedding model {recorded!r}, "
                 f"not {embed_model_name!r}; use another COUNCIL_QA_HOME or delete the index"
             )
-        # Older indexes take a new ef_search here; Chroma reads it when it loads the index.
-        if self.ef_search != settings.dense_ef_search:
-            self._collection.modify(configuration={"hnsw": {"ef_search": settings.dense_ef_search}})
-        self.vector_store = ChromaVectorStore(chroma_collection=self._collection)
+        # Older indexes take new settings here; Chroma reads them when it loads the index.
+        changed = {key: value for key, value in wanted.items() if self._hnsw.get(key) != value}
+        if changed:
+            self._collection.modify(configuration={"hnsw": changed})
+        if self._folder is not None and self._collection.count():
+            # Load the vectors now, under the lock (Chroma would on the first search).
+            self._collection.query(query_embeddings=[[1.0] + [0.0] * (dimension - 1)], n_results=1,
+                                   include=[])
+
+    def _locked(self):
+        return store_lock(self._folder)
+
+    @property
+    def _hnsw(self) -> dict:
+        return (self._collection.configuration or {}).get("hnsw") or {}
 
     @property
     def ef_search(self) -> int | None:
-        return ((self._collection.configuration or {}).get("hnsw") or {}).get("ef_search")
+        return self._hnsw.get("ef_search")
+
+    @property
+    def sync_threshold(self) -> int | None:
+        return self._hnsw.get("sync_threshold")
 
     def add(self, nodes: Sequence[TextNode]) -> None:
         if nodes:
-            self.vector_store.add(list(nodes))
+            with self._locked():
+                self.vector_store.add(list(nodes))
 
     def delete_document(self, doc_id: str) -> None:
-        self._collection.delete(where={"doc_id": doc_id})
+        with self._locked():
+            self._collection.delete(where={"doc_id": doc_id})
 
     def count(self) -> int:
         return self._collection.count()
@@ -148,7 +204,8 @@ class ChromaChunkStore:
             flat = node_to_metadata_dict(node, remove_text=True, flat_metadata=True)
             metadatas.append({k: "" if v is None else v for k, v in flat.items()})
         if page["ids"]:
-            self._collection.update(ids=page["ids"], metadatas=metadatas)
+            with self._locked():
+                self._collection.update(ids=page["ids"], metadatas=metadatas)
         return len(page["ids"])
 
 

@@ -235,6 +235,44 @@ def test_the_store_searches_with_the_configured_candidate_count(settings: Settin
     assert reopened.ef_search == 350
 
 
+def test_opening_an_index_leaves_its_vector_files_alone(corpus_settings: Settings) -> None:
+    """A reader that rewrote them could hand another one opening at once a half-written
+    file, whose searches then miss chunks (seen with two evaluations started together)."""
+    from index.store import ChromaChunkStore
+
+    def files() -> dict[str, tuple[int, int]]:
+        return {p.name: (p.stat().st_size, p.stat().st_mtime_ns) for p in corpus_settings.chroma_path.glob("*/*")}
+
+    before = files()
+    assert "index_metadata.pickle" in before  # saved with its log position, so nothing is left to replay
+    for _ in range(2):
+        store = ChromaChunkStore(corpus_settings, corpus_settings.embed_model_name, 384)
+        assert len(store.vector_store.query(_everything(store.count())).ids) == store.count()
+    assert files() == before
+
+
+def test_opening_waits_while_another_process_holds_the_vector_files(settings: Settings) -> None:
+    import threading
+
+    from index.store import ChromaChunkStore, store_lock
+
+    settings.chroma_path.mkdir(parents=True)
+    opened: list[ChromaChunkStore] = []
+    opener = threading.Thread(target=lambda: opened.append(ChromaChunkStore(settings, settings.embed_model, 384)))
+    with store_lock(settings.chroma_path):
+        opener.start()
+        opener.join(1.0)
+        assert opener.is_alive() and not opened
+    opener.join(60)
+    assert len(opened) == 1 and opened[0].count() == 0
+
+
+def _everything(count: int):
+    from llama_index.core.vector_stores.types import VectorStoreQuery
+
+    return VectorStoreQuery(query_embedding=[1.0] + [0.0] * 383, similarity_top_k=count)
+
+
 def test_bundled_meeting_ingests_with_detected_metadata(settings: Settings) -> None:
     report = Indexer(settings).ingest([MEETING])
     assert report.added == 1
