@@ -46,6 +46,8 @@ class ChunkStore(Protocol):
 
     def set_metadata(self, doc_id: str, values: dict) -> int: ...
 
+    def reopen(self) -> None: ...
+
     def vectors_by(self, key: str, values: Sequence[str]) -> dict[str, list[float]]: ...
 
 
@@ -82,27 +84,43 @@ class ChromaChunkStore:
     def __init__(self, settings: Settings, embed_model_name: str, dimension: int) -> None:
         offline_environment()
         logging.getLogger("chromadb.telemetry").setLevel(logging.CRITICAL)
-        import chromadb
         from chromadb.config import Settings as ChromaSettings
-        from llama_index.vector_stores.chroma import ChromaVectorStore
 
         if settings.store != "persistent":
             raise StoreError(f"unknown store {settings.store!r}: only 'persistent' is available")
-        chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        self._settings, self._embed_model_name, self._dimension = settings, embed_model_name, dimension
+        self._chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
         self._folder: Path | None = None
         if settings.chroma_url:
-            self._client = _server_client(settings.chroma_url, chroma_settings)
+            self._client = _server_client(settings.chroma_url, self._chroma_settings)
         else:
             try:
                 settings.chroma_path.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(f"cannot create the index in {settings.home}: {exc.strerror or exc}") from None
             self._folder = settings.chroma_path
+        self._open()
+
+    def _open(self) -> None:
+        import chromadb
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
         with self._locked():
             if self._folder is not None:
-                self._client = chromadb.PersistentClient(path=str(self._folder), settings=chroma_settings)
-            self._open_collection(settings, embed_model_name, dimension)
+                self._client = chromadb.PersistentClient(path=str(self._folder), settings=self._chroma_settings)
+            self._open_collection(self._settings, self._embed_model_name, self._dimension)
         self.vector_store = ChromaVectorStore(chroma_collection=self._collection)
+
+    def reopen(self) -> None:
+        """Load the vectors again, to search what another process wrote since this one
+        opened: Chroma keeps one copy per folder and process, and never reloads it."""
+        if self._folder is None:
+            return  # a server searches what every client wrote
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        # Forgets the loaded copies without closing them: a search under way keeps its own.
+        SharedSystemClient.clear_system_cache()
+        self._open()
 
     def _open_collection(self, settings: Settings, embed_model_name: str, dimension: int) -> None:
         # Chroma's default embedding function downloads a model; vectors always come from us.

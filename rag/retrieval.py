@@ -212,10 +212,11 @@ class HybridRetriever:
     def __init__(self, index: CouncilIndex, settings: Settings) -> None:
         self.index = index
         self.settings = settings
-        self._vector_index = VectorStoreIndex.from_vector_store(
-            index.store.vector_store, embed_model=index.embedder.model
-        )
+        self._vector_index = self._index_of(index.store.vector_store)
         self._llm = MockLLM()  # fusion generates no extra queries, so never calls it
+
+    def _index_of(self, vector_store) -> VectorStoreIndex:
+        return VectorStoreIndex.from_vector_store(vector_store, embed_model=self.index.embedder.model)
 
     def retrieve(self, query: str, filters: Filters | None = None, mode: str = "hybrid",
                  top_k: int | None = None, also: MetadataFilter | None = None) -> Retrieved:
@@ -232,6 +233,8 @@ class HybridRetriever:
         result = Retrieved(nodes=[], query_embedding=embedding)
         retrievers: list[BaseRetriever] = []
         if mode in ("hybrid", "dense"):
+            if self._vector_index.vector_store is not self.index.store.vector_store:  # reopened
+                self._vector_index = self._index_of(self.index.store.vector_store)
             dense = self._vector_index.as_retriever(similarity_top_k=settings.dense_top_k, filters=metadata_filters)
             retrievers.append(_Recording(dense, result.dense_cosine, to_cosine=True))
         if mode in ("hybrid", "keyword"):

@@ -267,6 +267,24 @@ def test_opening_waits_while_another_process_holds_the_vector_files(settings: Se
     assert len(opened) == 1 and opened[0].count() == 0
 
 
+def test_a_search_finds_what_another_process_ingested_after_it_opened(settings: Settings) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import STRATEGY
+
+    Indexer(settings).ingest([MEETING])
+    index = CouncilIndex(settings)
+    before = index.store.count()
+    assert len(index.store.vector_store.query(_everything(before)).ids) == before
+    subprocess.run([str(Path(sys.executable).with_name("council-qa")), "--home", str(settings.home), "ingest",
+                    str(STRATEGY)], check=True, capture_output=True)
+    index.refresh()  # as before every question
+    after = index.store.count()
+    assert after > before
+    assert len(index.store.vector_store.query(_everything(after)).ids) == after
+
+
 def _everything(count: int):
     from llama_index.core.vector_stores.types import VectorStoreQuery
 
