@@ -112,6 +112,7 @@ def outline(document: ExtractedDocument) -> Outline:
         headings = _detected_headings(lines, furniture)
     if document.headings is not None and headings:
         _mark_title_block(headings, lines, furniture)
+    headings = _without_contents_listings(headings, lines)
     title = headings[0].title if headings and headings[0].rank == RANK_TITLE else ""
     sections = _sections(lines, furniture, headings)
     spans = tuple(HeadingSpan(h.title, lines[h.first].start, lines[h.last].end) for h in headings)
@@ -155,6 +156,60 @@ def _without_field_labels(headings: list[_Heading], lines: list[_Line]) -> list[
             dropped.update(range(k, end + 1))
         k = j + 1
     return [h for k, h in enumerate(headings) if k not in dropped]
+
+
+# A contents line less its numbering, dot leaders and page number: "2. Overview ..... 4".
+_LISTED = re.compile(r"^[\d.\s]*(.*?)[\s.\u2026\u00b7]*\d*$")
+CONTENTS_ENTRIES = 3  # named sections a listing must hold, and half its lines
+
+
+def _listed_title(title: str) -> str:
+    return " ".join(_LISTED.match(title.lower()).group(1).split())
+
+
+def _without_contents_listings(headings: list[_Heading], lines: list[_Line]) -> list[_Heading]:
+    """A contents page is a listing, not sections. In a run of "headings" with nothing but
+    page numbers between them, the lines that each name one heading further on, in order,
+    with text between the headings they name, and borne by no heading before (a table's
+    repeated column headings are structure, not a listing), are the listing's entries when
+    there are three or more and they are at least half of it. The listing is then text under
+    the shallowest heading before it, which holds nothing else (a "Contents" in large type
+    no longer holds the whole report)."""
+    titles = [_listed_title(h.title) for h in headings]
+    places: dict[str, list[int]] = {}
+    for index, title in enumerate(titles):
+        places.setdefault(title, []).append(index)
+    deepest = max((h.rank for h in headings), default=0)
+    dropped: set[int] = set()
+    start = 0
+    while start < len(headings):
+        end = start + 1
+        while end < len(headings) and _only_numbers_between(lines, headings[end - 1].last + 1, headings[end].first):
+            end += 1
+        named: list[int] = []  # the run's lines that name a heading further on
+        last_target = -1
+        for i in range(start + 1, end):
+            found = places[titles[i]]
+            if found[0] != i or len(found) != 2 or found[1] <= last_target:
+                continue
+            if last_target >= 0 and _only_numbers_between(lines, headings[last_target].last + 1,
+                                                          headings[found[1]].first):
+                continue
+            named.append(i)
+            last_target = found[1]
+        heads = [h for h in range(start, named[0]) if headings[h].rank != RANK_TITLE] if named else []
+        if len(named) >= CONTENTS_ENTRIES and heads:
+            head = min(heads, key=lambda h: headings[h].rank)
+            listing = range(head + 1, named[-1] + 1)
+            if len(named) >= len(listing) / 2:
+                headings[head].rank = deepest  # any heading after the listing closes it
+                dropped.update(listing)
+        start = end
+    return [h for i, h in enumerate(headings) if i not in dropped]
+
+
+def _only_numbers_between(lines: list[_Line], start: int, end: int) -> bool:
+    return all(lines[i].blank or lines[i].text.replace(".", "").isdigit() for i in range(start, end))
 
 
 def _mark_title_block(headings: list[_Heading], lines: list[_Line], furniture: list[bool]) -> None:

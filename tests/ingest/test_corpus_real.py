@@ -168,6 +168,17 @@ def test_agenda_items_printed_in_body_type_are_sections_of_their_own(prepared) -
     assert not any(p and p[-1].startswith("V. ") for p in broxbourne)
 
 
+def test_a_contents_page_lists_the_sections_without_holding_them(prepared) -> None:
+    """Nottingham's "Contents", in larger type than its sections, held the whole report, and
+    each line of the listing ("21 Changes during 2023/2024") was an empty section."""
+    nottingham = _paths(prepared, "nottingham-city-council_2025-03_civil-enforcement-annual-report-2023-24.pdf")
+    assert ("Contents",) in nottingham
+    assert not any(p[:1] == ("Contents",) and len(p) > 1 for p in nottingham)
+    assert not any(p and p[-1][:1].isdigit() for p in nottingham)  # no listing line is a heading
+    assert ("Overview",) in nottingham
+    assert any(p[:2] == ("The services we provide", "On Street Parking Permits") for p in nottingham)
+
+
 @pytest.mark.parametrize(("name", "row"), [
     # Headings printed to the left of right-set figures, and a two-line header whose
     # centred "TOTAL" the PDF draws last.
