@@ -24,6 +24,9 @@ _WORD_GAP = 0.25  # ... and wider than this, a new word (where the PDF put no sp
 _MARGIN = 0.09  # share of the page height at the top and the bottom where furniture lives
 _DIGITS = re.compile(r"\d+")
 _PAGE_NUMBER = re.compile(r"^(page\s*)?[-\u2013 ]*\d{1,4}[-\u2013 ]*(of\s*\d{1,4})?$", re.IGNORECASE)
+# A dot leader ("Introduction..........4"): drawn to guide the eye, not read; dozens of
+# word pieces each that crowd a contents line into a chunk of its own.
+_LEADER = re.compile(r"\s*(?:\.{4,}|\u2026{2,}|(?:\. ){3,}\.?)\s*")
 _NUMERIC_CELL = re.compile(r"^[(\-\u2013\u2212]?[£$€]?\s?[\d.,]+%?\)?[kmb]?$|^(nil|n/?a|-|\u2013)$", re.IGNORECASE)
 
 
@@ -153,7 +156,7 @@ def _words(chars: list[Char], size: float) -> list[Cell]:
         spaced = False
     if text:
         words.append(Cell(text, start, end))
-    return words
+    return [Cell(_LEADER.sub(" \u2026 ", w.text).strip(), w.x0, w.x1) for w in words]
 
 
 def _joined_words(words: list[Cell]) -> Cell:

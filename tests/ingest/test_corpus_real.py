@@ -179,6 +179,21 @@ def test_a_contents_page_lists_the_sections_without_holding_them(prepared) -> No
     assert any(p[:2] == ("The services we provide", "On Street Parking Permits") for p in nottingham)
 
 
+def test_dot_leaders_are_read_as_one_mark(prepared) -> None:
+    """"Introduction.......4": each dot a word piece, so every contents line of the
+    Buckinghamshire plan was a chunk of its own (30 of them)."""
+    bucks = prepared["buckinghamshire-council_2025-09_draft-local-plan-part-a-spatial-strategy.pdf"]
+    assert "1. Introduction \u2026 4" in bucks.document.text
+    listing = [n for n in bucks.nodes if n.metadata["section"] == "Table of Contents"]
+    assert 1 <= len(listing) <= 3
+    texts = [n.get_content() for n in prepared_nodes(prepared)]
+    assert not any(re.search(r"\.{4,}", text) for text in texts)
+
+
+def prepared_nodes(prepared) -> list:
+    return [node for doc in prepared.values() if isinstance(doc, PreparedDocument) for node in doc.nodes]
+
+
 @pytest.mark.parametrize(("name", "row"), [
     # Headings printed to the left of right-set figures, and a two-line header whose
     # centred "TOTAL" the PDF draws last.
