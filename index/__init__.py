@@ -30,7 +30,6 @@ class CouncilIndex:
         self.keyword = KeywordIndex()
         self.manifest = Manifest.load(settings.manifest_path)
         self._manifest_stamp: tuple[int, int] | None = None
-        self._store_generation = self.manifest.generation  # the index state the store's vectors were loaded at
         # What later layers derive from the indexed documents (an outline), kept until the
         # manifest changes.
         self.derived: dict[str, object] = {}
@@ -55,9 +54,7 @@ class CouncilIndex:
                     self.keyword = KeywordIndex.load(path) or self.keyword
                 else:  # an ingest was killed before it brought the keyword index up to date
                     self.keyword = updated_keyword_index(path, manifest, self.store)
-            if manifest.generation != self._store_generation:
-                self.store.reopen()
-                self._store_generation = manifest.generation
+            self.store.catch_up()
             self.manifest = manifest
 
     def chunks(self) -> Iterator[tuple[str, str]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fcntl
 import logging
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,7 +47,7 @@ class ChunkStore(Protocol):
 
     def set_metadata(self, doc_id: str, values: dict) -> int: ...
 
-    def reopen(self) -> None: ...
+    def catch_up(self) -> None: ...
 
     def vectors_by(self, key: str, values: Sequence[str]) -> dict[str, list[float]]: ...
 
@@ -58,6 +59,7 @@ class ChunkStore(Protocol):
 # readers leave them alone. 100 is Chroma's own batch size; it cost under 10% of the
 # store's write time on 10,000 chunks (the embedding is the slow part of an ingest).
 PERSIST_EVERY = 100
+_WRITE_MARK = ".store.written"
 
 
 @contextmanager
@@ -109,18 +111,41 @@ class ChromaChunkStore:
             if self._folder is not None:
                 self._client = chromadb.PersistentClient(path=str(self._folder), settings=self._chroma_settings)
             self._open_collection(self._settings, self._embed_model_name, self._dimension)
+            self._seen_write = self._last_write()
         self.vector_store = ChromaVectorStore(chroma_collection=self._collection)
 
-    def reopen(self) -> None:
-        """Load the vectors again, to search what another process wrote since this one
-        opened: Chroma keeps one copy per folder and process, and never reloads it."""
-        if self._folder is None:
-            return  # a server searches what every client wrote
+    def catch_up(self) -> None:
+        """Load the vectors again when another process wrote since this one loaded them:
+        Chroma keeps one copy per folder and process and never reloads it, so the chat would
+        search a paper indexed from the command line by its words only. This process's own
+        writes are in its copy already (a reload costs memory Chroma does not give back)."""
+        if self._folder is None or self._last_write() == self._seen_write:
+            return  # nothing new (and a server searches what every client wrote)
         from chromadb.api.shared_system_client import SharedSystemClient
 
         # Forgets the loaded copies without closing them: a search under way keeps its own.
         SharedSystemClient.clear_system_cache()
         self._open()
+
+    def _last_write(self) -> str:
+        """A token every write through a store replaces, so a reader can tell it changed."""
+        if self._folder is None:
+            return ""
+        try:
+            return (self._folder / _WRITE_MARK).read_text(encoding="utf-8")
+        except OSError:
+            return ""
+
+    @contextmanager
+    def _writing(self):
+        with self._locked():
+            behind = self._last_write() != self._seen_write  # another process wrote first
+            yield
+            if self._folder is not None:
+                token = uuid.uuid4().hex
+                (self._folder / _WRITE_MARK).write_text(token, encoding="utf-8")
+                if not behind:
+                    self._seen_write = token
 
     def _open_collection(self, settings: Settings, embed_model_name: str, dimension: int) -> None:
         # Chroma's default embedding function downloads a model; vectors always come from us.
@@ -163,11 +188,11 @@ class ChromaChunkStore:
 
     def add(self, nodes: Sequence[TextNode]) -> None:
         if nodes:
-            with self._locked():
+            with self._writing():
                 self.vector_store.add(list(nodes))
 
     def delete_document(self, doc_id: str) -> None:
-        with self._locked():
+        with self._writing():
             self._collection.delete(where={"doc_id": doc_id})
 
     def count(self) -> int:
@@ -222,7 +247,7 @@ class ChromaChunkStore:
             flat = node_to_metadata_dict(node, remove_text=True, flat_metadata=True)
             metadatas.append({k: "" if v is None else v for k, v in flat.items()})
         if page["ids"]:
-            with self._locked():
+            with self._writing():
                 self._collection.update(ids=page["ids"], metadatas=metadatas)
         return len(page["ids"])
 

@@ -273,10 +273,13 @@ def test_a_search_finds_what_another_process_ingested_after_it_opened(settings: 
 
     from tests.conftest import STRATEGY
 
-    Indexer(settings).ingest([MEETING])
     index = CouncilIndex(settings)
+    Indexer(settings, store=index.store).ingest([MEETING])  # as the chat's upload does
+    index.refresh()
+    loaded = index.store.vector_store
     before = index.store.count()
-    assert len(index.store.vector_store.query(_everything(before)).ids) == before
+    assert len(loaded.query(_everything(before)).ids) == before
+    assert index.store.vector_store is loaded  # its own writes are in its copy: nothing reloaded
     subprocess.run([str(Path(sys.executable).with_name("council-qa")), "--home", str(settings.home), "ingest",
                     str(STRATEGY)], check=True, capture_output=True)
     index.refresh()  # as before every question
