@@ -110,7 +110,7 @@ class ChromaChunkStore:
         with self._locked():
             if self._folder is not None:
                 self._client = chromadb.PersistentClient(path=str(self._folder), settings=self._chroma_settings)
-            self._open_collection(self._settings, self._embed_model_name, self._dimension)
+            self._open_collection()
             self._seen_write = self._last_write()
         self.vector_store = ChromaVectorStore(chroma_collection=self._collection)
 
@@ -147,7 +147,8 @@ class ChromaChunkStore:
                 if not behind:
                     self._seen_write = token
 
-    def _open_collection(self, settings: Settings, embed_model_name: str, dimension: int) -> None:
+    def _open_collection(self) -> None:
+        settings, embed_model_name, dimension = self._settings, self._embed_model_name, self._dimension
         # Chroma's default embedding function downloads a model; vectors always come from us.
         wanted = {"ef_search": settings.dense_ef_search, "sync_threshold": PERSIST_EVERY}
         self._collection = self._client.get_or_create_collection(
