@@ -125,7 +125,8 @@ class ExtractiveBackend:
         previous_label = ""
         for i, sentence in enumerate(chosen):
             context.quotes.setdefault(sentence.source.n, sentence.text)
-            text = sentence.text if sentence.text[-1] in ".!?:;" else sentence.text + "."  # ":" leads in: no ":."
+            text = _LIST_JOIN.sub(r"\1", sentence.text)  # a list item's "; and" joins nothing when quoted alone
+            text = text if text[-1] in ".!?:;" else text + "."  # ":" leads in: no ":."
             label = heading_label(sentence.source) if labelled else ""
             if label and label != previous_label and label.lower() not in text.lower():
                 text = f"{label}: {text}"
@@ -187,6 +188,7 @@ def adds_to_best(chosen: list[ScoredSentence], terms: QueryTerms) -> list[Scored
     return kept
 
 
+_LIST_JOIN = re.compile(r"([;,])\s+(?:and|or)$")
 _ENUMERATOR = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}[.)])\s+(?=\S)")  # "1. ", "2.1 ", "3) "
 
 

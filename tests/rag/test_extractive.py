@@ -239,3 +239,17 @@ def test_a_lead_in_ending_in_a_colon_is_quoted_without_a_full_stop_after_it() ->
     answer = "".join(ExtractiveBackend(Settings()).generate(
         question, [src], AnswerContext(terms=query(question), sentences=sentences)))
     assert answer == "Recommendation: Staff recommends City Council: Award a contract for plan checks to Transtech. [1]"
+
+
+def test_a_list_item_quoted_alone_drops_the_and_that_joined_it_to_the_next() -> None:
+    from rag.backends import AnswerContext
+
+    # Hermosa Beach's recommendation, item by item: "... (Attachment 6); and" was read back as "; and."
+    item = "Award a contract for on-call plan check services to Bureau Veritas, Inc. (Attachment 6); and"
+    src = source(1, "Plan checking services", f"Staff recommends City Council:\n\n1. {item}\n\n2. Authorize the City Manager.")
+    sentence = Sentence(src, 1, item, {"award", "contract", "plan", "check"})
+    sentence.cosine = 0.6
+    question = "Who is the plan check contract awarded to?"
+    answer = "".join(ExtractiveBackend(Settings()).generate(
+        question, [src], AnswerContext(terms=query(question), sentences=[sentence])))
+    assert "(Attachment 6); [1]" in answer and "and." not in answer
