@@ -10,6 +10,7 @@ that stand apart from the prose around them, enumerated headings ("Key Area 2: .
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -112,7 +113,7 @@ def outline(document: ExtractedDocument) -> Outline:
         headings = _detected_headings(lines, furniture)
     if document.headings is not None and headings:
         _mark_title_block(headings, lines, furniture)
-    headings = _without_contents_listings(headings, lines)
+    headings = _without_led_listings(_without_contents_listings(headings, lines), lines)
     title = headings[0].title if headings and headings[0].rank == RANK_TITLE else ""
     sections = _sections(lines, furniture, headings)
     spans = tuple(HeadingSpan(h.title, lines[h.first].start, lines[h.last].end) for h in headings)
@@ -205,6 +206,40 @@ def _without_contents_listings(headings: list[_Heading], lines: list[_Line]) -> 
                 headings[head].rank = deepest  # any heading after the listing closes it
                 dropped.update(listing)
         start = end
+    return [h for i, h in enumerate(headings) if i not in dropped]
+
+
+_LED_ENTRY = re.compile(r"\u2026\s*\d{1,4}$")  # "Introduction … 3", as layout reads a dot leader
+
+
+def _without_led_listings(headings: list[_Heading], lines: list[_Line]) -> list[_Heading]:
+    """A contents page printed as text with dot leaders: when the lines right under a
+    heading run to page numbers ("Introduction … 3") and three or more of them, at least
+    half, name headings that come after them, the heading holds that listing and nothing
+    else, and a listing line read as a heading is text of it."""
+    deepest = max((h.rank for h in headings), default=0)
+    dropped: set[int] = set()
+    for k, head in enumerate(headings):
+        if head.rank == RANK_TITLE or k in dropped:
+            continue
+        entries: list[str] = []
+        j, line = k + 1, head.last + 1
+        while True:
+            stop = headings[j].first if j < len(headings) else len(lines)
+            body = [lines[i].text for i in range(line, stop) if not lines[i].blank]
+            led = list(itertools.takewhile(_LED_ENTRY.search, body))
+            entries += map(_listed_title, led)
+            if len(led) < len(body) or j == len(headings) or not _LED_ENTRY.search(headings[j].title):
+                break
+            entries.append(_listed_title(headings[j].title))
+            line, j = headings[j].last + 1, j + 1
+        if len(entries) < CONTENTS_ENTRIES:
+            continue
+        later = {_listed_title(h.title) for h in headings[j:]}
+        named = [title for title in entries if title in later]
+        if len(set(named)) >= CONTENTS_ENTRIES and len(named) >= len(entries) / 2:
+            head.rank = deepest  # any heading after the listing closes it
+            dropped.update(range(k + 1, j))
     return [h for i, h in enumerate(headings) if i not in dropped]
 
 

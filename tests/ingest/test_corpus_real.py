@@ -177,6 +177,11 @@ def test_a_contents_page_lists_the_sections_without_holding_them(prepared) -> No
     assert not any(p and p[-1][:1].isdigit() for p in nottingham)  # no listing line is a heading
     assert ("Overview",) in nottingham
     assert any(p[:2] == ("The services we provide", "On Street Parking Permits") for p in nottingham)
+    # Broxbourne prints its listing as text with dot leaders ("Introduction … 3").
+    broxbourne = _paths(prepared, "broxbourne-borough-council_2023-11_employment-skills-spd.pdf")
+    assert any(p[-1:] == ("Introduction",) for p in broxbourne)
+    assert not any("Contents" in p[:-1] for p in broxbourne)
+    assert not any(p and "\u2026" in p[-1] for p in broxbourne)  # no listing line is a heading
 
 
 def test_dot_leaders_are_read_as_one_mark(prepared) -> None:
