@@ -13,6 +13,7 @@ import bisect
 import itertools
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ingest.document import ExtractedDocument
@@ -113,7 +114,7 @@ def outline(document: ExtractedDocument) -> Outline:
         headings = _detected_headings(lines, furniture)
     if document.headings is not None and headings:
         _mark_title_block(headings, lines, furniture)
-    headings = _without_led_listings(_without_contents_listings(headings, lines), lines)
+    headings = _without_contents_listings(headings, lines)
     title = headings[0].title if headings and headings[0].rank == RANK_TITLE else ""
     sections = _sections(lines, furniture, headings)
     spans = tuple(HeadingSpan(h.title, lines[h.first].start, lines[h.last].end) for h in headings)
@@ -169,19 +170,28 @@ def _listed_title(title: str) -> str:
 
 
 def _without_contents_listings(headings: list[_Heading], lines: list[_Line]) -> list[_Heading]:
-    """A contents page is a listing, not sections. In a run of "headings" with nothing but
-    page numbers between them, the lines that each name one heading further on, in order,
-    with text between the headings they name, and borne by no heading before (a table's
-    repeated column headings are structure, not a listing), are the listing's entries when
-    there are three or more and they are at least half of it. The listing is then text under
-    the shallowest heading before it, which holds nothing else (a "Contents" in large type
-    no longer holds the whole report)."""
+    """A contents page is a listing, not sections: its heading holds the listing and
+    nothing else (a "Contents" in large type no longer holds the whole report), and
+    listing lines read as headings are text of it."""
+    deepest = max((h.rank for h in headings), default=0)
+    dropped: set[int] = set()
+    for head, listing in [*_heading_listings(headings, lines), *_led_listings(headings, lines)]:
+        headings[head].rank = deepest  # any heading after the listing closes it
+        dropped.update(listing)
+    return [h for i, h in enumerate(headings) if i not in dropped]
+
+
+def _heading_listings(headings: list[_Heading], lines: list[_Line]) -> Iterator[tuple[int, range]]:
+    """Listings read as headings. In a run of "headings" with nothing but page numbers
+    between them, the lines that each name one heading further on, in order, with text
+    between the headings they name, and borne by no heading before (a table's repeated
+    column headings are structure, not a listing), are entries when there are three or
+    more and they are at least half of the run up to the last of them; the listing is
+    under the shallowest heading before them."""
     titles = [_listed_title(h.title) for h in headings]
     places: dict[str, list[int]] = {}
     for index, title in enumerate(titles):
         places.setdefault(title, []).append(index)
-    deepest = max((h.rank for h in headings), default=0)
-    dropped: set[int] = set()
     start = 0
     while start < len(headings):
         end = start + 1
@@ -203,27 +213,21 @@ def _without_contents_listings(headings: list[_Heading], lines: list[_Line]) -> 
             head = min(heads, key=lambda h: headings[h].rank)
             listing = range(head + 1, named[-1] + 1)
             if len(named) >= len(listing) / 2:
-                headings[head].rank = deepest  # any heading after the listing closes it
-                dropped.update(listing)
+                yield head, listing
         start = end
-    return [h for i, h in enumerate(headings) if i not in dropped]
 
 
 _LED_ENTRY = re.compile(r"\u2026\s*\d{1,4}$")  # "Introduction … 3", as layout reads a dot leader
 
 
-def _without_led_listings(headings: list[_Heading], lines: list[_Line]) -> list[_Heading]:
-    """A contents page printed as text with dot leaders: when the lines right under a
-    heading run to page numbers ("Introduction … 3") and three or more of them, at least
-    half, name headings that come after them, the heading holds that listing and nothing
-    else, and a listing line read as a heading is text of it."""
-    deepest = max((h.rank for h in headings), default=0)
-    dropped: set[int] = set()
-    for k, head in enumerate(headings):
-        if head.rank == RANK_TITLE or k in dropped:
-            continue
+def _led_listings(headings: list[_Heading], lines: list[_Line]) -> Iterator[tuple[int, range]]:
+    """Listings printed as text with dot leaders: the lines right under a heading that run
+    to page numbers ("Introduction … 3"), with any such line read as a heading, when three
+    or more of them, at least half, name headings that come after them."""
+    k = 0
+    while k < len(headings):
         entries: list[str] = []
-        j, line = k + 1, head.last + 1
+        j, line = k + 1, headings[k].last + 1
         while True:
             stop = headings[j].first if j < len(headings) else len(lines)
             body = [lines[i].text for i in range(line, stop) if not lines[i].blank]
@@ -233,14 +237,14 @@ def _without_led_listings(headings: list[_Heading], lines: list[_Line]) -> list[
                 break
             entries.append(_listed_title(headings[j].title))
             line, j = headings[j].last + 1, j + 1
-        if len(entries) < CONTENTS_ENTRIES:
-            continue
-        later = {_listed_title(h.title) for h in headings[j:]}
-        named = [title for title in entries if title in later]
-        if len(set(named)) >= CONTENTS_ENTRIES and len(named) >= len(entries) / 2:
-            head.rank = deepest  # any heading after the listing closes it
-            dropped.update(range(k + 1, j))
-    return [h for i, h in enumerate(headings) if i not in dropped]
+        if headings[k].rank != RANK_TITLE and len(entries) >= CONTENTS_ENTRIES:
+            later = {_listed_title(h.title) for h in headings[j:]}
+            named = [title for title in entries if title in later]
+            if len(set(named)) >= CONTENTS_ENTRIES and len(named) >= len(entries) / 2:
+                yield k, range(k + 1, j)
+                k = j
+                continue
+        k += 1
 
 
 def _only_numbers_between(lines: list[_Line], start: int, end: int) -> bool:
