@@ -538,7 +538,9 @@ def _unstack(bodies: list[_Body], rank_of: dict[str, int]) -> list[_Body]:
 
     A table or a multi-column page flattened to text does this: the blocks under the
     last heading of such a run are shared out among the run's headings in order (the
-    text carries nothing else to go by; a PDF's layout keeps its tables whole).
+    text carries nothing else to go by; a PDF's layout keeps its tables whole). Numbered
+    items are left alone: an agenda prints them one under another with nothing under
+    each, and the text after the last is that item's.
     """
     out = list(bodies)
     k = 0
@@ -560,7 +562,8 @@ def _unstack(bodies: list[_Body], rank_of: dict[str, int]) -> list[_Body]:
                 break
             j += 1
         shared = out[run[-1]][1]
-        if len(run) < 2 or not shared:
+        numbered = all(item_numbers(out[r][0][-1]) for r in run)
+        if len(run) < 2 or not shared or numbered:
             k += 1
             continue
         if len(shared) < len(run):

@@ -163,6 +163,12 @@ def test_agenda_items_printed_in_body_type_are_sections_of_their_own(prepared) -
                          "II. Review and Adoption of the Conduit Financing Committee Meeting Minutes",
                          "III. Presentation and Consideration of New Business Items (see attached)"]
     assert items[-1] == "VI. Adjournment"
+    # Nothing is printed under them: the next page's table stays whole, not shared out.
+    doc = prepared["illinois-finance-authority_2020-12-08_agenda.pdf"]
+    for node in doc.nodes:
+        title = node.metadata["section"].split(" > ")[-1]
+        if title in items[:-1]:
+            assert node.get_content().strip() == title
     # A lone capital-lettered line is no item list ("V. Within the Employment Areas ..." in a policy).
     broxbourne = _paths(prepared, "broxbourne-borough-council_2023-11_employment-skills-spd.pdf")
     assert not any(p and p[-1].startswith("V. ") for p in broxbourne)
