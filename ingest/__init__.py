@@ -22,7 +22,7 @@ from ingest.layout import as_printed
 from ingest.loaders import load_document, register_loader, supported_extensions
 from ingest.loaders.isolated import IsolatedLoader
 from ingest.metadata import (DOC_TYPES, DocumentMetadata, detect_metadata, long_date, normalise_body, parse_date,
-                             read_sidecar)
+                             read_sidecar, spoken_issued)
 from ingest.record import DocumentRecord, SectionRecord, document_record
 from ingest.sentences import sentence_spans
 from ingest.structure import SECTION_SEPARATOR, Outline, Section, outline
@@ -80,5 +80,6 @@ __all__ = [
     "IsolatedLoader", "LoadError", "Outline", "PageSpan", "PreparedDocument", "Section", "StructuredChunker",
     "TokenCounter", "as_printed", "detect_metadata", "discover_files", "document_record", "load_document", "measure_coverage", "normalise_body",
     "long_date", "outline", "parse_date", "prepare_document", "printable", "read_sidecar", "register_loader", "sentence_spans",
+    "spoken_issued",
     "supported_extensions", "tiktoken_counter",
 ]

@@ -178,6 +178,7 @@ class StructuredChunker:
             "body": metadata.body,
             "meeting_date": metadata.meeting_date,
             "meeting_day": metadata.meeting_day,
+            "issued": metadata.issued,
             "page_start": page_start,
             "page_end": page_end,
             "char_start": start,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
 from pathlib import Path
@@ -15,7 +16,7 @@ from ingest.furniture import is_furniture
 from ingest.structure import Outline
 
 SIDECAR_SUFFIX = ".meta.json"
-CHUNK_FIELDS = ("title", "doc_type", "body", "meeting_date", "source_url")
+CHUNK_FIELDS = ("title", "doc_type", "body", "meeting_date", "issued", "source_url")
 
 _MONTHS = {
     m: i
@@ -33,6 +34,8 @@ _DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONT
 _MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _SLASHED = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+_MONTH_YEAR = re.compile(rf"\b{_MONTH}\.?,?\s+(\d{{4}})\b", re.I)
+_ISSUED = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 
 _BODY_WORDS = r"(?:Board|Committee|Sub-Committee|Cabinet|Panel|Forum|Partnership|Commission|Assembly|Authority|Council)"
 _BODY = re.compile(
@@ -48,6 +51,7 @@ class DocumentMetadata:
     meeting_date: str = ""  # ISO yyyy-mm-dd, "" when not a meeting paper
     source_url: str = ""  # where the paper is published, when it was fetched from there
     council: str = ""  # the council (or authority) whose paper it is: "Barnet", "Bristol"; "" unknown
+    issued: str = ""  # yyyy-mm or yyyy-mm-dd a paper that is not of a meeting is dated on its front page
 
     def merged(self, values: dict) -> "DocumentMetadata":
         known = {f.name for f in fields(self)}
@@ -64,12 +68,14 @@ class DocumentMetadata:
                 date.fromisoformat(self.meeting_date)
             except ValueError:
                 raise ValueError(f"meeting_date must be YYYY-MM-DD, not {self.meeting_date!r}") from None
+        if self.issued and not _ISSUED.match(self.issued):
+            raise ValueError(f"issued must be YYYY-MM or YYYY-MM-DD, not {self.issued!r}")
         if self.source_url and not re.match(r"https?://\S+$", self.source_url):
             raise ValueError(f"source_url must be an http(s) URL, not {self.source_url!r}")
 
     def as_dict(self) -> dict[str, str]:
         data = asdict(self)
-        for optional in ("source_url", "council"):  # so records written before they existed read the same
+        for optional in ("source_url", "council", "issued"):  # so records written before they existed read the same
             if not data[optional]:
                 del data[optional]
         return data
@@ -171,7 +177,8 @@ def detect_metadata(document: ExtractedDocument, outline: Outline) -> DocumentMe
     if doc_type not in _NOT_A_MEETING and doc_type != "plan":
         meeting_date = parse_date(front.text) or parse_date(document.date_hint)
     return DocumentMetadata(title=title, doc_type=doc_type, body=body, meeting_date=meeting_date,
-                            council=detect_council(front.text, document.text[:_COUNCIL_CHARS]))
+                            council=detect_council(front.text, document.text[:_COUNCIL_CHARS]),
+                            issued="" if meeting_date else issued_date(front.text))
 
 
 # A council as papers name it: "London Borough of Barnet", "Bristol City Council",
@@ -356,6 +363,23 @@ def parse_date(text: str) -> str:
     return found[0].isoformat() if found else ""
 
 
+def issued_date(text: str) -> str:
+    """The first date ``text`` prints, a day ("4 March 2025", as ISO) or a month ("MARCH
+    2025", as yyyy-mm): a plan or report is named by it ("Fenland's March 2025 Local
+    Development Scheme"). "" when there is none."""
+    found = [(m.start(), f"{int(m.group(2)):04d}-{_month(m.group(1)):02d}") for m in _MONTH_YEAR.finditer(text)]
+    days = [(m.start(), value.isoformat()) for m, value in _dates_at(text)]
+    first = min(days + found, default=None)  # at one place the day wins: it is the longer match
+    return first[1] if first else ""
+
+
+def spoken_issued(issued: str) -> str:
+    """An issued date as papers print it: "2025-03" is "March 2025"."""
+    if len(issued) == len("2025-03"):
+        return f"{date.fromisoformat(issued + '-01'):%B %Y}"
+    return long_date(issued)
+
+
 def long_date(iso: str) -> str:
     """An ISO date as papers print it: "2025-05-15" is "15 May 2025"."""
     day = date.fromisoformat(iso)
@@ -365,7 +389,10 @@ def long_date(iso: str) -> str:
 def dates_in(text: str) -> list[date]:
     """Every date written in any common UK form ("15 May 2025", "May 15, 2025",
     "2025-05-15", "15/05/2025"), in the order the text gives them."""
-    found: list[tuple[int, date]] = []
+    return [value for _, value in sorted((m.start(), value) for m, value in _dates_at(text))]
+
+
+def _dates_at(text: str) -> Iterator[tuple[re.Match, date]]:
     for pattern, order in ((_DAY_MONTH_YEAR, "dmy"), (_MONTH_DAY_YEAR, "mdy"), (_ISO, "iso"), (_SLASHED, "slash")):
         for m in pattern.finditer(text):
             try:
@@ -379,8 +406,7 @@ def dates_in(text: str) -> list[date]:
                     value = date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
             except (ValueError, KeyError):
                 continue
-            found.append((m.start(), value))
-    return [value for _, value in sorted(found)]
+            yield m, value
 
 
 def _month(name: str) -> int:

@@ -12,7 +12,7 @@ from functools import lru_cache
 import numpy as np
 
 from council_qa.config import SentenceWeights
-from ingest import long_date, sentence_spans
+from ingest import long_date, sentence_spans, spoken_issued
 from rag.lexical import QueryTerms, content_terms, numbers_in
 from rag.types import Sentence, Source
 
@@ -119,25 +119,26 @@ def terms_of(source: Source) -> list[str]:
 
 
 @lru_cache(maxsize=4096)
-def _paper_numbers(title: str, body: str, meeting_date: str) -> frozenset[str]:
+def _paper_numbers(title: str, body: str, meeting_date: str, issued: str) -> frozenset[str]:
     try:
-        spoken = long_date(meeting_date)
+        spoken = long_date(meeting_date) if meeting_date else spoken_issued(issued) if issued else ""
     except ValueError:
-        spoken = meeting_date
+        spoken = meeting_date or issued
     return numbers_in(" ".join((title, body, spoken)))
 
 
 def numbers_held(numbers: frozenset[str], source: Source) -> float:
     """The share of the question's numbers (a year, a date, an item or a sum, each whole:
     "2026/27" is not held by "27" on some page) that one source or its paper's own title,
-    body and meeting date hold. A question one detail off what the papers say ("in
+    body and date (meeting or issue) hold. A question one detail off what the papers say ("in
     2026/27", "at the 15 July meeting") matches a passage as closely as an answerable one
     in every other word."""
     if not numbers:
         return 1.0
     meta = source.node.metadata
     held = numbers_in(source.node.get_content() + " " + " ".join(source.heading_path)) | _paper_numbers(
-        str(meta.get("title", "")), str(meta.get("body", "")), str(meta.get("meeting_date", "")))
+        str(meta.get("title", "")), str(meta.get("body", "")), str(meta.get("meeting_date", "")),
+        str(meta.get("issued", "")))
     return len(numbers & held) / len(numbers)
 
 

@@ -123,6 +123,21 @@ def test_metadata_from_the_papers_own_words_is_right_per_field(prepared) -> None
     assert not failing, f"accuracy {accuracy}"
 
 
+@pytest.mark.parametrize(("name", "issued"), [
+    ("fenland-district-council_2025-03_local-development-scheme.pdf", "2025-03"),  # "MARCH 2025"
+    ("broxbourne-borough-council_2023-11_employment-skills-spd.pdf", "2023-11"),  # "November 2023"
+    ("bristol-city-council_2026-01-21_forward-plan.pdf", "2026-01-20"),  # "This update published 20 January 2026"
+    ("weca_2021-09_bus-strategy.pdf", "2020-06"),  # "Adopted June 2020"
+    ("tewkesbury-borough-council_2025-09_local-green-space-form.docx", "2025-08"),  # signed "August 2025"
+    ("bristol-city-council_2026-06-25_wpl-project-webpage.html", ""),  # a web page prints no date
+    ("bristol-city-council_2024-09-12_printed-minutes.pdf", ""),  # a meeting paper has its meeting date
+])
+def test_a_paper_not_of_a_meeting_is_dated_by_its_front_page(prepared, name: str, issued: str) -> None:
+    """A plan or strategy is asked for by its date ("Fenland's March 2025 Local Development
+    Scheme"), which often only its cover prints."""
+    assert prepared[name].metadata.issued == issued
+
+
 def test_the_council_a_paper_names_is_right_when_one_is_named(prepared) -> None:
     """A council is read only where one stands out in the paper; where read, it must be the
     issuer's (commitments take evidence only from their own council's papers)."""

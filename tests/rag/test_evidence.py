@@ -71,6 +71,18 @@ def test_a_question_one_year_off_finds_its_numbers_missing() -> None:
     assert numbers_held(numbers_in("What was the Transport revenue outturn?"), source) == 1.0
 
 
+def test_a_plan_asked_for_by_its_date_holds_that_year() -> None:
+    # "MARCH 2025" is printed on the cover only; the paper's issued date carries it.
+    text = "Submission (Regulation 22) October 2026"
+    plan = {"title": "LOCAL DEVELOPMENT SCHEME", "meeting_date": "", "issued": "2025-03"}
+    source = Source(n=1, node=TextNode(text=text, metadata=plan), score=1.0)
+    question = numbers_in("In Fenland's March 2025 Local Development Scheme, when is Regulation 22 submission?")
+    assert numbers_held(question, source) == 1.0
+    assert numbers_held(numbers_in("In Fenland's March 2024 Local Development Scheme, when is it?"), source) == 0.0
+    undated = Source(n=1, node=TextNode(text=text, metadata={"title": "LOCAL DEVELOPMENT SCHEME"}), score=1.0)
+    assert numbers_held(question, undated) == 0.5
+
+
 def test_a_table_row_is_read_with_the_lines_that_introduce_its_table() -> None:
     # The row holds the sum but few of the question's words; its lead-in holds the rest.
     text = ("Income for Kerbside Regulation and Permit Services in the financial year 2031/32 "
