@@ -12,9 +12,9 @@ Two corpora, two groups of sets:
 Only totals are printed for an untouched part: never its questions. Every part is answered
 with refusal off, then the refusal model is refitted on the Barnet and real_qa
 development parts pooled (``FITTED_PARTS``, as ``eval/calibrate.py`` fits the shipped one)
-and decides for every part, so each variant is measured at its own best refusal. ``--features FILE`` also writes each
-development question's evidence features and outcome; ``--settings k=v,...`` measures a
-variant of the default settings.
+and decides for every part, so each variant is measured at its own best refusal.
+``--features FILE`` also writes each development question's evidence features and
+outcome; ``--settings k=v,...`` measures a variant of the default settings.
 Run: python bench/generality.py [--barnet-home DIR] [--real-home DIR] [--json FILE]
 """
 

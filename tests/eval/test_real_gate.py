@@ -5,6 +5,7 @@ chat's own code path."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -46,8 +47,8 @@ def test_wide_set_asks_about_every_readable_paper_and_is_split() -> None:
     assert all(q.quote for q in questions if q.answerable)
     if not CORPUS_REAL.is_dir():
         pytest.skip(f"{CORPUS_REAL} is absent: the real-papers corpus lives beside the project")
-    scanned = {"duarte-planning-commission_2022-11-21_agenda-cancelled.pdf",
-               "palmdale-measure-av-oversight-committee_2022-11-30_agenda.pdf"}  # no text layer
-    readable = {p.name for p in CORPUS_REAL.iterdir() if p.suffix in {".pdf", ".docx", ".html"}} - scanned
+    table = Path(__file__).resolve().parents[1] / "data" / "corpus_real_metadata.jsonl"
+    papers = [json.loads(line) for line in table.read_text(encoding="utf-8").splitlines() if line.strip()]
+    readable = {paper["file"] for paper in papers if not paper["scanned"]}
     rows = [json.loads(line) for line in WIDE_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert {name for row in rows for name in row["files"]} == readable
