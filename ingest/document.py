@@ -79,6 +79,9 @@ class ExtractedDocument:
     date_hint: str = ""
     # Characters (white space aside) a loader left out on purpose, by kind ("running header").
     removed: dict[str, int] = field(default_factory=dict)
+    # The running headers and footers removed, one copy of each: where a paper prints its
+    # own name and date on every page ("MAY 2024 PART 4.2: ACCESS TO INFORMATION ...").
+    running: tuple[str, ...] = ()
     tables: list[TableMark] = field(default_factory=list)
 
     @cached_property

@@ -176,9 +176,10 @@ def detect_metadata(document: ExtractedDocument, outline: Outline) -> DocumentMe
     meeting_date = ""
     if doc_type not in _NOT_A_MEETING and doc_type != "plan":
         meeting_date = parse_date(front.text) or parse_date(document.date_hint)
+    # A paper not of a meeting is dated by its cover, else by the running lines on its pages.
+    issued = "" if meeting_date else issued_date(front.text) or issued_date("\n".join(document.running))
     return DocumentMetadata(title=title, doc_type=doc_type, body=body, meeting_date=meeting_date,
-                            council=detect_council(front.text, document.text[:_COUNCIL_CHARS]),
-                            issued="" if meeting_date else issued_date(front.text))
+                            council=detect_council(front.text, document.text[:_COUNCIL_CHARS]), issued=issued)
 
 
 # A council as papers name it: "London Borough of Barnet", "Bristol City Council",

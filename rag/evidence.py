@@ -142,6 +142,14 @@ def numbers_held(numbers: frozenset[str], source: Source) -> float:
     return len(numbers & held) / len(numbers)
 
 
+def naming_terms(source: Source) -> set[str]:
+    """The terms a source names things with: its text and headings, and its paper's title
+    and body (a passage of "Procedure Rules" need not repeat the rules' name)."""
+    meta = source.node.metadata
+    return set(content_terms(" ".join([source.node.get_content(), *source.heading_path,
+                                       str(meta.get("title", "")), str(meta.get("body", ""))])))
+
+
 def naming_sources(sources: list[Source], asked: list[frozenset[str]]) -> tuple[list[Source], frozenset[str]]:
     """The sources that mention every rare proper name a question (or one part of a
     compound question) asks about, renumbered, and the names no source mentions: "EHCPs
@@ -151,9 +159,7 @@ def naming_sources(sources: list[Source], asked: list[frozenset[str]]) -> tuple[
     wanted = frozenset().union(*asked)
     if not wanted:
         return sources, frozenset()
-    held = {s.n: wanted & set(content_terms(" ".join(
-        [s.node.get_content(), *s.heading_path, str(s.node.metadata.get("title", "")),
-         str(s.node.metadata.get("body", ""))]))) for s in sources}
+    held = {s.n: wanted & naming_terms(s) for s in sources}
     kept = [s for s in sources if any(names <= held[s.n] for names in asked)]
     return [replace(s, n=i + 1) for i, s in enumerate(kept)], wanted - set().union(set(), *held.values())
 
@@ -196,11 +202,11 @@ def evidence_features(sources: list[Source], sentences: list[Sentence], terms: Q
     best = max(scores, default=0.0)
     fitting = [(s, score) for s, score in zip(near, scores) if terms.fits(s.text, s.source.topic)]
     typed_answer = typed_answer_found(terms, scores, [score for _, score in fitting], weights.typed_near_best)
-    source_terms = set().union(*(set(terms_of(s)) for s in sources)) if sources else set()
+    named = set().union(*(naming_terms(s) for s in sources)) if sources else set()
     return {
         "typed_answer": float(typed_answer),
         # A rare name the question asks about ("Enfield") that none of the sources mentions.
-        "names_found": float(terms.names <= source_terms),
+        "names_found": float(terms.names <= named),
         "numbers_found": max((numbers_held(terms.numbers, s) for s in sources[:3]), default=0.0),
         "top_cosine": top_cosine,
         "sentence_cosine": max((s.cosine for s in near), default=0.0),

@@ -115,9 +115,13 @@ def _chars(raw, height: float):
         yield Char(text, x0, x1, height - origin_y.value, size, bold)
 
 
+_RUNNING_KEPT = 20  # distinct running lines kept: a paper's own name and date are among the first
+
+
 def _assemble(path: Path, pages: list[list[Line]], title: str) -> ExtractedDocument:
     repeated = furniture_keys(pages)
     removed: dict[str, int] = {}
+    running: dict[str, None] = {}
     content: list[list[Line]] = []
     for lines in pages:
         kept = []
@@ -125,6 +129,8 @@ def _assemble(path: Path, pages: list[list[Line]], title: str) -> ExtractedDocum
             kind = furniture_kind(line, repeated)
             if kind:
                 removed[kind] = removed.get(kind, 0) + sum(len(c.text.replace(" ", "")) for c in line.cells)
+                if kind != "page number":
+                    running.setdefault(" ".join(line.text.split()))
             else:
                 kept.append(line)
         content.append(kept)
@@ -149,7 +155,7 @@ def _assemble(path: Path, pages: list[list[Line]], title: str) -> ExtractedDocum
         headings = sorted(headings + _body_items(item_lines, below_every_type), key=lambda mark: mark.start)
     return ExtractedDocument(
         source=path, text=builder.text(), format="pdf", pages=spans, headings=_nest_items(headings) or None,
-        title_hint=title, removed=removed, tables=marks,
+        title_hint=title, removed=removed, tables=marks, running=tuple(running)[:_RUNNING_KEPT],
     )
 
 

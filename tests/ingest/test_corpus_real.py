@@ -129,12 +129,14 @@ def test_metadata_from_the_papers_own_words_is_right_per_field(prepared) -> None
     ("bristol-city-council_2026-01-21_forward-plan.pdf", "2026-01-20"),  # "This update published 20 January 2026"
     ("weca_2021-09_bus-strategy.pdf", "2020-06"),  # "Adopted June 2020"
     ("tewkesbury-borough-council_2025-09_local-green-space-form.docx", "2025-08"),  # signed "August 2025"
+    # The cover prints no date; every page's running footer reads "MAY 2024 PART 4.2: ...".
+    ("bristol-city-council_2024-05_constitution-access-to-information-rules.pdf", "2024-05"),
     ("bristol-city-council_2026-06-25_wpl-project-webpage.html", ""),  # a web page prints no date
     ("bristol-city-council_2024-09-12_printed-minutes.pdf", ""),  # a meeting paper has its meeting date
 ])
 def test_a_paper_not_of_a_meeting_is_dated_by_its_front_page(prepared, name: str, issued: str) -> None:
     """A plan or strategy is asked for by its date ("Fenland's March 2025 Local Development
-    Scheme"), which often only its cover prints."""
+    Scheme"), which often only its cover, or its running footer, prints."""
     assert prepared[name].metadata.issued == issued
 
 

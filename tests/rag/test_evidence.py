@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from llama_index.core.schema import TextNode
 
-from rag.evidence import evidence_features, numbers_held, sentence_score, source_sentences, word_credit
+from rag.evidence import (evidence_features, naming_sources, numbers_held, sentence_score, source_sentences,
+                          word_credit)
 from rag.lexical import QueryTerms, answer_type, content_terms, numbers_in
 from rag.types import Sentence, Source
 
@@ -99,3 +100,22 @@ def test_a_table_row_is_read_with_the_lines_that_introduce_its_table() -> None:
     assert evidence_features([source], sentences, terms, 0.8)["typed_answer"] == 1.0
     row = next(s for s in sentences if s.text.startswith("Parking Income"))
     assert set(content_terms("Kerbside Regulation")) <= row.frame - row.terms
+
+
+def test_a_name_in_the_papers_title_is_found_where_sources_are_kept_for_it() -> None:
+    # The rules' own name is their title; the passage that answers does not repeat it.
+    text = "The agenda will be published on the Council's website not less than six clear working days before Full Council."
+    rules = {"title": "Access to Information Procedure Rules", "meeting_date": ""}
+    source = Source(n=1, node=TextNode(text=text, metadata=rules), score=1.0)
+    question = "How much notice is given under the Access to Information Procedure Rules?"
+    names = frozenset(content_terms("Procedure Rules"))
+    kept, unnamed = naming_sources([source], [names])
+    assert kept == [source] and not unnamed
+    terms = QueryTerms({t: 1.0 for t in content_terms(question)}, names=names, proper_names=names)
+    features = evidence_features(kept, source_sentences(kept, None, None, None), terms, 0.8)
+    assert features["names_found"] == 1.0
+    other = Source(n=1, node=TextNode(text=text, metadata={"title": "Council Procedure Rules"}), score=1.0)
+    elsewhere = frozenset(content_terms("Enfield"))
+    assert naming_sources([other], [elsewhere]) == ([], elsewhere)
+    terms = QueryTerms({t: 1.0 for t in content_terms(question)}, names=elsewhere, proper_names=elsewhere)
+    assert evidence_features([other], source_sentences([other], None, None, None), terms, 0.8)["names_found"] == 0.0
