@@ -8,6 +8,7 @@ line before it clearly continues (a comma, "and", "of", ...).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Abbreviations whose full stop ends no sentence: "Agreement No. 47696", "Mr. Ramirez".
 _ABBREVIATION = r"(?<!\bNo\.)(?<!\bNos\.)(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bDr\.)"
@@ -62,9 +63,10 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     """Sentences and list items of ``text[start:end]``, bullets and item numbers stripped."""
     end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
+    width = full_width(text)
     for p_start, p_end in split_spans(text, start, end, PARAGRAPH_BREAK):
         for s_start, s_end in split_spans(text, p_start, p_end, SENTENCE_END):
-            for i_start, i_end in _items(text, s_start, s_end):
+            for i_start, i_end in _items(text, s_start, s_end, width):
                 bullet = _BULLET.match(text, i_start, i_end)
                 if bullet:
                     i_start = bullet.end()
@@ -99,23 +101,46 @@ def _amount_runs_on(before: str, after: str) -> bool:
     return bool(_WORD_END.search(before)) and bool(_AMOUNT_START.match(after))
 
 
-def _item_ends(before: str, after: str) -> bool:
+_WIDTH_LINES = 5  # fewer lines than this show no column width
+
+
+@lru_cache(maxsize=8)
+def full_width(text: str) -> int:
+    """The column width in characters of the whole text (a document or a chunk, not the
+    span asked about): the length its prose lines stay within (the 98th percentile, so a
+    stray long line does not set it; table rows aside). 0 for too few lines to tell."""
+    lengths = sorted(len(ln.strip()) for ln in text.splitlines() if ln.strip() and " | " not in ln)
+    return lengths[int(0.98 * (len(lengths) - 1))] if len(lengths) >= _WIDTH_LINES else 0
+
+
+def _wrapped(before: str, after: str, width: int) -> bool:
+    """Whether the layout broke the line because the next word did not fit: the line and
+    that word together are wider than the column."""
+    line = before[before.rfind("\n") + 1:].strip()
+    next_word = after.split(maxsplit=1)[0] if after.strip() else ""
+    return bool(next_word) and " | " not in line and len(line) + 1 + len(next_word) > width
+
+
+def _item_ends(before: str, after: str, width: int = 0) -> bool:
     """Whether a line break ends the item whose text so far is ``before``: never after a
     paragraph's number alone ("10."), always before an item's number, else unless the line
-    runs on (a comma, "and", a wrapped name, an amount)."""
+    runs on (a comma, "and", a wrapped name, an amount, a line broken only because the
+    next word did not fit: "CARRIED with 4 members voting FOR, 1" / "AGAINST and 4 ...")."""
     if not before or _NUMBER_ONLY.fullmatch(before.lstrip()):
         return False
     if _NUMBERED.match(after):
         return True
+    if width and _wrapped(before, after, width):
+        return False
     return not (_CONTINUES.search(before) or _name_wraps(before, after) or _amount_runs_on(before, after))
 
 
-def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+def _items(text: str, start: int, end: int, width: int = 0) -> list[tuple[int, int]]:
     spans, cursor = [], start
     for m in _ITEM_BREAK.finditer(text, start, end):
         before = text[cursor:m.start()].rstrip()
         after = text[m.end():m.end() + 40]
-        if _item_ends(before, after):
+        if _item_ends(before, after, width):
             spans.append((cursor, m.start()))
             cursor = m.end()
     spans.append((cursor, end))

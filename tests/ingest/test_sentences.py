@@ -18,6 +18,26 @@ def test_a_line_ending_mid_clause_runs_on_into_an_amount() -> None:
     ]
 
 
+BRISTOL_VOTE = (  # Bristol's printed minutes of 15 May 2025, as the PDF wraps them
+    "In response to the amendment officers clarified that although there was no difficulties currently at that\n"
+    "location, to not include that location would create a gap in the continuous route in the future. Further\n"
+    "modelling information had been provided to Members to outline the most comprehensive picture\n"
+    "possible and that modelling showed that any delay on Newfoundland Way approach would be reduced\n"
+    "due to modal shift.\n\n"
+    "On being put to the vote the amendment FELL with 2 voting FOR and 7 AGAINST.\n\n"
+    "On being put to the vote the substantive recommendations were CARRIED with 4 members voting FOR, 1\n"
+    "AGAINST and 4 ABSTAINING. It was APPROVED that;")
+
+
+def test_a_line_broken_only_because_the_next_word_did_not_fit_runs_on() -> None:
+    assert "On being put to the vote the substantive recommendations were CARRIED with 4 members voting FOR, 1 " \
+           "AGAINST and 4 ABSTAINING." in sentences(BRISTOL_VOTE)
+    # A shorter line, with room left for the next word, was ended on purpose.
+    shorter = BRISTOL_VOTE.replace("voting FOR, 1\nAGAINST", "voting\nAGAINST")
+    assert "On being put to the vote the substantive recommendations were CARRIED with 4 members voting" \
+        in sentences(shorter)
+
+
 def test_a_numbered_item_or_a_capitalised_line_still_starts_a_new_item() -> None:
     assert sentences("Apologies for absence\n2. Minutes of the last meeting") == [
         "Apologies for absence", "Minutes of the last meeting"]
