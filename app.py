@@ -679,9 +679,10 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
     def document_fields(doc_id: str | None):
         entry = Manifest.load(settings.manifest_path).ready().get(doc_id or "")
         if entry is None:
-            return "", None, "", "", ""
+            return "", None, "", "", "", ""
         record = indexer.records.load(doc_id)
-        return entry.title, entry.doc_type, entry.body, entry.meeting_date, record.metadata.council if record else ""
+        return (entry.title, entry.doc_type, entry.body, entry.meeting_date,
+                record.metadata.issued if record else "", record.metadata.council if record else "")
 
     def document_picked(event: gr.SelectData):
         """The document of the clicked row, found by what the row shows (the listing may
@@ -705,15 +706,15 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
         editor = may_edit(settings, request.username)
         return (*documents_changed("")[1:], gr.update(visible=editor), gr.update(visible=not editor))
 
-    def save_changes(doc_id: str | None, title: str, kind: str, board: str, meeting_date: str, council: str,
-                     request: gr.Request):
+    def save_changes(doc_id: str | None, title: str, kind: str, board: str, meeting_date: str, issued: str,
+                     council: str, request: gr.Request):
         if not may_edit(settings, request.username):
             return documents_changed(NOT_AN_EDITOR, doc_id)
         if not doc_id:
             return documents_changed("Choose a document first.")
         try:
             indexer.correct_metadata(doc_id, {"title": title, "doc_type": kind, "body": board,
-                                              "meeting_date": meeting_date, "council": council})
+                                              "meeting_date": meeting_date, "issued": issued, "council": council})
         except ValueError as exc:
             return documents_changed(f"✗ Not saved: {escape_markdown(str(exc))}", doc_id)
         except KeyError:
@@ -821,7 +822,8 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
                                 file_count="multiple", file_types=supported_extensions(), elem_id="cqa-upload")
                 add = gr.Button("Add to the index", variant="primary", elem_id="cqa-add")
                 status = gr.Markdown(elem_id="cqa-upload-status")
-                gr.Markdown("### Correct or remove a document\nType, board and date decide what the filters find; the "
+                gr.Markdown("### Correct or remove a document\nType, board and date decide what the filters find (a plan or "
+                            "strategy is asked for by the date it was issued); the "
                             "council decides whose commitments its papers can be evidence for. A correction is kept "
                             "when the file is indexed again; nothing is re-embedded.")
                 chosen_document = gr.Dropdown(document_choices(settings), value=None, label="Document",
@@ -831,6 +833,8 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
                     doc_kind = gr.Dropdown(list(DOC_TYPES), label="Type", elem_id="cqa-doc-type")
                     doc_body = gr.Textbox(label="Board or committee", elem_id="cqa-doc-body")
                     doc_date = gr.Textbox(label="Meeting date", placeholder="YYYY-MM-DD", elem_id="cqa-doc-date")
+                    doc_issued = gr.Textbox(label="Issued (not of a meeting)", placeholder="YYYY-MM or YYYY-MM-DD",
+                                            elem_id="cqa-doc-issued")
                     doc_council = gr.Textbox(label="Council", placeholder="blank: not known", elem_id="cqa-doc-council")
                 with gr.Row():
                     save_document = gr.Button("Save changes", variant="primary", elem_id="cqa-doc-save")
@@ -889,11 +893,13 @@ def create_app(settings: Settings, engine: AnswerEngine | None = None) -> gr.Blo
         for control in filter_controls:
             control.change(filters_line, filter_controls, [active_filters], api_visibility="private")
         clear_filters.click(lambda: (ALL, ALL, "", ""), None, filter_controls, api_visibility="private")
-        chosen_document.change(document_fields, [chosen_document], [doc_title, doc_kind, doc_body, doc_date, doc_council],
+        chosen_document.change(document_fields, [chosen_document],
+                               [doc_title, doc_kind, doc_body, doc_date, doc_issued, doc_council],
                                api_visibility="private")
         documents.select(document_picked, None, [chosen_document], api_visibility="private")
         changed = [document_status, documents, chosen_document, body, decision_body]
-        save_document.click(save_changes, [chosen_document, doc_title, doc_kind, doc_body, doc_date, doc_council], changed,
+        save_document.click(save_changes,
+                            [chosen_document, doc_title, doc_kind, doc_body, doc_date, doc_issued, doc_council], changed,
                             api_visibility="private")
         reingest_document.click(index_again, [chosen_document], changed, api_visibility="private")
         delete_document.click(delete, [chosen_document, doc_title], changed, api_visibility="private",

@@ -33,7 +33,7 @@ from llama_index.core.schema import MetadataMode
 
 EMBED_KEY = "embed_sha"  # a chunk's embedded text (title, heading, text; model and dtype) hashed: its vector's cache key
 CORRECTION_RACES = 3  # times a file is read again when a user corrects its document meanwhile
-CORRECTABLE = ("title", "doc_type", "body", "meeting_date", "council")  # what a user may correct by hand
+CORRECTABLE = ("title", "doc_type", "body", "meeting_date", "issued", "council")  # what a user may correct by hand
 CHUNKER_VERSION = 14  # bump when chunk boundaries change: documents are re-chunked on the next ingest
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -360,8 +360,9 @@ class Indexer:
         return True
 
     def correct_metadata(self, doc_id: str, changes: dict[str, str]) -> DocumentMetadata:
-        """Set a document's title, type, board or meeting date without re-embedding it. The
-        correction is kept with the document, so re-ingesting its file keeps it too. While
+        """Set a document's title, type, board, meeting or issue date or council without
+        re-embedding it. The correction is kept with the document, so re-ingesting its file
+        keeps it too. While
         it is applied the document is ``adding``: a kill leaves it to be added again whole,
         corrected. Only fields that change are kept as corrections; a board is written as
         ingest writes boards ("Health & Wellbeing Board")."""
@@ -381,7 +382,7 @@ class Indexer:
             manifest.save()
             self.store.set_metadata(doc_id, {
                 "title": metadata.title, "doc_type": metadata.doc_type, "body": metadata.body,
-                "meeting_date": metadata.meeting_date, "meeting_day": metadata.meeting_day})
+                "meeting_date": metadata.meeting_date, "meeting_day": metadata.meeting_day, "issued": metadata.issued})
             self.records.save(replace(record, metadata=metadata))
             entry.title, entry.doc_type = metadata.title, metadata.doc_type
             entry.body, entry.meeting_date = metadata.body, metadata.meeting_date

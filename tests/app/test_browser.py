@@ -326,15 +326,17 @@ def test_a_document_is_corrected_filtered_on_and_deleted(page, tmp_path: Path) -
     page.locator("#cqa-doc-body textarea").fill("Ferry Committee")
     choose(page, "cqa-doc-type", "report")
     page.locator("#cqa-doc-council textarea").fill("South Gloucestershire Council")
+    page.locator("#cqa-doc-issued textarea").fill("2025-03")
     page.locator("#cqa-doc-save").click()
     page.locator("#cqa-doc-status").get_by_text("Saved").wait_for(timeout=30_000)
     assert "Ferry Committee" in page.locator("#cqa-documents").inner_text()
-    # Its council is kept with the paper: read back when it is chosen in a new page.
+    # Its council and issue date are kept with the paper: read back when it is chosen in a new page.
     page.reload()
     page.get_by_role("tab", name="Documents").click()
     page.locator("#cqa-documents").get_by_text("Ferry Timetable Review").first.click()
     page.wait_for_function(
         "document.querySelector('#cqa-doc-council textarea').value === 'South Gloucestershire Council'")
+    assert page.locator("#cqa-doc-issued textarea").input_value() == "2025-03"
 
     page.get_by_role("tab", name="Chat").click()
     page.get_by_text("Filters", exact=True).click()

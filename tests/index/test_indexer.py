@@ -404,6 +404,10 @@ def test_a_correction_reaches_chunks_record_manifest_and_filters_without_re_embe
         ("Housing Scrutiny Committee", "report", 20250305)}
     assert indexer.records.load(doc_id).metadata.body == "Housing Scrutiny Committee"
     assert _vectors(indexer, doc_id) == before  # nothing re-embedded
+    # A plan's issue date, which answers count as the paper's own, is corrected the same way.
+    indexer.correct_metadata(doc_id, {"issued": "2025-03"})
+    assert {n.metadata["issued"] for n in indexer.store.iter_nodes()} == {"2025-03"}
+    assert indexer.records.load(doc_id).metadata.issued == _doc(settings)[1].corrections["issued"] == "2025-03"
 
     engine = AnswerEngine(settings)
     hits, _ = engine.retrieve("housing plan", Filters(body="Housing Scrutiny Committee", doc_type="report"))
@@ -454,6 +458,8 @@ def test_a_bad_correction_changes_nothing(settings: Settings, tmp_path: Path) ->
         indexer.correct_metadata(doc_id, {"meeting_date": "5th March"})
     with pytest.raises(ValueError, match="doc_type"):
         indexer.correct_metadata(doc_id, {"doc_type": "memo"})
+    with pytest.raises(ValueError, match="YYYY-MM or YYYY-MM-DD"):
+        indexer.correct_metadata(doc_id, {"issued": "spring 2025"})
     assert _doc(settings)[1] == entry
 
 
