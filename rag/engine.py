@@ -27,7 +27,7 @@ from rag.citations import MARKER, best_quote, claim_spans, claims_by_marker, nor
 from rag.evidence import (SentenceVectors, evidence_features, has_typed_answer, naming_sources,
                           source_sentences, terms_of)
 from rag.facts import SourceFacts
-from rag.lexical import QueryTerms, content_terms, surface_names
+from rag.lexical import QueryTerms, content_terms, has_answer_type, surface_names
 from rag.meetings import other_meetings
 from rag.parts import part_queries
 from rag.rerank import create_reranker
@@ -268,8 +268,8 @@ class AnswerEngine:
         points = range(stated[-1] + 1 if stated else 0, len(ordered))
         ranked = sorted(points, key=lambda i: -terms.coverage(set(content_terms(ordered[i][0]))))
         claims = [ordered[i] for i in sorted(stated + ranked[:self.settings.answer_thresholds.decision_claims])]
-        if not claims:
-            return None
+        if not any(has_answer_type(claim, terms.answer_type, terms.exact_date) for claim, _ in claims):
+            return None  # "How long will the engagement run, as agreed ...?": not in the decision's record
         numbers: dict[str, int] = {}
         for _, node in claims:
             numbers.setdefault(node.node_id, len(numbers) + 1)

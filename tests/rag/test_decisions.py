@@ -142,3 +142,10 @@ def test_a_vote_question_is_answered_from_its_decision_with_its_page(real_engine
     assert "LOST (4 members voting in favour, 5 against)" in answer.answer
     assert "Plowden" in answer.answer and not answer.abstained
     assert all(c.page in (6, 7) and "Minutes" in c.title for c in answer.citations)
+
+
+def test_a_decision_question_asking_for_a_sum_its_vote_record_lacks_is_answered_from_the_papers(real_engine) -> None:
+    # The register's record of the item is who moved it and the vote; the sum is in the
+    # resolution's points, which the general answer finds.
+    answer = real_engine.ask("How much incentive funding was approved by Bristol's transport committee in March 2026?")
+    assert "2,467,388" in answer.answer and not answer.abstained
