@@ -176,8 +176,14 @@ def detect_metadata(document: ExtractedDocument, outline: Outline) -> DocumentMe
     meeting_date = ""
     if doc_type not in _NOT_A_MEETING and doc_type != "plan":
         meeting_date = parse_date(front.text) or parse_date(document.date_hint)
-    # A paper not of a meeting is dated by its cover, else by the running lines on its pages.
-    issued = "" if meeting_date else issued_date(front.text) or issued_date("\n".join(document.running))
+    # A paper not of a meeting is dated by its cover, else by the running lines on its pages;
+    # a web page has no cover (its first lines are prose about past events), only its markup's date.
+    if meeting_date:
+        issued = ""
+    elif document.format == "html":
+        issued = parse_date(document.date_hint)
+    else:
+        issued = issued_date(front.text) or issued_date("\n".join(document.running))
     return DocumentMetadata(title=title, doc_type=doc_type, body=body, meeting_date=meeting_date,
                             council=detect_council(front.text, document.text[:_COUNCIL_CHARS]), issued=issued)
 

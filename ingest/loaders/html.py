@@ -43,19 +43,27 @@ def load_html(path: Path) -> ExtractedDocument:
 def _drop_furniture(soup: BeautifulSoup) -> None:
     """Remove scripts, navigation, cookie banners and the like, each with all it holds: one
     pass that does not enter what it removes (``Tag.decomposed`` searches a tag's whole
-    subtree, so asking it of every tag is quadratic in the page's depth)."""
+    subtree, so asking it of every tag is quadratic in the page's depth). A class name is
+    only a hint: an element holding most of its parent's text is the page's content
+    whatever it is called (Bristol's article column is "col-md-8 bcc-has-sidebar")."""
     stack: list[Tag] = [soup]
     while stack:
-        for child in list(stack.pop().children):
+        parent = stack.pop()
+        for child in list(parent.children):
             if not isinstance(child, Tag):
                 continue
             attrs = " ".join([*child.get("class", []), child.get("id", "") or ""])
             if child.name in _DROP_TAGS or (child.get("role") or "").lower() in _DROP_ROLES or (
                 attrs and _FURNITURE_ATTR.search(attrs) and child.name not in {"body", "main", "article"}
+                and not _holds_most_of(child, parent)
             ):
                 child.decompose()
             else:
                 stack.append(child)
+
+
+def _holds_most_of(child: Tag, parent: Tag) -> bool:
+    return len(child.get_text(strip=True)) > 0.5 * len(parent.get_text(strip=True))
 
 
 def _walk(root: Tag, builder: TextBuilder, headings: list[HeadingMark]) -> None:
@@ -106,9 +114,14 @@ def _visit(node: Tag | NavigableString, builder: TextBuilder, headings: list[Hea
 
 
 def _date_hint(soup: BeautifulSoup) -> str:
+    """The page's date as its markup gives it; a timestamp's day only ("2026-06-25T09:00Z")."""
     for name in ("date", "dc.date", "article:published_time", "dcterms.date"):
         meta = soup.find("meta", attrs={"name": name}) or soup.find("meta", attrs={"property": name})
         if meta and meta.get("content"):
-            return str(meta["content"])
+            return _day_of(str(meta["content"]))
     time = soup.find("time", attrs={"datetime": True})
-    return str(time["datetime"]) if time else ""
+    return _day_of(str(time["datetime"])) if time else ""
+
+
+def _day_of(stamp: str) -> str:
+    return stamp.split("T")[0] if re.match(r"\d{4}-\d{2}-\d{2}T", stamp) else stamp

@@ -123,6 +123,14 @@ def test_metadata_from_the_papers_own_words_is_right_per_field(prepared) -> None
     assert not failing, f"accuracy {accuracy}"
 
 
+def test_a_web_pages_article_is_read_whatever_its_column_is_called(prepared) -> None:
+    # The article sits in a column classed "bcc-has-sidebar"; the breadcrumb above it is furniture.
+    text = prepared["bristol-city-council_2026-06-25_wpl-project-webpage.html"].document.text
+    assert "No decision on whether to introduce a workplace parking levy scheme has been made yet." in text
+    assert "Implementation and Operation, 2028 to 2029: 1 to 2 years" in text
+    assert "For residents" not in text
+
+
 @pytest.mark.parametrize(("name", "issued"), [
     ("fenland-district-council_2025-03_local-development-scheme.pdf", "2025-03"),  # "MARCH 2025"
     ("broxbourne-borough-council_2023-11_employment-skills-spd.pdf", "2023-11"),  # "November 2023"

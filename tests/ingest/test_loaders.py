@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest import LoadError, load_document, outline
+from ingest import LoadError, detect_metadata, load_document, outline
 from tests.files import encrypt_pdf, make_docx, make_image_only_pdf, make_pdf
 
 
@@ -155,6 +155,17 @@ def test_html_keeps_content_and_headings_and_drops_furniture(tmp_path: Path) -> 
     assert [h.title for h in document.headings or []] == ["Cabinet - Tuesday 4 March 2025", "Libraries"]
     assert document.date_hint == "2025-03-04"
     assert "opening hours consultation" in section_text(document, "Libraries")
+
+
+def test_an_html_pages_timestamp_gives_its_day(tmp_path: Path) -> None:
+    path = tmp_path / "update.html"
+    path.write_text('<html><head><meta property="article:published_time" content="2026-06-25T09:30:00+01:00">'
+                    "</head><body><main><h1>Parking update</h1><p>In September 2024 the committee agreed a "
+                    "study.</p></main></body></html>", encoding="utf-8")
+    document = load_document(path)
+    assert document.date_hint == "2026-06-25"
+    # The page is dated by its markup, not by the first month its prose names.
+    assert detect_metadata(document, outline(document)).issued == "2026-06-25"
 
 
 # -- Markdown and text -------------------------------------------------------
