@@ -362,10 +362,9 @@ class Indexer:
     def correct_metadata(self, doc_id: str, changes: dict[str, str]) -> DocumentMetadata:
         """Set a document's title, type, board, meeting or issue date or council without
         re-embedding it. The correction is kept with the document, so re-ingesting its file
-        keeps it too. While
-        it is applied the document is ``adding``: a kill leaves it to be added again whole,
-        corrected. Only fields that change are kept as corrections; a board is written as
-        ingest writes boards ("Health & Wellbeing Board")."""
+        keeps it too. While it is applied the document is ``adding``: a kill leaves it to be
+        added again whole, corrected. Only fields that change are kept as corrections; a
+        board is written as ingest writes boards ("Health & Wellbeing Board")."""
         with self._exclusive():
             manifest = Manifest.load(self.settings.manifest_path)
             entry = manifest.ready().get(doc_id)

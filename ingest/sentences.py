@@ -2,7 +2,8 @@
 
 PDF text keeps the printed line breaks, and flattened tables run list items together
 without full stops; a line break before a capitalised word ends an item unless the
-line before it clearly continues (a comma, "and", "of", ...).
+line before it clearly continues (a comma, "and", "of", ...) or was only broken because
+the next word did not fit.
 """
 
 from __future__ import annotations

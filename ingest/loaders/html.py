@@ -63,7 +63,8 @@ def _drop_furniture(soup: BeautifulSoup) -> None:
 
 
 def _holds_most_of(child: Tag, parent: Tag) -> bool:
-    return len(child.get_text(strip=True)) > 0.5 * len(parent.get_text(strip=True))
+    """Whether ``child`` holds more than half of ``parent``'s text."""
+    return 2 * len(child.get_text(strip=True)) > len(parent.get_text(strip=True))
 
 
 def _walk(root: Tag, builder: TextBuilder, headings: list[HeadingMark]) -> None:
