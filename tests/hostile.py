@@ -119,6 +119,12 @@ def _(path):
 def _(path): path.write_text('<p title="' + "x" * 10_000_000 + '">' + PARAGRAPH + "</p>", encoding="utf-8")
 
 
+@maker("menu-of-20000-items.html")
+def _(path):  # each item's class names a menu: the page's text is weighed once, not once per item
+    path.write_text("<html><body><main><ul>" + '<li class="menu-item"><a href="/x">Service</a></li>' * 20_000
+                    + "</ul><p>" + PARAGRAPH + "</p></main></body></html>", encoding="utf-8")
+
+
 @maker("data-uri-image.html")
 def _(path): path.write_text('<p><img src="data:image/png;base64,' + "iVBORw0KGgo" * 1_000_000 + '">' + PARAGRAPH
                              + "</p>", encoding="utf-8")

@@ -49,22 +49,22 @@ def _drop_furniture(soup: BeautifulSoup) -> None:
     stack: list[Tag] = [soup]
     while stack:
         parent = stack.pop()
+        parent_length = -1  # text left in the parent: read once (a menu of 1,000 items), then kept up to date
         for child in list(parent.children):
             if not isinstance(child, Tag):
                 continue
             attrs = " ".join([*child.get("class", []), child.get("id", "") or ""])
+            hinted = bool(attrs and _FURNITURE_ATTR.search(attrs)) and child.name not in {"body", "main", "article"}
+            if hinted and parent_length < 0:
+                parent_length = len(parent.get_text(strip=True))
+            length = len(child.get_text(strip=True)) if parent_length >= 0 else 0
             if child.name in _DROP_TAGS or (child.get("role") or "").lower() in _DROP_ROLES or (
-                attrs and _FURNITURE_ATTR.search(attrs) and child.name not in {"body", "main", "article"}
-                and not _holds_most_of(child, parent)
+                hinted and 2 * length <= parent_length  # not most of what its parent holds
             ):
                 child.decompose()
+                parent_length -= length
             else:
                 stack.append(child)
-
-
-def _holds_most_of(child: Tag, parent: Tag) -> bool:
-    """Whether ``child`` holds more than half of ``parent``'s text."""
-    return 2 * len(child.get_text(strip=True)) > len(parent.get_text(strip=True))
 
 
 def _walk(root: Tag, builder: TextBuilder, headings: list[HeadingMark]) -> None:

@@ -1,4 +1,4 @@
-"""44 hostile and careless files (``tests/hostile.py``): each is read or refused with a
+"""45 hostile and careless files (``tests/hostile.py``): each is read or refused with a
 one-line reason, within the time and memory caps, and one file's failure stops nothing."""
 
 from __future__ import annotations
