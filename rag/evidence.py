@@ -142,12 +142,17 @@ def numbers_held(numbers: frozenset[str], source: Source) -> float:
     return len(numbers & held) / len(numbers)
 
 
-def naming_terms(source: Source) -> set[str]:
+def naming_terms(source: Source) -> frozenset[str]:
     """The terms a source names things with: its text and headings, and its paper's title
     and body (a passage of "Procedure Rules" need not repeat the rules' name)."""
     meta = source.node.metadata
-    return set(content_terms(" ".join([source.node.get_content(), *source.heading_path,
-                                       str(meta.get("title", "")), str(meta.get("body", ""))])))
+    return _naming_terms(source.node.get_content(), tuple(source.heading_path), str(meta.get("title", "")),
+                         str(meta.get("body", "")))
+
+
+@lru_cache(maxsize=4096)  # asked of each source when sources are kept for a name, then again for the signal
+def _naming_terms(text: str, headings: tuple[str, ...], title: str, body: str) -> frozenset[str]:
+    return frozenset(content_terms(" ".join([text, *headings, title, body])))
 
 
 def naming_sources(sources: list[Source], asked: list[frozenset[str]]) -> tuple[list[Source], frozenset[str]]:

@@ -54,17 +54,17 @@ def _drop_furniture(soup: BeautifulSoup) -> None:
             if not isinstance(child, Tag):
                 continue
             attrs = " ".join([*child.get("class", []), child.get("id", "") or ""])
-            hinted = bool(attrs and _FURNITURE_ATTR.search(attrs)) and child.name not in {"body", "main", "article"}
-            if hinted and parent_length < 0:
-                parent_length = len(parent.get_text(strip=True))
-            length = len(child.get_text(strip=True)) if parent_length >= 0 else 0
-            if child.name in _DROP_TAGS or (child.get("role") or "").lower() in _DROP_ROLES or (
-                hinted and 2 * length <= parent_length  # not most of what its parent holds
-            ):
-                child.decompose()
-                parent_length -= length
-            else:
+            drop = child.name in _DROP_TAGS or (child.get("role") or "").lower() in _DROP_ROLES
+            if not drop and attrs and _FURNITURE_ATTR.search(attrs) and child.name not in {"body", "main", "article"}:
+                if parent_length < 0:
+                    parent_length = len(parent.get_text(strip=True))
+                drop = 2 * len(child.get_text(strip=True)) <= parent_length  # not most of what its parent holds
+            if not drop:
                 stack.append(child)
+                continue
+            if parent_length >= 0:
+                parent_length -= len(child.get_text(strip=True))
+            child.decompose()
 
 
 def _walk(root: Tag, builder: TextBuilder, headings: list[HeadingMark]) -> None:
