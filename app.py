@@ -259,6 +259,7 @@ def decision_html(entry: RegisterEntry | None) -> str:
     if d.proposer:
         facts.append(f"moved by {html.escape(d.proposer)}" + (f", seconded by {html.escape(d.seconder)}"
                                                             if d.seconder else ""))
+    facts += [f"{side}: {html.escape(', '.join(names))}" for side, names in entry.voters]
     where = f"{html.escape(entry.title)}" + (f", p. {d.page}" if d.page else "")
     return (f"<div class='cqa-sources'><h3>Item {html.escape(d.item_number or '-')}: {html.escape(d.item_title)}</h3>"
             f"<p class='cqa-meta'>{html.escape(entry.body)} · {html.escape(entry.meeting_date)} · {where}</p>"

@@ -384,8 +384,9 @@ def decisions(ctx, body, since, until, outcome, search, as_json, csv_path) -> No
     """Every decision and recorded vote in the indexed minutes and decision notices.
 
     Read at ingest from the papers themselves: item, outcome, votes for / against /
-    abstaining, proposer and seconder where printed, page and passage. A figure the
-    paper does not print is left empty.
+    abstaining, proposer and seconder where printed, who voted each way where a roll
+    call names them (in --json and the CSV), page and passage. A figure the paper does
+    not print is left empty.
     """
     from rag.decisions import DecisionFilter, decisions_register, to_csv
 

@@ -6,8 +6,9 @@ put to the vote the amendment was CARRIED (5 for, 1 against)", "RESULT: APPROVED
 Committee noted the report."), and a decision notice's "Decision taken" form. Each is one
 :class:`Decision`; a resolution printed after the vote that made it belongs to that vote.
 The passage runs from the first sentence after the previous decision (where the motion
-is moved) to the outcome, so who moved it and how the vote went are read from the same
-passage and never from a neighbouring item. A field the paper does not print stays empty.
+is moved) to the outcome, and on through a roll call printed under it ("AYES: ...",
+"NOES: None"), so who moved it and how the vote went are read from the same passage and
+never from a neighbouring item. A field the paper does not print stays empty.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from ingest.sentences import numbered_start, sentence_spans
 from ingest.structure import Outline
 
 KINDS = ("motion", "amendment", "recommendation", "resolution")
-VERSION = 5  # raised when extraction changes, so that ingest reads every paper's decisions again
+VERSION = 6  # raised when extraction changes, so that ingest reads every paper's decisions again
 
 # A vote put, and the word that gives its result (minutes print it in capitals).
-_VOTE = re.compile(r"\bput to (?:the |a )?vote\b|\bvote was (?:then )?(?:held|taken)\b|\bRESULT\s*:|\bvoted on\b", re.I)
+_VOTE = re.compile(r"\bput to (?:the |a )?vote\b|\bvote was (?:then )?(?:held|taken)\b|\bRESULT\s*:|\bvoted on\b"
+                   r"|\bby the following (?:[a-z]+ ){0,2}vote\b", re.I)
 _RESULT = re.compile(r"\b(CARRIED|LOST|FELL|FAILED|DEFEATED|APPROVED|ADOPTED|AGREED|REJECTED)\b")
 _RESULT_WORDS = {"CARRIED": "carried", "LOST": "lost", "FELL": "fell", "FAILED": "lost", "DEFEATED": "lost",
                  "REJECTED": "lost", "APPROVED": "approved", "ADOPTED": "approved", "AGREED": "agreed"}
@@ -47,6 +49,7 @@ _MOVER = re.compile(
     r"|MOTION(?: BY)?\s*:\s*(?:Commissioner|Councillor|Cllr\.?)?\s*([A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)")
 _SECONDER = re.compile(
     r"seconded\s+by\s+(?:Councillor|Cllr\.?|Commissioner|Mayor|Member)?\s*([A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)"
+    r"|(?:Councillor|Cllr\.?|Commissioner|Chair|Mayor|Member)\s+([A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)\s+seconded\b"
     r"|SECOND(?:ED)?(?: BY)?\s*:\s*(?:Commissioner|Councillor|Cllr\.?)?\s*([A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)")
 _NUMBER = r"(\d+|none|no|nil)"
 _FOR = re.compile(_NUMBER + r"\s+(?:members?\s+|councillors?\s+)?(?:voting\s+|votes?\s+)?(?:in favour|for)\b", re.I)
@@ -55,6 +58,29 @@ _ABSTAIN = re.compile(_NUMBER + r"\s+(?:members?\s+|councillors?\s+)?(?:abstenti
                       r"|(?:abstentions?|abstaining)\s*:?\s*" + _NUMBER + r"\b", re.I)
 _TALLY = re.compile(r"\[(\d+)-(\d+)(?:-(\d+))?(?:-(\d+))?\]")  # US: [ayes-nays-abstain-absent]
 _UNANIMOUS = re.compile(r"\bunanimous", re.I)
+# An outcome stated on its own after a roll call: "Amendment lost.", "The motion was CARRIED."
+_OUTCOME_ALONE = re.compile(r"^(?:the\s+)?(?:motion|amendment|recommendations?|resolution)\s+(?:was\s+|were\s+)?"
+                            r"(?:carried|lost|fell|failed|approved|adopted|agreed|defeated|rejected|passed)\b[.!]?$", re.I)
+# A roll call: each way of voting as a label, then the members who voted so or a count
+# ("AYES: Commissioners Davis and Perez", "NOES: None", "For (9): Cllrs Ali, Brown",
+# "Against (41)" over a list of names). A label needs its colon or its bracketed count.
+_ROLL_SIDES = {
+    "for": r"AYES?|Ayes?|YEAS?|Yeas?|FOR|For|IN FAVOU?R|In favou?r|Voting for",
+    "against": r"NOES|Noes|NAYS?|Nays?|AGAINST|Against|Voting against",
+    "abstain": r"ABSTAIN(?:S|ED|ING|TIONS?)?|Abstain(?:s|ed|ing)?|ABSTENTIONS?|Abstentions?",
+    "absent": r"ABSENT|Absent",
+}
+_ROLL_LABEL = re.compile(
+    r"(?:^|(?<=[\s.;]))(?:" + "|".join(f"(?P<{side}>{pattern})" for side, pattern in _ROLL_SIDES.items()) + r")"
+    r"(?:\s*\((?P<count>\d{1,3})\))?(?:\s*:|(?(count)(?=\s*\n)|(?!)))", re.M)
+_ROLL_LINE = re.compile(r"^\s*(?:" + "|".join(_ROLL_SIDES.values()) + r")(?:\s*\(\d{1,3}\))?\s*:")
+# Titles printed before names in a roll call: "Commissioners", "Vice Chair", "Cllrs".
+_MEMBER_TITLE = re.compile(
+    r"^(?:(?:Vice|Deputy)\s+)?(?:Chair(?:man|woman|person)?|Mayor(?:\s+Pro\s+Tem(?:pore)?)?|President|"
+    r"Commissioners?|Council\s*(?:Members?|lors?)|Cllrs?\.?|Board\s+Members?|Members?|Trustees?|Directors?|"
+    r"Supervisors?|Alder(?:man|men|persons?)|Mr|Mrs|Ms|Miss|Dr)\.?\s+", re.I)
+_NOBODY = re.compile(r"^(?:none|nil|no ?one|nobody|n/a|-|–)\.?$", re.I)
+_NAME_WORD = re.compile(r"^[A-Z][\w'’.-]*$")
 _ITEM = re.compile(r"^\s*(?:item\s+)?(\d{1,3}[a-z]?)[.)]?\s+(\S.*)$", re.I)
 _AGENDA_ITEM = re.compile(r"\(agenda item (\d{1,3}[a-z]?)\)", re.I)
 _SUBJECT = re.compile(r"Subject:\s*(.+?)\s*\(agenda item", re.I | re.S)
@@ -79,13 +105,23 @@ class Decision:
     start: int
     end: int
     passage: str
+    # The members a roll call names as voting each way, and as absent; () where it names none.
+    voted_for: tuple[str, ...] = ()
+    voted_against: tuple[str, ...] = ()
+    voted_abstain: tuple[str, ...] = ()
+    absent: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, raw: dict) -> "Decision":
-        return cls(**raw)
+        return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()})
+
+    @property
+    def named_voters(self) -> bool:
+        """Whether the paper names who voted (a roll call), not only how many."""
+        return bool(self.voted_for or self.voted_against or self.voted_abstain)
 
 
 def extract_decisions(document: ExtractedDocument, outline: Outline, doc_type: str) -> list[Decision]:
@@ -105,7 +141,10 @@ def _minutes_decisions(document: ExtractedDocument, outline: Outline) -> list[De
         vote: Decision | None = None  # the last vote, whose resolution may follow it
         extending = bare_number = False  # the last decision's numbered points may follow
         pending: int | None = None  # a vote put whose result is in the next sentence
+        covered = start  # where the last vote's passage ends: its roll call may run past its sentence
         for s_start, s_end in sentence_spans(text, start, end):
+            if s_end <= covered:
+                continue
             s_start = numbered_start(text, s_start, start)  # "4a. Approved ...": the number marks a point
             sentence = " ".join(text[(pending if pending is not None else s_start):s_end].split())
             if extending and (_ENUMERATED.match(sentence) or bare_number) and not _VOTE.search(sentence):
@@ -124,7 +163,8 @@ def _minutes_decisions(document: ExtractedDocument, outline: Outline) -> list[De
                 vote = _decision(text, document, number, title, block_start, pending or s_start, s_end, outcome,
                                  vote=True)
                 decisions.append(vote)
-                block_start, pending, extending = s_end, None, True
+                covered = vote.end
+                block_start, pending, extending = max(s_end, vote.end), None, True
                 continue
             pending = None
             if _WITHDRAWN.search(sentence) and re.search(r"amendment|motion", sentence, re.I):
@@ -144,10 +184,13 @@ def _minutes_decisions(document: ExtractedDocument, outline: Outline) -> list[De
 
 def is_decision_statement(sentence: str) -> bool:
     """Whether a sentence states part of a decision: who moved or seconded it, the vote and
-    its result, or the resolution (what an answer about the decision should quote)."""
+    its result, who voted each way, or the resolution (what an answer about the decision
+    should quote)."""
+    names, counts = _roll_call(sentence)
     sentence = " ".join(sentence.split())
-    return bool(_MOVER.search(sentence) or _SECONDER.search(sentence) or _vote_outcome(sentence)
-                or _RESOLVED.search(sentence) or _RESOLUTION_LEAD.match(sentence) or _WITHDRAWN.search(sentence)
+    return bool(names or counts or _OUTCOME_ALONE.match(sentence) or _MOVER.search(sentence)
+                or _SECONDER.search(sentence) or _vote_outcome(sentence) or _RESOLVED.search(sentence)
+                or _RESOLUTION_LEAD.match(sentence) or _WITHDRAWN.search(sentence)
                 or (_RESULT.search(sentence) and _counts(sentence) != (None, None, None)))
 
 
@@ -232,13 +275,90 @@ def _decision(text: str, document: ExtractedDocument, number: str, title: str, s
     following = "" if _VOTE.search(following) or _PROPOSED.search(following) else following
     kind = _kind(result if vote else passage, vote)
     votes = _counts(result + " " + " ".join(following.split())) if vote else (None, None, None)
+    roll: dict[str, tuple[str, ...]] = {}
+    if vote:
+        end = max(end, _roll_call_end(text, end))
+        passage = text[start:end].strip()
+        roll, printed = _roll_call(passage)
+        votes = tuple(v if v is not None else printed.get(side)
+                      for v, side in zip(votes, ("for", "against", "abstain")))
     movers = _MOVER.findall(passage)
     seconders = _SECONDER.findall(passage)
     proposer = next((name for groups in reversed(movers) for name in groups if name), "")
     seconder = next((name for groups in reversed(seconders) for name in groups if name), "")
     offset = len(text[start:end]) - len(text[start:end].lstrip())
     return Decision(number, title, kind, outcome, *votes, proposer, seconder, _page(document, end - 1),
-                    start + offset, end, passage)
+                    start + offset, end, passage, roll.get("for", ()), roll.get("against", ()),
+                    roll.get("abstain", ()), roll.get("absent", ()))
+
+
+def _roll_call_end(text: str, end: int) -> int:
+    """Where the roll call printed under a vote ends: its labelled lines ("AYES: ...",
+    "NOES: None") and the lines their lists run on to; ``end`` when none follows."""
+    line_end = text.find("\n", end)
+    if line_end == -1:
+        return end
+    last, in_list = end, False
+    for match in re.finditer(r"[^\n]*(?:\n|$)", text[line_end + 1:]):
+        line = match.group(0).strip()
+        if not match.group(0):
+            break
+        if not line:
+            in_list = False
+            continue
+        # A list runs on to the next line ("AYES: Commissioners Davis, Vice Chair" / "Valencia").
+        if _ROLL_LINE.match(line) or (in_list and _members(re.sub(r"^(?:and|&)\s+", "", line).strip(" .")) is not None):
+            last = line_end + 1 + match.start() + len(match.group(0).rstrip())
+            in_list = not line.endswith(".")
+            continue
+        break
+    return last
+
+
+def _roll_call(passage: str) -> tuple[dict[str, tuple[str, ...]], dict[str, int]]:
+    """The members named under each label of a roll call, and each side's count: printed
+    with its label ("For (9)", "AYES: 5"), else the names listed ("NOES: None" is 0)."""
+    labels = list(_ROLL_LABEL.finditer(passage))
+    names: dict[str, tuple[str, ...]] = {}
+    counts: dict[str, int] = {}
+    for k, label in enumerate(labels):
+        side = next(side for side in _ROLL_SIDES if label.group(side))
+        stop = labels[k + 1].start() if k + 1 < len(labels) else len(passage)
+        listed = passage[label.end():stop]
+        listed = re.split(r"\n\s*\n|(?<=[a-z]{2})\.(?:\s|$)|\b(?:MOTION|SECOND(?:ED)?|RESULT)\b", listed)[0]
+        if label.group("count"):
+            counts[side] = int(label.group("count"))
+        bare = " ".join(listed.split()).strip(" .;")
+        if re.fullmatch(r"\d{1,3}", bare):
+            counts.setdefault(side, int(bare))
+            continue
+        members = _members(bare)
+        if members is not None:
+            names[side] = members
+            if side != "absent":
+                counts.setdefault(side, len(members))  # a roll call counts as its names
+    return names, counts
+
+
+def _members(listed: str) -> tuple[str, ...] | None:
+    """The names of a roll call's list ("Commissioners *Davis, **Hernandez, and Perez, Vice
+    Chair Valencia"), titles and footnote marks left off; () for "None"; None when the
+    text is not a list of names."""
+    if _NOBODY.match(listed):
+        return ()
+    members = []
+    for part in re.split(r"\s*[,;]\s*(?:and\s+|&\s*)?|\s+(?:and|&)\s+", listed):
+        part = part.strip(" *.")
+        while (titled := _MEMBER_TITLE.sub("", part, count=1)) != part:
+            part = titled.strip(" *")
+        words = part.split()
+        if not words:
+            continue
+        if len(words) > 4 or not all(_NAME_WORD.match(w) or w.lower() in ("de", "van", "von", "la", "le", "da")
+                                     for w in words):
+            return None
+        members.append(part)
+    return tuple(members) or None
 
 
 def _extend(decision: Decision, text: str, end: int) -> Decision:

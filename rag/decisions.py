@@ -36,6 +36,27 @@ class RegisterEntry:
                 "url": self.url, "doc_id": self.doc_id, **self.decision.to_dict()}
 
     @property
+    def voters(self) -> list[tuple[str, tuple[str, ...]]]:
+        """The members a roll call names, side by side ("for", names), sides it names only."""
+        d = self.decision
+        return [(side, names) for side, names in (("for", d.voted_for), ("against", d.voted_against),
+                                                  ("abstaining", d.voted_abstain), ("absent", d.absent)) if names]
+
+    @property
+    def item_text(self) -> str:
+        """The item as a sentence names it: "item 10, Bristol Resident Parking Scheme"."""
+        d = self.decision
+        return ", ".join(part for part in (f"item {d.item_number}" if d.item_number else "", d.item_title) if part) \
+            or "this item"
+
+    @property
+    def counts_text(self) -> str:
+        """"5 for, 4 against": the counts the paper prints, in words; "" when none."""
+        d = self.decision
+        return ", ".join(f"{count} {side}" for count, side in ((d.votes_for, "for"), (d.votes_against, "against"),
+                                                               (d.votes_abstain, "abstaining")) if count is not None)
+
+    @property
     def votes(self) -> str:
         """"6-0-3" (for, against, abstaining), "-" for a figure not printed, "" for none."""
         counts = (self.decision.votes_for, self.decision.votes_against, self.decision.votes_abstain)
@@ -111,6 +132,19 @@ _ADOPTED = ("carried", "approved", "agreed")
 _DECIDED_ASKED = re.compile(r"\bdecid(?:e|ed)\b|\bdecisions?\b", re.I)
 _OUTCOME_ASKED = re.compile(r"\b(?:carried|passed|lost|fell|failed|rejected|defeated|withdrawn|deferred|vot\w*)\b", re.I)
 _VOTE_ASKED = re.compile(r"\bvot(?:e|ed|es|ing)\b|\bhow many\b.*\b(?:for|against|favour)\b", re.I)
+# "Which councillors voted against ...?", "Who abstained?": members by name, which only a roll call gives.
+_VOTERS_ASKED = re.compile(r"\b(?:who|which\s+\w+|names?\s+of\s+the\s+\w+)\b[^?]*?\b(?:vot(?:e|ed|ing)\s+"
+                           r"(?:for|against|in\s+favou?r)|abstain\w*|(?P<absent>absent))\b", re.I)
+
+
+def names_what_is_asked(question: str, entry: RegisterEntry) -> bool:
+    """Whether the entry names the members a question asks for ("Which councillors voted
+    against ...?" of a record with counts only cannot be answered from it); True when the
+    question asks for no names."""
+    asked = _VOTERS_ASKED.search(question)
+    if asked is None:
+        return True
+    return bool(entry.decision.absent) if asked.group("absent") else entry.decision.named_voters
 
 
 def register_of(index: CouncilIndex) -> list[RegisterEntry]:
@@ -187,8 +221,12 @@ def _item_of(entry: RegisterEntry) -> tuple[str, str, str]:
 
 
 CSV_COLUMNS = ("meeting_date", "body", "item_number", "item_title", "kind", "outcome", "votes_for",
-               "votes_against", "votes_abstain", "proposer", "seconder", "page", "title", "source", "url", "passage")
+               "votes_against", "votes_abstain", "proposer", "seconder", "voted_for", "voted_against",
+               "voted_abstain", "absent", "page", "title", "source", "url", "passage")
 
 
 def to_csv(entries: list[RegisterEntry]) -> str:
-    return csv_text(CSV_COLUMNS, ([entry.to_dict()[c] for c in CSV_COLUMNS] for entry in entries))
+    """The entries as CSV; a roll call's names in one cell per side, "; " between them."""
+    def cell(value: object) -> object:
+        return "; ".join(value) if isinstance(value, tuple) else value
+    return csv_text(CSV_COLUMNS, ([cell(entry.to_dict()[c]) for c in CSV_COLUMNS] for entry in entries))

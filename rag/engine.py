@@ -22,7 +22,7 @@ from index import CouncilIndex
 from ingest import sentence_spans
 from ingest.decisions import is_decision_statement
 from rag.backends import AnswerBackend, AnswerContext, QuestionPart, Source, Turn, create_backend
-from rag.decisions import DecisionFilter, matching_decision, register_of
+from rag.decisions import DecisionFilter, RegisterEntry, matching_decision, names_what_is_asked, register_of
 from rag.citations import MARKER, best_quote, claim_spans, claims_by_marker, normalise, quote_occurs, renumber
 from rag.evidence import (SentenceVectors, evidence_features, has_typed_answer, naming_sources,
                           source_sentences, terms_of)
@@ -39,6 +39,7 @@ CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 RELATED = 3
 TOO_LONG = "Please ask in fewer words: a question may be up to {limit:,} characters."
 NO_MATCH = "The filters leave nothing to search: {reason}. Clear or widen that filter and ask again."
+NOT_NAMED = "The papers record the vote on {item}{counts}, but not who voted which way."
 NOT_MENTIONED = "The passages I found do not mention {names}, so the papers I have cannot answer this question."
 
 
@@ -250,18 +251,21 @@ class AnswerEngine:
         entry = matching_decision(standalone, terms, entries, self.settings.answer_thresholds)
         if entry is None:
             return None
-        record = self.index.records.load(entry.doc_id)
-        decision = entry.decision
-        ids = [c for s in (record.sections if record else ()) if s.start < decision.end and decision.start < s.end
-               for c in s.chunk_ids]
-        nodes = sorted(self.index.store.get_nodes(ids), key=lambda n: n.metadata.get("char_start", 0))
-        sentences: dict[int, tuple[str, TextNode]] = {}  # by place in the paper: chunks may overlap
-        for node in nodes:
-            offset, text = int(node.metadata.get("char_start", 0)), node.get_content()
-            for start, end in sentence_spans(text):
-                if decision.start <= offset + start < decision.end:
-                    sentences.setdefault(offset + start, (" ".join(text[start:end].split()), node))
-        ordered = [sentences[k] for k in sorted(sentences)]
+        nodes, ordered = self._decision_sentences(entry)
+        if not names_what_is_asked(standalone, entry):
+            # "Which councillors voted against ...?" of a vote the paper records by its counts
+            # alone: say so, and point to the record, rather than answer with other things.
+            counts = f" ({entry.counts_text})" if entry.counts_text else ""
+            answer = Answer(question=question, answer=NOT_NAMED.format(item=entry.item_text, counts=counts),
+                            abstained=True, standalone_question=standalone, backend=backend,
+                            retrieved=[NodeWithScore(node=n, score=1.0) for n in nodes])
+            record = [(sentence, node) for sentence, node in ordered if is_decision_statement(sentence)]
+            record = [(s, n) for s, n in record if has_answer_type(s, "vote")] or record  # the vote itself first
+            holding = list({node.node_id: node for _, node in record + [(s, n) for s, n in ordered]}.values())
+            stated = [sentence for sentence, _ in record] or [standalone]
+            answer.related = [make_citation(i + 1, node, best_quote(node.get_content(), stated), 1.0)
+                              for i, node in enumerate((holding or nodes)[:RELATED])]
+            return answer
         # Who moved it, the vote and the resolution, then those of the resolution's points
         # (all of a decision notice's form) that hold most of the question's words.
         stated = [i for i, (sentence, _) in enumerate(ordered) if is_decision_statement(sentence)]
@@ -281,6 +285,22 @@ class AnswerEngine:
             firsts.setdefault(node.node_id, (node, claim))
         answer.citations = [make_citation(numbers[node_id], node, claim, 1.0) for node_id, (node, claim) in firsts.items()]
         return answer
+
+    def _decision_sentences(self, entry: RegisterEntry) -> tuple[list[TextNode], list[tuple[str, TextNode]]]:
+        """The chunks holding a decision's passage, and its sentences in the paper's order,
+        each with the chunk it is quoted from."""
+        record = self.index.records.load(entry.doc_id)
+        decision = entry.decision
+        ids = [c for s in (record.sections if record else ()) if s.start < decision.end and decision.start < s.end
+               for c in s.chunk_ids]
+        nodes = sorted(self.index.store.get_nodes(ids), key=lambda n: n.metadata.get("char_start", 0))
+        sentences: dict[int, tuple[str, TextNode]] = {}  # by place in the paper: chunks may overlap
+        for node in nodes:
+            offset, text = int(node.metadata.get("char_start", 0)), node.get_content()
+            for start, end in sentence_spans(text):
+                if decision.start <= offset + start < decision.end:
+                    sentences.setdefault(offset + start, (" ".join(text[start:end].split()), node))
+        return nodes, [sentences[k] for k in sorted(sentences)]
 
     @staticmethod
     def _item_sources(item: OutlineItem, sources: list[Source], context: AnswerContext) -> list[Source]:

@@ -46,3 +46,5 @@ def test_the_tab_filters_shows_passages_as_text_and_downloads(tmp_path) -> None:
     entry = next(e for e in web.decisions_register(settings) if e.decision.item_number == "6")
     shown = web.decision_html(entry)
     assert "<img" not in shown and "&lt;img" in shown
+    roll_call = next(e for e in web.decisions_register(settings) if e.decision.item_number == "7")
+    assert "for: Khan, Jones, Ali · against: Patel" in web.decision_html(roll_call)

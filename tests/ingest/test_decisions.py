@@ -15,6 +15,7 @@ import pytest
 
 from ingest import ExtractedDocument, StructuredChunker, outline, prepare_document
 from ingest.decisions import extract_decisions
+from ingest.loaders import load_document
 from tests.files import CORPUS_REAL
 
 REGISTER = Path(__file__).resolve().parents[1] / "data" / "decisions_register.jsonl"
@@ -76,6 +77,67 @@ def test_a_resolution_printed_as_a_numbered_point_is_the_votes_passage_to_its_en
     assert (first.proposer, first.seconder) == ("Plowden", "Morris")
     assert second.passage.endswith("an additional uplift to Pay and Display rates.")
     assert second.seconder == "Bryher"
+
+
+ROLL_CALLS = """County Council - 18 February 2025
+
+290 Section 25 Report
+
+Councillor Green moved an amendment to the budget, seconded by Councillor Hill. On being put to the vote:
+
+For (9)
+Councillors Ali, Brown, Green, Hill,
+Jones, Khan, Lee, Moss and Nash
+
+Against (41)
+Councillors Owen, Patel and 39 others
+
+Abstain (8)
+Councillors Quinn, Reed
+
+Amendment lost.
+
+291 Budget
+
+Commissioner Owen moved and Chair Patel seconded to approve the budget.
+MOTION CARRIED BY THE FOLLOWING ROLL CALL VOTE:
+
+AYES: Commissioners *Owen, **Patel, and Reed, Vice Chair
+Valencia, and Chair Ramirez
+NOES: None
+ABSENT: Commissioners Ayala and Rios
+
+292 Library Hours
+
+The Committee noted the report.
+"""
+
+
+def test_a_roll_call_gives_who_voted_each_way_and_the_counts_as_printed() -> None:
+    amendment, budget, library = decisions_of(ROLL_CALLS)
+    assert (amendment.kind, amendment.outcome) == ("amendment", "lost")
+    assert (amendment.votes_for, amendment.votes_against, amendment.votes_abstain) == (9, 41, 8)  # "For (9)"
+    assert amendment.voted_for == ("Ali", "Brown", "Green", "Hill", "Jones", "Khan", "Lee", "Moss", "Nash")
+    assert amendment.voted_against == ()  # "Owen, Patel and 39 others" is no list of names: nothing invented
+    assert amendment.voted_abstain == ("Quinn", "Reed") and amendment.named_voters
+    # A US roll call under its vote: titles and footnote marks left off, "None" counts 0,
+    # the names counted where no figure is printed, the absent kept apart.
+    assert (budget.outcome, budget.proposer, budget.seconder) == ("carried", "Owen", "Patel")
+    assert budget.voted_for == ("Owen", "Patel", "Reed", "Valencia", "Ramirez")
+    assert (budget.votes_for, budget.votes_against, budget.votes_abstain) == (5, 0, None)
+    assert budget.absent == ("Ayala", "Rios") and budget.passage.endswith("Ayala and Rios")
+    assert (library.outcome, library.voted_for, library.absent) == ("noted", (), ())
+    assert not library.named_voters and library.passage == "The Committee noted the report."
+
+
+@pytest.mark.skipif(not CORPUS_REAL.is_dir(), reason=f"{CORPUS_REAL} is absent: the real papers live beside the project")
+def test_a_real_roll_call_is_read_with_its_names() -> None:
+    # Norwalk's agenda pack prints the minutes of its last meeting, with a roll call vote.
+    document = load_document(CORPUS_REAL / "norwalk-housing-authority_2022-11-15_agenda.pdf")
+    (consent,) = extract_decisions(document, outline(document), "minutes")
+    assert (consent.outcome, consent.proposer, consent.seconder) == ("carried", "Perez", "Ramirez")
+    assert consent.voted_for == ("Davis", "Hernandez", "Perez", "Valencia", "Ramirez")
+    assert (consent.votes_for, consent.votes_against, consent.absent) == (5, 0, ("Ayala", "Rios"))
 
 
 def test_minutes_with_no_votes_give_decisions_without_counts_and_other_papers_none() -> None:

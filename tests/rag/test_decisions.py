@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from council_qa.cli import cli
 from ingest.decisions import Decision
-from rag.decisions import DecisionFilter, RegisterEntry, matching_decision
+from rag.decisions import DecisionFilter, RegisterEntry, matching_decision, names_what_is_asked
 from rag.lexical import QueryTerms, answer_type, content_terms
 
 
@@ -105,6 +105,22 @@ def test_filters_check_dates_and_outcomes() -> None:
     assert not DecisionFilter(search="easton permits").admits(ENTRIES[0])
 
 
+def test_a_question_asking_who_voted_needs_a_record_that_names_them() -> None:
+    counted = entry("10", "Resident Parking Scheme", "On being put to the vote the recommendations were CARRIED "
+                    "(5 voting FOR, 4 voting AGAINST).", votes=(5, 4, None))
+    decision = Decision("10", "Resident Parking Scheme", "recommendation", "carried", 5, 4, None, "", "", 1, 0, 9,
+                        "AYES: ...", voted_for=("Ali", "Brown"), voted_against=("Cole",))
+    named = RegisterEntry(decision, "doc", "Minutes", "Transport Committee", "2025-10-23", "m.pdf")
+    asking = ["Which councillors voted against the Resident Parking Scheme?", "Who voted for the parking scheme?",
+              "Who abstained on the Resident Parking Scheme vote?"]
+    assert not any(names_what_is_asked(q, counted) for q in asking)
+    assert all(names_what_is_asked(q, named) for q in asking)
+    assert not names_what_is_asked("Which members were absent from the vote on it?", named)  # none named absent
+    assert names_what_is_asked("How did the committee vote on the Resident Parking Scheme?", counted)
+    assert counted.counts_text == "5 for, 4 against" and named.voters == [("for", ("Ali", "Brown")),
+                                                                         ("against", ("Cole",))]
+
+
 MINUTES = """Minutes of the Licensing Committee, 4 March 2025
 
 5 Street Trading Fees
@@ -115,6 +131,12 @@ the recommendation was LOST (3 voting for, 5 against).
 6 Taxi Licensing Policy
 
 The Committee noted the report.
+
+7 Market Stall Licences
+
+Councillor Khan moved the recommendation, seconded by Councillor Jones. It was CARRIED by the following recorded vote:
+AYES: Councillors Khan, Jones and Ali
+NOES: Councillor Patel
 """
 
 
@@ -126,11 +148,22 @@ def test_the_decisions_command_lists_filters_and_writes_csv(tmp_path: Path) -> N
     listed = CliRunner().invoke(cli, [*home, "decisions", "--json"])
     rows = json.loads(listed.stdout)
     assert [(r["item_number"], r["outcome"], r["votes_for"], r["votes_against"], r["proposer"]) for r in rows] == [
-        ("5", "lost", 3, 5, "Patel"), ("6", "noted", None, None, "")]
+        ("5", "lost", 3, 5, "Patel"), ("6", "noted", None, None, ""), ("7", "carried", 3, 1, "Khan")]
+    assert (rows[0]["voted_for"], rows[2]["voted_for"], rows[2]["voted_against"]) == ([], ["Khan", "Jones", "Ali"],
+                                                                                      ["Patel"])
     assert rows[0]["meeting_date"] == "2025-03-04" and rows[0]["page"] == 0
     lost = CliRunner().invoke(cli, [*home, "decisions", "--outcome", "lost", "--csv", str(tmp_path / "d.csv")])
     assert "item 5" in lost.stdout and "LOST (3-5-?)" in lost.stdout and "item 6" not in lost.stdout
     assert (tmp_path / "d.csv").read_text(encoding="utf-8").startswith("meeting_date,body,item_number")
+    carried = CliRunner().invoke(cli, [*home, "decisions", "--outcome", "carried", "--csv", str(tmp_path / "c.csv")])
+    assert "item 7" in carried.stdout and ",Khan; Jones; Ali,Patel," in (tmp_path / "c.csv").read_text(encoding="utf-8")
+    asked = CliRunner().invoke(cli, [*home, "ask", "Who voted against the market stall licences?", "--json"])
+    answer = json.loads(asked.stdout)
+    assert not answer["abstained"] and "NOES: Councillor Patel" in answer["answer"]
+    asked = CliRunner().invoke(cli, [*home, "ask", "Which councillors voted against the street trading fees?", "--json"])
+    answer = json.loads(asked.stdout)  # the minutes give the counts only: said plainly, the vote cited
+    assert answer["abstained"] and "not who voted which way" in answer["answer"]
+    assert "LOST (3 voting for, 5 against)" in answer["related"][0]["quote"]
     bad = CliRunner().invoke(cli, [*home, "decisions", "--since", "March 2025"])
     assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output
 
@@ -149,3 +182,14 @@ def test_a_decision_question_asking_for_a_sum_its_vote_record_lacks_is_answered_
     # resolution's points, which the general answer finds.
     answer = real_engine.ask("How much incentive funding was approved by Bristol's transport committee in March 2026?")
     assert "2,467,388" in answer.answer and not answer.abstained
+
+
+def test_who_voted_is_not_answered_from_a_vote_recorded_by_its_counts(real_engine) -> None:
+    # Bristol's minutes print how many voted each way, never who: the answer says so and
+    # points to the vote, rather than quoting who moved it or the report's other lines.
+    answer = real_engine.ask("Which councillors voted against expanding the Resident Parking Scheme programme "
+                             "in October 2025?")
+    assert answer.abstained and answer.answer.startswith("The papers record the vote on item 10")
+    assert "(5 for, 4 against)" in answer.answer and "not who voted which way" in answer.answer
+    assert "5 voting FOR, 4 voting AGAINST" in answer.related[0].quote
+
