@@ -156,6 +156,9 @@ class Settings:
     fusion_top_k: int = 12
     # A question naming a meeting's day or month is searched without other meetings' papers.
     meeting_scope: bool = True
+    # Whether the dense query keeps the question's dates ("on 12 September 2024"): they
+    # choose the meeting (above), and the embedding model reads them as noise.
+    dense_query_dates: bool = False
     reranker: str = "none"  # measured best with relative-score fusion (docs/evaluation.md)
     answer_sources: int = 4  # chunks handed to the answer backend
     sentence_weights: SentenceWeights = SentenceWeights()

@@ -375,7 +375,7 @@ def issued_date(text: str) -> str:
     2025", as yyyy-mm): a plan or report is named by it ("Fenland's March 2025 Local
     Development Scheme"). "" when there is none."""
     found = [(m.start(), f"{int(m.group(2)):04d}-{_month(m.group(1)):02d}") for m in _MONTH_YEAR.finditer(text)]
-    days = [(m.start(), value.isoformat()) for m, value in _dates_at(text)]
+    days = [(m.start(), value.isoformat()) for m, value in dates_at(text)]
     first = min(days + found, default=None)  # at one place the day wins: it is the longer match
     return first[1] if first else ""
 
@@ -396,10 +396,11 @@ def long_date(iso: str) -> str:
 def dates_in(text: str) -> list[date]:
     """Every date written in any common UK form ("15 May 2025", "May 15, 2025",
     "2025-05-15", "15/05/2025"), in the order the text gives them."""
-    return [value for _, value in sorted((m.start(), value) for m, value in _dates_at(text))]
+    return [value for _, value in sorted((m.start(), value) for m, value in dates_at(text))]
 
 
-def _dates_at(text: str) -> Iterator[tuple[re.Match, date]]:
+def dates_at(text: str) -> Iterator[tuple[re.Match, date]]:
+    """Each date ``text`` writes, with where it is written (not in text order)."""
     for pattern, order in ((_DAY_MONTH_YEAR, "dmy"), (_MONTH_DAY_YEAR, "mdy"), (_ISO, "iso"), (_SLASHED, "slash")):
         for m in pattern.finditer(text):
             try:

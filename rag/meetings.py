@@ -17,7 +17,7 @@ from datetime import date
 
 from llama_index.core.vector_stores.types import FilterOperator, MetadataFilter
 
-from ingest.metadata import dates_in
+from ingest.metadata import dates_at, dates_in
 from rag.types import Filters
 
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
@@ -37,6 +37,23 @@ def named_periods(question: str) -> list[tuple[date, date]]:
         if not any(a <= first <= b or first <= a <= last for a, b in periods):
             periods.append((first, last))
     return periods
+
+
+_LEADING_PREPOSITION = re.compile(r"\b(?:on|in|at|of|from|dated)\s*$", re.I)
+
+
+def without_dates(question: str) -> str:
+    """The question with the days and months it names taken out ("What did the 15 May
+    2025 committee decide?" -> "What did the committee decide?")."""
+    spans = [m.span() for m, _ in dates_at(question)] + [m.span() for m in _MONTH_YEAR.finditer(question)
+                                                         if m.group(1) != "may"]
+    kept, cursor = [], 0
+    for start, end in sorted(spans):
+        if start >= cursor:
+            kept.append(_LEADING_PREPOSITION.sub("", question[cursor:start]))  # "at the meeting on"
+            cursor = end + len(re.match(r",?", question[end:]).group(0))
+    kept.append(question[cursor:])
+    return re.sub(r"\s+(?=[?.,;])", "", " ".join("".join(kept).split()))
 
 
 def other_meetings(question: str, filters: Filters | None, meeting_dates: Iterable[str]) -> MetadataFilter | None:

@@ -23,6 +23,7 @@ from index import CouncilIndex
 from ingest import SECTION_SEPARATOR
 from ingest.numbering import ItemNumber, item_numbers, number_readings
 from rag.lexical import QueryTerms
+from rag.meetings import without_dates
 from rag.parts import question_parts
 from rag.types import Filters
 
@@ -228,9 +229,11 @@ class HybridRetriever:
         metadata_filters = filters.to_metadata_filters() if filters else None
         if also is not None:
             metadata_filters = MetadataFilters(filters=[*(metadata_filters.filters if metadata_filters else []), also])
-        embedding = self.index.embedder.embed_query(query) if mode != "keyword" else None
+        meaning = query if settings.dense_query_dates else without_dates(query)
+        embedding = self.index.embedder.embed_query(meaning) if mode != "keyword" else None
         bundle = QueryBundle(query_str=query, embedding=embedding)
-        result = Retrieved(nodes=[], query_embedding=embedding)
+        whole = embedding if meaning == query or embedding is None else self.index.embedder.embed_query(query)
+        result = Retrieved(nodes=[], query_embedding=whole)
         retrievers: list[BaseRetriever] = []
         if mode in ("hybrid", "dense"):
             if self._vector_index.vector_store is not self.index.store.vector_store:  # reopened

@@ -7,7 +7,7 @@ from datetime import date
 
 from llama_index.core.vector_stores.types import FilterOperator
 
-from rag.meetings import named_periods, other_meetings
+from rag.meetings import named_periods, other_meetings, without_dates
 from rag.types import Filters
 
 HELD = ["2024-09-12", "2025-05-15", "2025-10-23", ""]
@@ -36,6 +36,30 @@ def test_other_meetings_are_left_out_only_when_the_named_one_was_held() -> None:
     assert other_meetings("Compare the 12 September 2024 and 15 May 2025 votes.", None, HELD) is None
     assert other_meetings("What happened in May 2025?", Filters(date_from="2024-01-01"), HELD) is None  # the user's dates
     assert other_meetings("What happened in May 2025?", None, ["2025-05-15", ""]) is None  # no other meeting
+
+
+def test_the_meaning_of_a_question_is_read_without_its_dates() -> None:
+    assert without_dates("What did the 15 May 2025 committee decide?") == "What did the committee decide?"
+    assert without_dates("At the committee on 19 March 2026, what happened?") == "At the committee what happened?"
+    assert without_dates("How did the board vote on April 24, 2019?") == "How did the board vote?"
+    assert without_dates("In September 2024, how did they vote?") == "how did they vote?"
+    assert without_dates("What may 2025 bring?") == "What may 2025 bring?"  # "may" in lower case is no month
+    assert without_dates("How big is the 2025/26 budget?") == "How big is the 2025/26 budget?"  # a year alone stays
+
+
+def test_how_a_date_is_written_does_not_change_what_is_found(real_engine) -> None:
+    # The date chooses the meeting (a filter); the embedding model would read its spelling as meaning.
+    question = ("According to the decision notice of Bristol's Transport and Connectivity Policy Committee on "
+                "12 September 2024, how was the Workplace Parking Levy's first stage to be funded?")
+    def found(engine, text: str) -> list[str]:
+        return [hit.node.node_id for hit in engine.retrieve(text)[0]]
+
+    other_spelling = question.replace("12 September 2024", "September 12, 2024")
+    assert found(real_engine, question) == found(real_engine, other_spelling)
+    from rag import AnswerEngine
+
+    literal = AnswerEngine(dataclasses.replace(real_engine.settings, dense_query_dates=True), index=real_engine.index)
+    assert found(literal, question) != found(literal, other_spelling)
 
 
 def test_a_question_about_one_meeting_retrieves_none_of_the_others(real_engine) -> None:
