@@ -60,20 +60,24 @@ _TALLY = re.compile(r"\[(\d+)-(\d+)(?:-(\d+))?(?:-(\d+))?\]")  # US: [ayes-nays-
 _UNANIMOUS = re.compile(r"\bunanimous", re.I)
 # An outcome stated on its own after a roll call: "Amendment lost.", "The motion was CARRIED."
 _OUTCOME_ALONE = re.compile(r"^(?:the\s+)?(?:motion|amendment|recommendations?|resolution)\s+(?:was\s+|were\s+)?"
-                            r"(?:carried|lost|fell|failed|approved|adopted|agreed|defeated|rejected|passed)\b[.!]?$", re.I)
+                            r"(?:carried|lost|fell|failed|approved|adopted|agreed|defeated|rejected|passed)\b[.!]?$",
+                            re.I)
 # A roll call: each way of voting as a label, then the members who voted so or a count
 # ("AYES: Commissioners Davis and Perez", "NOES: None", "For (9): Cllrs Ali, Brown",
-# "Against (41)" over a list of names). A label needs its colon or its bracketed count.
+# "Against (41)" over a list of names). A label needs its colon or its bracketed count; one
+# that is also an everyday word ("For", "Against", "Absent") must also start its line.
 _ROLL_SIDES = {
-    "for": r"AYES?|Ayes?|YEAS?|Yeas?|FOR|For|IN FAVOU?R|In favou?r|Voting for",
-    "against": r"NOES|Noes|NAYS?|Nays?|AGAINST|Against|Voting against",
-    "abstain": r"ABSTAIN(?:S|ED|ING|TIONS?)?|Abstain(?:s|ed|ing)?|ABSTENTIONS?|Abstentions?",
-    "absent": r"ABSENT|Absent",
+    "for": (r"AYES?|Ayes?|YEAS?|Yeas?|FOR|IN FAVOU?R", r"For|In favou?r|Voting for"),
+    "against": (r"NOES|Noes|NAYS?|Nays?|AGAINST", r"Against|Voting against"),
+    "abstain": (r"ABSTAIN(?:S|ED|ING|TIONS?)?|ABSTENTIONS?", r"Abstain(?:s|ed|ing)?|Abstentions?"),
+    "absent": (r"ABSENT", r"Absent"),
 }
 _ROLL_LABEL = re.compile(
-    r"(?:^|(?<=[\s.;]))(?:" + "|".join(f"(?P<{side}>{pattern})" for side, pattern in _ROLL_SIDES.items()) + r")"
+    r"(?:(?:^|(?<=[\s.;]))(?:" + "|".join(f"(?P<{side}>{marked})" for side, (marked, _) in _ROLL_SIDES.items())
+    + r")|^(?:" + "|".join(f"(?P<{side}_word>{word})" for side, (_, word) in _ROLL_SIDES.items()) + r"))"
     r"(?:\s*\((?P<count>\d{1,3})\))?(?:\s*:|(?(count)(?=\s*\n)|(?!)))", re.M)
-_ROLL_LINE = re.compile(r"^\s*(?:" + "|".join(_ROLL_SIDES.values()) + r")(?:\s*\(\d{1,3}\))?\s*:")
+_ROLL_LINE = re.compile(r"^\s*(?:" + "|".join(f"{marked}|{word}" for marked, word in _ROLL_SIDES.values())
+                        + r")(?:\s*\(\d{1,3}\))?\s*:")
 # Titles printed before names in a roll call: "Commissioners", "Vice Chair", "Cllrs".
 _MEMBER_TITLE = re.compile(
     r"^(?:(?:Vice|Deputy)\s+)?(?:Chair(?:man|woman|person)?|Mayor(?:\s+Pro\s+Tem(?:pore)?)?|President|"
@@ -307,7 +311,8 @@ def _roll_call_end(text: str, end: int) -> int:
             in_list = False
             continue
         # A list runs on to the next line ("AYES: Commissioners Davis, Vice Chair" / "Valencia").
-        if _ROLL_LINE.match(line) or (in_list and _members(re.sub(r"^(?:and|&)\s+", "", line).strip(" .")) is not None):
+        runs_on = in_list and _members(re.sub(r"^(?:and|&)\s+", "", line).strip(" .")) is not None
+        if _ROLL_LINE.match(line) or runs_on:
             last = line_end + 1 + match.start() + len(match.group(0).rstrip())
             in_list = not line.endswith(".")
             continue
@@ -322,7 +327,7 @@ def _roll_call(passage: str) -> tuple[dict[str, tuple[str, ...]], dict[str, int]
     names: dict[str, tuple[str, ...]] = {}
     counts: dict[str, int] = {}
     for k, label in enumerate(labels):
-        side = next(side for side in _ROLL_SIDES if label.group(side))
+        side = next(side for side in _ROLL_SIDES if label.group(side) or label.group(f"{side}_word"))
         stop = labels[k + 1].start() if k + 1 < len(labels) else len(passage)
         listed = passage[label.end():stop]
         listed = re.split(r"\n\s*\n|(?<=[a-z]{2})\.(?:\s|$)|\b(?:MOTION|SECOND(?:ED)?|RESULT)\b", listed)[0]

@@ -132,19 +132,25 @@ _ADOPTED = ("carried", "approved", "agreed")
 _DECIDED_ASKED = re.compile(r"\bdecid(?:e|ed)\b|\bdecisions?\b", re.I)
 _OUTCOME_ASKED = re.compile(r"\b(?:carried|passed|lost|fell|failed|rejected|defeated|withdrawn|deferred|vot\w*)\b", re.I)
 _VOTE_ASKED = re.compile(r"\bvot(?:e|ed|es|ing)\b|\bhow many\b.*\b(?:for|against|favour)\b", re.I)
-# "Which councillors voted against ...?", "Who abstained?": members by name, which only a roll call gives.
-_VOTERS_ASKED = re.compile(r"\b(?:who|which\s+\w+|names?\s+of\s+the\s+\w+)\b[^?]*?\b(?:vot(?:e|ed|ing)\s+"
-                           r"(?:for|against|in\s+favou?r)|abstain\w*|(?P<absent>absent))\b", re.I)
+# "Which councillors voted against ...?", "Who abstained?", "Which members were absent?":
+# members by name, which only a roll call gives. The words between name who is asked about
+# ("Norwalk Housing Authority commissioners"), never another act ("Who proposed the motion
+# that members voted for?").
+_NAMES_ASKED = re.compile(r"\b(?:who|which)\b(?:\s+(?!that\b|which\b|whom\b)[\w'’&-]+(?<!ed)){0,6}?\s+"
+                          r"(?:vot(?:ed|ing)\s+(?:for|against|in\s+favou?r)|abstained"
+                          r"|(?:was|were)\s+(?P<absent>absent))\b", re.I)
 
 
-def names_what_is_asked(question: str, entry: RegisterEntry) -> bool:
-    """Whether the entry names the members a question asks for ("Which councillors voted
-    against ...?" of a record with counts only cannot be answered from it); True when the
-    question asks for no names."""
-    asked = _VOTERS_ASKED.search(question)
-    if asked is None:
-        return True
-    return bool(entry.decision.absent) if asked.group("absent") else entry.decision.named_voters
+def names_asked(question: str) -> str | None:
+    """"voters" for a question asking who voted a way or abstained, "absent" for one asking
+    who was absent, None for any other."""
+    asked = _NAMES_ASKED.search(question)
+    return None if asked is None else "absent" if asked.group("absent") else "voters"
+
+
+def names_held(entry: RegisterEntry, asked: str) -> bool:
+    """Whether the entry's paper names the members ``names_asked`` found asked for."""
+    return bool(entry.decision.absent) if asked == "absent" else entry.decision.named_voters
 
 
 def register_of(index: CouncilIndex) -> list[RegisterEntry]:

@@ -22,7 +22,7 @@ from index import CouncilIndex
 from ingest import sentence_spans
 from ingest.decisions import is_decision_statement
 from rag.backends import AnswerBackend, AnswerContext, QuestionPart, Source, Turn, create_backend
-from rag.decisions import DecisionFilter, RegisterEntry, matching_decision, names_what_is_asked, register_of
+from rag.decisions import DecisionFilter, RegisterEntry, matching_decision, names_asked, names_held, register_of
 from rag.citations import MARKER, best_quote, claim_spans, claims_by_marker, normalise, quote_occurs, renumber
 from rag.evidence import (SentenceVectors, evidence_features, has_typed_answer, naming_sources,
                           source_sentences, terms_of)
@@ -39,7 +39,8 @@ CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 RELATED = 3
 TOO_LONG = "Please ask in fewer words: a question may be up to {limit:,} characters."
 NO_MATCH = "The filters leave nothing to search: {reason}. Clear or widen that filter and ask again."
-NOT_NAMED = "The papers record the vote on {item}{counts}, but not who voted which way."
+NOT_NAMED = {"voters": "The papers record the vote on {item}{counts}, but not who voted which way.",
+             "absent": "The papers record the vote on {item}{counts}, but not who was absent."}
 NOT_MENTIONED = "The passages I found do not mention {names}, so the papers I have cannot answer this question."
 
 
@@ -252,20 +253,9 @@ class AnswerEngine:
         if entry is None:
             return None
         nodes, ordered = self._decision_sentences(entry)
-        if not names_what_is_asked(standalone, entry):
-            # "Which councillors voted against ...?" of a vote the paper records by its counts
-            # alone: say so, and point to the record, rather than answer with other things.
-            counts = f" ({entry.counts_text})" if entry.counts_text else ""
-            answer = Answer(question=question, answer=NOT_NAMED.format(item=entry.item_text, counts=counts),
-                            abstained=True, standalone_question=standalone, backend=backend,
-                            retrieved=[NodeWithScore(node=n, score=1.0) for n in nodes])
-            record = [(sentence, node) for sentence, node in ordered if is_decision_statement(sentence)]
-            record = [(s, n) for s, n in record if has_answer_type(s, "vote")] or record  # the vote itself first
-            holding = list({node.node_id: node for _, node in record + [(s, n) for s, n in ordered]}.values())
-            stated = [sentence for sentence, _ in record] or [standalone]
-            answer.related = [make_citation(i + 1, node, best_quote(node.get_content(), stated), 1.0)
-                              for i, node in enumerate((holding or nodes)[:RELATED])]
-            return answer
+        asked = names_asked(standalone)
+        if asked and not names_held(entry, asked):
+            return self._names_not_recorded(question, standalone, entry, asked, nodes, ordered, backend)
         # Who moved it, the vote and the resolution, then those of the resolution's points
         # (all of a decision notice's form) that hold most of the question's words.
         stated = [i for i, (sentence, _) in enumerate(ordered) if is_decision_statement(sentence)]
@@ -284,6 +274,23 @@ class AnswerEngine:
         for claim, node in claims:
             firsts.setdefault(node.node_id, (node, claim))
         answer.citations = [make_citation(numbers[node_id], node, claim, 1.0) for node_id, (node, claim) in firsts.items()]
+        return answer
+
+    @staticmethod
+    def _names_not_recorded(question: str, standalone: str, entry: RegisterEntry, asked: str,
+                            nodes: list[TextNode], ordered: list[tuple[str, TextNode]], backend: str) -> Answer:
+        """"Which councillors voted against ...?" of a vote the paper records by its counts
+        alone: say so, and point to the vote, rather than answer with other things."""
+        counts = f" ({entry.counts_text})" if entry.counts_text else ""
+        answer = Answer(question=question, answer=NOT_NAMED[asked].format(item=entry.item_text, counts=counts),
+                        abstained=True, standalone_question=standalone, backend=backend,
+                        retrieved=[NodeWithScore(node=n, score=1.0) for n in nodes])
+        stated = [(sentence, node) for sentence, node in ordered if is_decision_statement(sentence)]
+        stated = [(s, n) for s, n in stated if has_answer_type(s, "vote")] or stated  # the vote itself first
+        pointed = list({node.node_id: node for _, node in stated + ordered}.values()) or nodes
+        quotes = [sentence for sentence, _ in stated] or [standalone]
+        answer.related = [make_citation(i + 1, node, best_quote(node.get_content(), quotes), 1.0)
+                          for i, node in enumerate(pointed[:RELATED])]
         return answer
 
     def _decision_sentences(self, entry: RegisterEntry) -> tuple[list[TextNode], list[tuple[str, TextNode]]]:

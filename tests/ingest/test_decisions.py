@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from ingest import ExtractedDocument, StructuredChunker, outline, prepare_document
-from ingest.decisions import extract_decisions
+from ingest.decisions import extract_decisions, is_decision_statement
 from ingest.loaders import load_document
 from tests.files import CORPUS_REAL
 
@@ -128,6 +128,9 @@ def test_a_roll_call_gives_who_voted_each_way_and_the_counts_as_printed() -> Non
     assert budget.absent == ("Ayala", "Rios") and budget.passage.endswith("Ayala and Rios")
     assert (library.outcome, library.voted_for, library.absent) == ("noted", (), ())
     assert not library.named_voters and library.passage == "The Committee noted the report."
+    # "For" and "Against" are labels only where they start a line: prose is no roll call.
+    assert is_decision_statement("AYES: Councillors Owen and Reed. NOES: None.")
+    assert not is_decision_statement("The reasons For: Safety and cost.")
 
 
 @pytest.mark.skipif(not CORPUS_REAL.is_dir(), reason=f"{CORPUS_REAL} is absent: the real papers live beside the project")
