@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 from llama_index.core.vector_stores.types import FilterOperator, MetadataFilter
@@ -26,14 +26,19 @@ _MONTH_YEAR = re.compile(r"\b(January|February|March|April|May|June|July|August|
                          r"|December),? ((?:19|20)\d\d)\b", re.I)
 
 
-def named_periods(question: str) -> list[tuple[date, date]]:
-    """Each day or month the question names, as (first day, last day)."""
-    periods = [(day, day) for day in dict.fromkeys(dates_in(question))]
+def _months_named(question: str) -> Iterator[tuple[re.Match, date, date]]:
+    """Each month and year the question names, with its first and last day."""
     for m in _MONTH_YEAR.finditer(question):
         if m.group(1) == "may":
             continue  # "the committee may ..." is no month
         month, year = _MONTHS[m.group(1).lower()], int(m.group(2))
-        first, last = date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+        yield m, date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def named_periods(question: str) -> list[tuple[date, date]]:
+    """Each day or month the question names, as (first day, last day)."""
+    periods = [(day, day) for day in dict.fromkeys(dates_in(question))]
+    for _, first, last in _months_named(question):
         if not any(a <= first <= b or first <= a <= last for a, b in periods):
             periods.append((first, last))
     return periods
@@ -45,8 +50,7 @@ _LEADING_PREPOSITION = re.compile(r"\b(?:on|in|at|of|from|dated)\s*$", re.I)
 def without_dates(question: str) -> str:
     """The question with the days and months it names taken out ("What did the 15 May
     2025 committee decide?" -> "What did the committee decide?")."""
-    spans = [m.span() for m, _ in dates_at(question)] + [m.span() for m in _MONTH_YEAR.finditer(question)
-                                                         if m.group(1) != "may"]
+    spans = [m.span() for m, _ in dates_at(question)] + [m.span() for m, _, _ in _months_named(question)]
     kept, cursor = [], 0
     for start, end in sorted(spans):
         if start >= cursor:
