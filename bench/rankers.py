@@ -22,6 +22,7 @@ Run: python bench/rankers.py [--judge-sample 30] [--judge-gguf FILE] [--json FIL
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import sys
@@ -37,6 +38,7 @@ from council_qa.config import BUNDLED_CORPUS, Settings, offline_environment  # n
 from eval.dataset import load_questions  # noqa: E402
 
 DEPTH = 20
+REAL_SETS = ("real_qa", "real_wide")  # both written from the real papers, each split dev / untouched
 RRF_K = 60
 JUDGE_TOP = 8
 
@@ -67,6 +69,21 @@ def relative(scored: list[dict[str, float]]) -> list[str]:
     return sorted(total, key=total.__getitem__, reverse=True)
 
 
+def cached_vectors(path: Path, texts: list[str], embed, what: str) -> np.ndarray:
+    """The vectors of ``texts``, from ``path`` when it holds these very texts (a chunker or
+    sentence-splitter change since it was written means new ones)."""
+    digest = hashlib.sha256("\0".join(texts).encode()).hexdigest()
+    if path.exists():
+        stored = np.load(path)
+        if "digest" in stored and str(stored["digest"]) == digest:
+            return stored["vectors"]
+    started = time.perf_counter()
+    vectors = embed(texts)
+    print(f"{what}: {len(texts)} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    np.savez(path, digest=np.array(digest), vectors=vectors)
+    return vectors
+
+
 class Corpus:
     """One index with everything each ranker needs, computed once."""
 
@@ -83,14 +100,8 @@ class Corpus:
         self.shown = {n.node_id: shown_text(n.metadata.get("section", ""), n.get_content()) for n in nodes}
         self.text = {n.node_id: n.get_content() for n in nodes}
         self.e5 = e5
-        cache = home / "e5-passages.npz"
-        if cache.exists() and list(np.load(cache)["ids"]) == self.ids:
-            self.e5_matrix = np.load(cache)["vectors"]
-        else:
-            started = time.perf_counter()
-            self.e5_matrix = e5.passage([n.get_content(metadata_mode=MetadataMode.EMBED) for n in nodes])
-            print(f"e5: {len(nodes)} chunks in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-            np.savez(cache, ids=np.array(self.ids), vectors=self.e5_matrix)
+        passages = [n.get_content(metadata_mode=MetadataMode.EMBED) for n in nodes]
+        self.e5_matrix = cached_vectors(home / "e5-passages.npz", passages, e5.passage, "e5 chunks")
         self.sentence_owner, self.sentence_matrix = self._sentences(home, nodes)
         page = index.store._collection.get(ids=self.ids, include=["embeddings"])
         order = {i: n for n, i in enumerate(page["ids"])}
@@ -109,14 +120,8 @@ class Corpus:
                 if len(sentence.split()) >= 3:
                     owner.append(number)
                     texts.append(sentence)
-        cache = home / "sentence-vectors.npz"
-        if cache.exists() and list(np.load(cache)["ids"]) == self.ids:
-            return np.array(owner), np.load(cache)["vectors"]
-        started = time.perf_counter()
-        matrix = np.array(self.engine.index.embedder.embed_texts(texts), dtype=np.float32)
-        print(f"sentences: {len(texts)} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-        np.savez(cache, ids=np.array(self.ids), vectors=matrix)
-        return np.array(owner), matrix
+        embed = lambda batch: np.array(self.engine.index.embedder.embed_texts(batch), dtype=np.float32)  # noqa: E731
+        return np.array(owner), cached_vectors(home / "sentence-vectors.npz", texts, embed, "sentences")
 
     def scores(self, question: str) -> dict[str, dict[str, float]]:
         index = self.engine.index
@@ -196,10 +201,10 @@ def main() -> None:
     e5 = E5(num_threads=2)
     if args.untouched:
         sets = {"barnet": [q for n in BARNET_UNTOUCHED for q in load_questions(DATA / f"{n}.jsonl")],
-                "real": load_questions(DATA / "real_qa.jsonl", "untouched")}
+                "real": [q for n in REAL_SETS for q in load_questions(DATA / f"{n}.jsonl", "untouched")]}
     else:
         sets = {"barnet": [q for n in BARNET_DEV for q in load_questions(DATA / f"{n}.jsonl")],
-                "real": load_questions(DATA / "real_qa.jsonl", "dev")}
+                "real": [q for n in REAL_SETS for q in load_questions(DATA / f"{n}.jsonl", "dev")]}
     judge = Judge(args.judge_gguf) if args.judge_gguf else None
     ranks: dict[str, dict[str, list[int | None]]] = {}
     for corpus, home in (("barnet", args.barnet_home), ("real", args.real_home)):
