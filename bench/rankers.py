@@ -27,6 +27,7 @@ import json
 import math
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -69,7 +70,7 @@ def relative(scored: list[dict[str, float]]) -> list[str]:
     return sorted(total, key=total.__getitem__, reverse=True)
 
 
-def cached_vectors(path: Path, texts: list[str], embed, what: str) -> np.ndarray:
+def cached_vectors(path: Path, texts: list[str], embed: Callable[[list[str]], object], what: str) -> np.ndarray:
     """The vectors of ``texts``, from ``path`` when it holds these very texts (a chunker or
     sentence-splitter change since it was written means new ones)."""
     digest = hashlib.sha256("\0".join(texts).encode()).hexdigest()
@@ -78,7 +79,7 @@ def cached_vectors(path: Path, texts: list[str], embed, what: str) -> np.ndarray
         if "digest" in stored and str(stored["digest"]) == digest:
             return stored["vectors"]
     started = time.perf_counter()
-    vectors = embed(texts)
+    vectors = np.asarray(embed(texts), dtype=np.float32)
     print(f"{what}: {len(texts)} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     np.savez(path, digest=np.array(digest), vectors=vectors)
     return vectors
@@ -120,7 +121,7 @@ class Corpus:
                 if len(sentence.split()) >= 3:
                     owner.append(number)
                     texts.append(sentence)
-        embed = lambda batch: np.array(self.engine.index.embedder.embed_texts(batch), dtype=np.float32)  # noqa: E731
+        embed = self.engine.index.embedder.embed_texts
         return np.array(owner), cached_vectors(home / "sentence-vectors.npz", texts, embed, "sentences")
 
     def scores(self, question: str) -> dict[str, dict[str, float]]:
