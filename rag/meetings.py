@@ -55,7 +55,7 @@ def without_dates(question: str) -> str:
     for start, end in sorted(spans):
         if start >= cursor:
             kept.append(_LEADING_PREPOSITION.sub("", question[cursor:start]))  # "at the meeting on"
-            cursor = end + len(re.match(r",?", question[end:]).group(0))
+            cursor = end + question.startswith(",", end)  # "15 May 2025, the committee"
     kept.append(question[cursor:])
     return re.sub(r"\s+(?=[?.,;])", "", " ".join("".join(kept).split()))
 
