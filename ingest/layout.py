@@ -20,7 +20,9 @@ from statistics import median
 from typing import NamedTuple
 
 _CELL_GAP = 1.2  # a gap wider than this many ems between characters starts a new cell
-_WORD_GAP = 0.25  # ... and wider than this, a new word (where the PDF put no space)
+# ... and wider than this beyond the line's usual letter gap, a new word where the PDF put
+# no space: letters touch (their boxes span the advance width), a space is 0.1-0.33 em.
+_WORD_GAP = 0.09
 _MARGIN = 0.09  # share of the page height at the top and the bottom where furniture lives
 _DIGITS = re.compile(r"\d+")
 _PAGE_NUMBER = re.compile(r"^(page\s*)?[-\u2013 ]*\d{1,4}[-\u2013 ]*(of\s*\d{1,4})?$", re.IGNORECASE)
@@ -139,6 +141,7 @@ def _words(chars: list[Char], size: float) -> list[Cell]:
     ink = [c for c in chars if not c.text.isspace()]
     in_order = all(b.x0 >= a.x0 - 1 for a, b in zip(ink, ink[1:]))
     sequence = chars if in_order else sorted(ink, key=lambda c: c.x0)
+    word_gap = (_WORD_GAP + max(0.0, _letter_gap(sequence) / size)) * size
     words: list[Cell] = []
     text, start, end = "", 0.0, 0.0
     spaced = False
@@ -146,7 +149,7 @@ def _words(chars: list[Char], size: float) -> list[Cell]:
         if ch.text.isspace():
             spaced = bool(text)
             continue
-        if text and (spaced or ch.x0 - end > _WORD_GAP * size):
+        if text and (spaced or ch.x0 - end > word_gap):
             words.append(Cell(text, start, end))
             text = ""
         if not text:
@@ -157,6 +160,13 @@ def _words(chars: list[Char], size: float) -> list[Cell]:
     if text:
         words.append(Cell(text, start, end))
     return [Cell(_LEADER.sub(" \u2026 ", w.text).strip(), w.x0, w.x1) for w in words]
+
+
+def _letter_gap(sequence: list[Char]) -> float:
+    """The median gap between neighbouring characters with no space between them: about
+    zero, unless the line is letter-spaced (tracked capitals)."""
+    gaps = [b.x0 - a.x1 for a, b in zip(sequence, sequence[1:]) if not (a.text.isspace() or b.text.isspace())]
+    return median(gaps) if gaps else 0.0
 
 
 def _joined_words(words: list[Cell]) -> Cell:
