@@ -34,7 +34,7 @@ from llama_index.core.schema import MetadataMode
 EMBED_KEY = "embed_sha"  # a chunk's embedded text (title, heading, text; model and dtype) hashed: its vector's cache key
 CORRECTION_RACES = 3  # times a file is read again when a user corrects its document meanwhile
 CORRECTABLE = ("title", "doc_type", "body", "meeting_date", "issued", "council")  # what a user may correct by hand
-CHUNKER_VERSION = 16  # bump when chunk boundaries change: documents are re-chunked on the next ingest
+CHUNKER_VERSION = 17  # bump when chunk boundaries change: documents are re-chunked on the next ingest
 ProgressCallback = Callable[[int, int, str], None]
 
 

@@ -56,10 +56,11 @@ class Line:
     bold: float  # share of the line's characters set in bold
     page: int = 0
     page_height: float = 0.0
+    grid: Table | None = None  # a ruled table read whole from its cells (ingest.grid)
 
     @property
     def text(self) -> str:
-        return " ".join(c.text for c in self.cells)
+        return render_table(self.grid) if self.grid is not None else " ".join(c.text for c in self.cells)
 
     @property
     def x0(self) -> float:
@@ -141,7 +142,7 @@ def _words(chars: list[Char], size: float) -> list[Cell]:
     ink = [c for c in chars if not c.text.isspace()]
     in_order = all(b.x0 >= a.x0 - 1 for a, b in zip(ink, ink[1:]))
     sequence = chars if in_order else sorted(ink, key=lambda c: c.x0)
-    word_gap = (_WORD_GAP + max(0.0, _letter_gap(sequence) / size)) * size
+    word_gap = (_WORD_GAP + max(0.0, _letter_gap(sequence, size) / size)) * size
     words: list[Cell] = []
     text, start, end = "", 0.0, 0.0
     spaced = False
@@ -162,10 +163,12 @@ def _words(chars: list[Char], size: float) -> list[Cell]:
     return [Cell(_LEADER.sub(" \u2026 ", w.text).strip(), w.x0, w.x1) for w in words]
 
 
-def _letter_gap(sequence: list[Char]) -> float:
-    """The median gap between neighbouring characters with no space between them: about
-    zero, unless the line is letter-spaced (tracked capitals)."""
-    gaps = [b.x0 - a.x1 for a, b in zip(sequence, sequence[1:]) if not (a.text.isspace() or b.text.isspace())]
+def _letter_gap(sequence: list[Char], size: float) -> float:
+    """The median gap between neighbouring characters with no space between them, of
+    those narrower than half an em: about zero, unless the line is letter-spaced (tracked
+    capitals)."""
+    gaps = [gap for a, b in zip(sequence, sequence[1:])
+            if not (a.text.isspace() or b.text.isspace()) and (gap := b.x0 - a.x1) < 0.5 * size]
     return median(gaps) if gaps else 0.0
 
 
@@ -275,6 +278,14 @@ def find_tables(lines: list[Line], carried: Table | None = None) -> list[Table]:
     tables: list[Table] = []
     i = 0
     while i < len(lines):
+        grid = lines[i].grid
+        if grid is not None:
+            headers = grid.headers
+            if not any(headers) and carried is not None and i == 0 and len(carried.headers) == len(headers):
+                headers = carried.headers  # a ruled table continued from the page before
+            tables.append(Table(i, i, headers, rows=grid.rows))
+            i += 1
+            continue
         if not _is_data_row(lines[i]):
             i += 1
             continue
@@ -332,7 +343,7 @@ def _aligned(line: Line, columns: list[tuple[float, float]]) -> bool:
 
 def _is_label_wrap(line: Line, lines: list[Line], j: int, columns: list[tuple[float, float]]) -> bool:
     """A one-cell line left of the value columns, just before a row: a wrapped row label."""
-    if len(line.cells) != 1 or not columns or line.x1 > columns[0][0]:
+    if len(line.cells) != 1 or line.grid is not None or not columns or line.x1 > columns[0][0]:
         return False
     return any(_is_data_row(ln) for ln in lines[j + 2:j + 12])
 
@@ -359,7 +370,7 @@ def _header_above(
     taken: set[int] = set()
     for k in sorted(above, key=lambda k: -lines[k].baseline):
         line = lines[k]
-        if top - line.baseline > 1.9 * top_row.size:
+        if top - line.baseline > 1.9 * top_row.size or line.grid is not None:
             break
         if len(line.cells) == 1 and len(line.text.split()) > 6:
             break  # prose above the table

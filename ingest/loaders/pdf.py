@@ -1,7 +1,8 @@
 """PDFs through PDFium (pypdfium2): every character with its position, size and weight.
 
 The page layout (``ingest.layout``) turns those into lines, table rows that keep their
-row label and column headings, headings marked by their type, and running headers,
+row label and column headings (read from aligned figures, or from the rules the PDF draws
+between rows: ``ingest.grid``), headings marked by their type, and running headers,
 footers and page numbers, which are left out and counted.
 """
 
@@ -16,6 +17,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ingest.document import ExtractedDocument, HeadingMark, LoadError, PageSpan, TableMark
+from ingest.grid import horizontal_rules, ruled_tables
 from ingest.layout import (
     Char, Line, Table, TypeStyle, body_style, build_lines, find_tables, furniture_keys, furniture_kind,
     heading_levels, heading_style, render_table,
@@ -77,10 +79,18 @@ def _page_lines(pdf: pdfium.PdfDocument, index: int) -> list[Line]:
     try:
         height = page.get_height()
         chars = list(_chars(textpage.raw, height))
+        boxes = [(left, height - top, right, height - bottom) for left, bottom, right, top in
+                 (path.get_bounds() for path in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=5))]
     finally:
         textpage.close()
         page.close()
-    return build_lines(chars, index + 1, height)
+    grids, chars = ruled_tables(chars, horizontal_rules(boxes), index + 1, height)
+    lines = build_lines(chars, index + 1, height)
+    for grid in grids:  # before the first line below the grid's top that it stands over
+        at = next((n for n, ln in enumerate(lines) if ln.baseline > grid.baseline and ln.x0 < grid.x1
+                   and grid.x0 < ln.x1), len(lines))
+        lines.insert(at, grid)
+    return lines
 
 
 def _chars(raw, height: float):
@@ -126,7 +136,7 @@ def _assemble(path: Path, pages: list[list[Line]], title: str) -> ExtractedDocum
     for lines in pages:
         kept = []
         for line in lines:
-            kind = furniture_kind(line, repeated)
+            kind = furniture_kind(line, repeated) if line.grid is None else None
             if kind:
                 removed[kind] = removed.get(kind, 0) + sum(len(c.text.replace(" ", "")) for c in line.cells)
                 if kind != "page number":
@@ -134,8 +144,8 @@ def _assemble(path: Path, pages: list[list[Line]], title: str) -> ExtractedDocum
             else:
                 kept.append(line)
         content.append(kept)
-    body = body_style([ln for lines in content for ln in lines])
-    styles = {id(ln): s for lines in content for ln in lines if (s := heading_style(ln, body))}
+    body = body_style([ln for lines in content for ln in lines if ln.grid is None])
+    styles = {id(ln): s for lines in content for ln in lines if ln.grid is None and (s := heading_style(ln, body))}
     levels = heading_levels(list(styles.values()))
     builder = TextBuilder()
     headings: list[HeadingMark] = []

@@ -243,6 +243,11 @@ def prepared_nodes(prepared) -> list:
      "Grant Management & Assurance | Approved budget £000s: 3,796 | Current Budget £000s: 7,147 | "
      "Q1 Forecast £000s: 7,327 | Q2 Forecast £000s: 9,003 | Q3 Forecast £000s: 6,303 | Outturn £000s: 5,995 | "
      "Outturn vs Current Budget %: 84%"),
+    # Ruled rows: a label wrapped over two lines stays beside its count, text columns too.
+    ("nottingham-city-council_2025-03_civil-enforcement-annual-report-2023-24.pdf",
+     "14 – Parked in an electric vehicle charging place | 3 | 62 – Wheels on Footpath | 12"),
+    ("bristol-city-council_2026-03-19_committee-report-wpl-update.pdf",
+     "Surveys and data collection | October to November 2025 | November to early March 2026"),
 ])
 def test_a_table_row_carries_its_column_headings(prepared, name: str, row: str) -> None:
     assert row in prepared[name].document.text.splitlines()

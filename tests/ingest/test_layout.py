@@ -37,3 +37,9 @@ def test_letters_that_touch_stay_one_word() -> None:
 def test_letter_spaced_capitals_are_not_read_as_single_letters() -> None:
     line, = build_lines(_chars(["CONTENTS", "PAGE"], 0.15, 0.6, space_char=True))
     assert line.text == "CONTENTS PAGE"
+
+
+def test_single_figures_far_apart_are_not_one_word() -> None:
+    chars = [Char(text, x, x + ADVANCE, 100.0, SIZE, False) for text, x in (("a", 0.0), ("1", 200.0), ("2", 350.0))]
+    line, = build_lines(chars)
+    assert [cell.text for cell in line.cells] == ["a", "1", "2"]
