@@ -11,6 +11,7 @@ sit (the idea behind pdfplumber's and Camelot's lattice finders, reduced to rows
 from __future__ import annotations
 
 from dataclasses import dataclass
+from statistics import median_high
 
 from ingest.layout import Cell, Char, Line, Table, build_lines, is_numeric
 
@@ -93,8 +94,8 @@ def ruled_tables(chars: list[Char], rules: list[Rule], page: int = 0, page_heigh
 
 
 def _body_size(chars: list[Char]) -> float:
-    sizes = sorted(c.size for c in chars if not c.text.isspace())
-    return sizes[len(sizes) // 2] if sizes else 10.0
+    sizes = [c.size for c in chars if not c.text.isspace()]
+    return median_high(sizes) if sizes else 10.0
 
 
 def _stacks(rules: list[Rule], size: float) -> list[list[Rule]]:
@@ -145,8 +146,8 @@ def _read(stack: list[Rule], bands: list[list[Char]], page: int, page_height: fl
         while len(headers) > 2 and not headers[1] and not any(is_numeric(row[1]) for row in rows if row[1]):
             headers = headers[:1] + headers[2:]
             rows = [[f"{row[0]} {row[1]}".strip()] + row[2:] for row in rows]
-    sizes = sorted(ln.size for lines in band_lines for ln in lines)
-    return Line([Cell("", stack[0].x0, stack[0].x1)], stack[0].y, sizes[len(sizes) // 2], 0.0, page, page_height,
+    size = median_high(ln.size for lines in band_lines for ln in lines)
+    return Line([Cell("", stack[0].x0, stack[0].x1)], stack[0].y, size, 0.0, page, page_height,
                 grid=Table(0, 0, headers, rows=rows))
 
 
