@@ -176,6 +176,8 @@ class Indexer:
                     except LoadError as exc:
                         report.failed.append({"path": str(path), "error": exc.reason})
                         break
+                    if number < len(files):
+                        load.prefetch(files[number])  # parsed by the child while this one embeds
                     if force or not self._indexed_already(prepared, str(path.resolve()), manifest):
                         self._embed(prepared, report, reuse=not force)  # the slow part, outside the lock
                     with self._exclusive():

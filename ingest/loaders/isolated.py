@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from multiprocessing.connection import Connection
 from dataclasses import asdict
 from pathlib import Path
@@ -29,29 +30,65 @@ class IsolatedLoader:
 
     The child starts on first use, or earlier with :meth:`start` (its imports take about
     a second, which can then overlap other work), and is restarted after a file kills it
-    or runs out of time. It imports each file's registered loader by name; a loader that cannot be
-    imported so (one defined inside a function) runs in this process, without the limits.
-    Use as a context manager, or call :meth:`close`."""
+    or runs out of time. :meth:`prefetch` sends the next file ahead, so that its parsing
+    overlaps the caller's work on the one before. It imports each file's registered loader
+    by name; a loader that cannot be imported so (one defined inside a function) runs in
+    this process, without the limits. Use as a context manager, or call :meth:`close`."""
 
     def __init__(self, limits: InputLimits = InputLimits()) -> None:
         self.limits = limits
         self._child: subprocess.Popen | None = None
         self._conn: Connection | None = None
+        self._pending: Path | None = None  # the file the child was sent and not yet answered for
 
     def __call__(self, path: Path | str) -> ExtractedDocument:
         path = Path(path)
-        loader = loader_for(path)
-        reference = _reference(loader)
-        if reference is None:
-            return load_document(path, self.limits, loader)
+        if self._pending is not None and self._pending != path:
+            try:  # a file asked for ahead and not wanted now: its answer is read and dropped
+                self._receive(self._pending)
+            except LoadError:
+                pass
+        if self._pending is None:
+            reference = _reference(loader_for(path))
+            if reference is None:
+                return load_document(path, self.limits, loader_for(path))
+            self._send(path, reference)
+        return self._receive(path)
+
+    def prefetch(self, path: Path | str) -> None:
+        """Start parsing ``path`` now, so that the child's work overlaps the caller's own
+        (embedding the file before); the next call for ``path`` collects it. Does nothing
+        while another file is asked for ahead, or for a loader that runs in this process."""
+        path = Path(path)
+        if self._pending is not None:
+            return
+        try:
+            reference = _reference(loader_for(path))
+        except LoadError:
+            return  # the call for it reports the reason
+        if reference is not None:
+            self._send(path, reference)
+
+    def _send(self, path: Path, reference: str) -> None:
         conn = self._start()
+        self._pending = path
         try:
             conn.send((str(path), reference))
+        except OSError:
+            pass  # a child that died before reading is reported when the answer is awaited
+
+    def _receive(self, path: Path) -> ExtractedDocument:
+        """The outcome of the file sent to the child, or its failure as a :class:`LoadError`."""
+        conn = self._conn
+        assert conn is not None, "nothing was sent"  # close() forgets what was sent
+        self._pending = None
+        try:
             # The clock starts when the child starts parsing: a fresh child's start and the
             # loader's imports (seconds on a busy machine) are not the file's doing.
             status, value = conn.recv() if conn.poll(self.limits.start_seconds) else ("no start", None)
             if status == "parsing":
-                finished = conn.poll(self.limits.parse_seconds)
+                left = self.limits.parse_seconds - (time.monotonic() - value)
+                finished = conn.poll(max(left, 0.0))
                 status, value = conn.recv() if finished else ("timeout", None)
         except (EOFError, OSError):
             status, value = "died", None
@@ -108,6 +145,7 @@ class IsolatedLoader:
         return self._conn
 
     def close(self) -> None:
+        self._pending = None
         if self._conn is not None:
             self._conn.close()
             self._conn = None
@@ -188,7 +226,7 @@ def serve(argv: list[str]) -> None:
         except (ImportError, AttributeError, ValueError) as exc:
             conn.send(("error", f"cannot import its loader {reference} ({exc})"))
             continue
-        conn.send(("parsing", None))
+        conn.send(("parsing", time.monotonic()))  # one clock for both processes (Linux, macOS)
         try:
             conn.send(("ok", load_document(path, limits, loader)))
         except LoadError as exc:

@@ -26,11 +26,18 @@ def load_crashing(path: Path):
     os._exit(3)  # as a parser's segfault or abort ends its process
 
 
+def load_marking(path: Path):
+    """Text, leaving a mark beside the file that it was parsed."""
+    Path(f"{path}.parsed").write_text("", encoding="utf-8")
+    return loaders.load_text(path)
+
+
 @pytest.fixture
 def hostile_formats(monkeypatch: pytest.MonkeyPatch) -> None:
     """Formats whose loaders misbehave; the child imports them from this module."""
     monkeypatch.setenv("PYTHONPATH", str(PROJECT_ROOT))
-    for extension, loader in {".hungry": load_hungry, ".slow": load_slow, ".crash": load_crashing}.items():
+    for extension, loader in {".hungry": load_hungry, ".slow": load_slow, ".crash": load_crashing,
+                              ".marked": load_marking}.items():
         monkeypatch.setitem(loaders._LOADERS, extension, loader)
 
 
@@ -82,3 +89,34 @@ def test_a_loader_defined_in_a_function_runs_in_process(monkeypatch: pytest.Monk
     path.write_text("Local text.", encoding="utf-8")
     with IsolatedLoader() as load:
         assert load(path).text == "Local text."
+
+
+def test_a_file_sent_ahead_is_parsed_before_it_is_asked_for(hostile_formats, tmp_path: Path) -> None:
+    first, second = tmp_path / "first.marked", tmp_path / "second.marked"
+    first.write_text("The first paper.", encoding="utf-8")
+    second.write_text("The second paper.", encoding="utf-8")
+    with IsolatedLoader() as load:
+        load.prefetch(first)
+        deadline = time.monotonic() + 60
+        while not Path(f"{first}.parsed").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert Path(f"{first}.parsed").exists(), "the child did not start on the file sent ahead"
+        assert load(first).text == "The first paper."
+        load.prefetch(first)  # asked for ahead, then not: the file asked for is the one returned
+        assert load(second).text == "The second paper."
+        assert load(first).text == "The first paper."
+
+
+def test_a_file_sent_ahead_is_timed_from_when_its_parsing_began(hostile_formats, tmp_path: Path) -> None:
+    slow, good = tmp_path / "a.slow", tmp_path / "good.md"
+    slow.write_text("x", encoding="utf-8")
+    good.write_text("# Minutes\n\nThe board agreed the plan.\n", encoding="utf-8")
+    with IsolatedLoader(InputLimits(parse_seconds=3)) as load:
+        assert "agreed the plan" in load(good).text  # the child is up
+        load.prefetch(slow)
+        time.sleep(4)  # the caller's own work, longer than the limit
+        started = time.monotonic()
+        with pytest.raises(LoadError, match="longer than the 3 s limit"):
+            load(slow)
+        assert time.monotonic() - started < 2.5
+        assert "agreed the plan" in load(good).text
