@@ -49,9 +49,10 @@ class IsolatedLoader:
             except LoadError:
                 pass
         if self._pending is None:
-            reference = _reference(loader_for(path))
+            loader = loader_for(path)
+            reference = _reference(loader)
             if reference is None:
-                return load_document(path, self.limits, loader_for(path))
+                return load_document(path, self.limits, loader)
             self._send(path, reference)
         return self._receive(path)
 
